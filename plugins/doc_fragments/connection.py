@@ -1,0 +1,61 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) vodia.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    # How every vodia.pbx module reaches a PBX. Kept in one place so that the
+    # documentation cannot drift from plugins/module_utils/vodia_module.py.
+    DOCUMENTATION = r'''
+options:
+  url:
+    description:
+      - Base URL of the Vodia PBX web interface, made of scheme, host and optional port,
+        for example V(https://pbx.example.com:8443).
+      - The REST API is reached under C(/rest/) below this URL.
+      - An C(http://) URL works but sends the password in clear text, so the module warns about it.
+      - If not set, the value of the E(VODIA_URL) environment variable is used.
+    type: str
+    required: true
+  username:
+    description:
+      - Administrator account used for HTTP Basic authentication.
+      - A system administrator (for example V(admin)) reaches every tenant; a tenant administrator
+        (V(admin@<domain>)) reaches only its own tenant.
+      - The account needs API access enabled on the PBX.
+      - If not set, the value of the E(VODIA_USERNAME) environment variable is used.
+    type: str
+    required: true
+  password:
+    description:
+      - Password of O(username).
+      - It is never shown in output, results, diffs or error messages.
+      - If not set, the value of the E(VODIA_PASSWORD) environment variable is used.
+    type: str
+    required: true
+  validate_certs:
+    description:
+      - Whether to verify the PBX's TLS certificate.
+      - Set to V(false) only for a PBX you trust on a network you trust; prefer O(ca_path) for a
+        self-signed certificate.
+      - If not set, the value of the E(VODIA_VALIDATE_CERTS) environment variable is used.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - Path to a PEM file with the certificate authority (or the self-signed certificate) that
+        signed the PBX's certificate.
+      - If not set, the value of the E(VODIA_CA_PATH) environment variable is used, and without it
+        the system's trusted authorities.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for the PBX to connect and to answer each request.
+      - If not set, the value of the E(VODIA_TIMEOUT) environment variable is used.
+    type: int
+    default: 30
+requirements:
+  - requests >= 2.25.0 (Python library, on the host that runs the module)
+'''

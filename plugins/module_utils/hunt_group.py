@@ -1,0 +1,272 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) vodia.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The hunt-group model: canonical form, Vodia field mapping, comparison and validation.
+
+Plain data in, plain data out: nothing here talks to a PBX or to Ansible.
+
+Vocabulary:
+- raw settings: the flat object the PBX returns from ``user_settings`` (strings, ``alias`` a list);
+- desired fields: the Vodia fields a task asks for, already in wire form;
+- canonical hunt group: what the modules return and accept (typed options plus ``settings``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import namedtuple
+
+STAGE_COUNT = 3
+
+# How two wire values of a field are compared.
+TEXT = 'text'          # exact string
+FLAG = 'flag'          # "true" / "false" (an empty string means "not set")
+WORDS = 'words'        # space-separated members that ring together: order does not matter
+NAMES = 'names'        # a JSON list of names: order does not matter
+SECONDS = 'seconds'    # a whole number of seconds, or empty for the PBX default
+
+Field = namedtuple('Field', ['option', 'vodia', 'kind'])
+
+# Typed options with a known meaning, and the Vodia field each one sets.
+# Fields whose meaning no source explains (connect, ncf, conn_sym, flag, from_header,
+# stN_miss, ...) stay reachable through the raw ``settings`` option only.
+TYPED_FIELDS = (
+    Field('display_name', 'display', TEXT),
+    Field('aliases', 'alias', NAMES),
+    Field('final_destinations', 'st4_ext', WORDS),
+    Field('caller_id', 'ani', TEXT),
+    Field('ring_melody', 'melody', TEXT),
+    Field('music_on_hold', 'moh', TEXT),
+    Field('record_calls', 'rec', FLAG),
+    Field('anonymous_caller_destination', 'hunt_anonymous_dest', TEXT),
+    Field('dial_plan', 'dial_plan', TEXT),
+    Field('night_service', 'night', TEXT),
+    Field('email', 'email', TEXT),
+    Field('disabled', 'disabled', FLAG),
+)
+
+
+def stage_extensions_field(number):
+    return 'st%d_ext' % number
+
+
+def stage_duration_field(number):
+    return 'st%d_dur' % number
+
+
+FIELD_KINDS = dict((field.vodia, field.kind) for field in TYPED_FIELDS)
+for _number in range(1, STAGE_COUNT + 1):
+    FIELD_KINDS[stage_extensions_field(_number)] = WORDS
+    FIELD_KINDS[stage_duration_field(_number)] = SECONDS
+
+IDENTIFIER_FORBIDDEN = re.compile(r'[/\\\s?#%]|[\x00-\x1f\x7f]')
+SETTINGS_KEY = re.compile(r'^[A-Za-z0-9_]+$')
+MEMBER_FORBIDDEN = re.compile(r'[\s/]|[\x00-\x1f\x7f]')
+
+
+class HuntGroupInputError(ValueError):
+    """A task's input cannot be turned into a valid hunt group; nothing has been sent."""
+
+
+# Validation ---------------------------------------------------------------------------
+
+def validate_identifier(label, value):
+    """Domains and account names travel in URL paths: refuse anything that could leave the segment."""
+    if value is None or not str(value).strip():
+        raise HuntGroupInputError('%s must not be empty.' % label)
+    text = str(value)
+    if text != text.strip() or IDENTIFIER_FORBIDDEN.search(text) or text in ('.', '..'):
+        raise HuntGroupInputError(
+            '%s %r is not valid: it must not contain spaces, slashes, backslashes, "?", "#", "%%" or control '
+            'characters, and must not be "." or "..". Use the account number or ID shown on the PBX.' % (label, text))
+    return text
+
+
+def _validate_members(label, members):
+    cleaned = []
+    for member in members or []:
+        if isinstance(member, (dict, list, bool)) or member is None:
+            raise HuntGroupInputError('%s must be a list of extension numbers or destinations as strings; got %r.' % (label, member))
+        text = str(member)
+        if not text or MEMBER_FORBIDDEN.search(text):
+            raise HuntGroupInputError(
+                '%s entry %r is not valid: give one extension number or destination per list item, without spaces.' % (label, text))
+        if text not in cleaned:
+            cleaned.append(text)
+    return cleaned
+
+
+def _validate_duration(label, value):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise HuntGroupInputError('%s must be a whole number of seconds; got %r.' % (label, value))
+    if value < 1:
+        raise HuntGroupInputError('%s must be at least 1 second; got %d. Omit it to use the PBX default.' % (label, value))
+    return value
+
+
+def _validate_stages(stages):
+    if len(stages) > STAGE_COUNT:
+        raise HuntGroupInputError(
+            'stages has %d items, but a Vodia hunt group has %d ringing stages. Use final_destinations for the '
+            'last-resort destination.' % (len(stages), STAGE_COUNT))
+    cleaned = []
+    for index, stage in enumerate(stages, start=1):
+        if not isinstance(stage, dict):
+            raise HuntGroupInputError('stages item %d must be a dictionary with extensions and duration.' % index)
+        unknown = sorted(set(stage) - set(('extensions', 'duration')))
+        if unknown:
+            raise HuntGroupInputError('stages item %d has unknown keys %s; use extensions and duration.' % (index, ', '.join(unknown)))
+        cleaned.append({
+            'extensions': _validate_members('stages item %d extensions' % index, stage.get('extensions')),
+            'duration': _validate_duration('stages item %d duration' % index, stage.get('duration')),
+        })
+    return cleaned
+
+
+def _settings_value_to_wire(key, value):
+    if key == 'alias':
+        if not isinstance(value, list):
+            raise HuntGroupInputError('settings.alias must be a list of names, like the PBX returns it.')
+        return _validate_members('settings.alias', value)
+    if value is None or isinstance(value, (dict, list)):
+        raise HuntGroupInputError(
+            'settings.%s must be a single value (string, number or boolean); got %r. Vodia settings are flat.' % (key, value))
+    return to_wire_scalar(value)
+
+
+def to_wire_scalar(value):
+    """The PBX keeps every scalar as a string; booleans are "true"/"false"."""
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# Desired state: options -> Vodia fields ------------------------------------------------
+
+def desired_fields(options):
+    """Turn a task's hunt-group options into the Vodia fields to enforce.
+
+    Only options that are given (not None) are managed. ``stages``, when given, sets all
+    three stages, so unlisted stages are cleared.
+    """
+    fields = {}
+    for field in TYPED_FIELDS:
+        value = options.get(field.option)
+        if value is None:
+            continue
+        if field.kind == WORDS:
+            fields[field.vodia] = ' '.join(_validate_members(field.option, value))
+        elif field.kind == NAMES:
+            fields[field.vodia] = _validate_members(field.option, value)
+        else:
+            fields[field.vodia] = to_wire_scalar(value)
+
+    stages = options.get('stages')
+    if stages is not None:
+        stages = _validate_stages(stages)
+        for number in range(1, STAGE_COUNT + 1):
+            stage = stages[number - 1] if number <= len(stages) else {'extensions': [], 'duration': None}
+            fields[stage_extensions_field(number)] = ' '.join(stage['extensions'])
+            fields[stage_duration_field(number)] = '' if stage['duration'] is None else str(stage['duration'])
+
+    for key, value in sorted((options.get('settings') or {}).items()):
+        if not SETTINGS_KEY.match(str(key)):
+            raise HuntGroupInputError('settings key %r is not a Vodia field name (letters, digits and _ only).' % (key,))
+        wire = _settings_value_to_wire(key, value)
+        if key in fields:
+            if not same_value(key, fields[key], wire):
+                raise HuntGroupInputError(
+                    'settings.%s conflicts with the typed option that sets the same Vodia field (%r versus %r); '
+                    'set it in one place only.' % (key, wire, fields[key]))
+            continue
+        fields[key] = wire
+    return fields
+
+
+# Comparison ------------------------------------------------------------------------------
+
+def _words(value):
+    if isinstance(value, list):
+        return set(str(item) for item in value)
+    return set(str(value or '').split())
+
+
+def _seconds(value):
+    text = str(value if value is not None else '').strip()
+    return int(text) if text.isdigit() else text
+
+
+def same_value(field, left, right):
+    kind = FIELD_KINDS.get(field, TEXT)
+    if kind in (WORDS, NAMES):
+        return _words(left) == _words(right)
+    if kind == SECONDS:
+        return _seconds(left) == _seconds(right)
+    if isinstance(left, list) or isinstance(right, list):
+        return left == right
+    return str(left if left is not None else '') == str(right if right is not None else '')
+
+
+def changed_fields(current, desired):
+    """The subset of desired fields whose value differs from the PBX's raw settings."""
+    return dict(
+        (field, value) for field, value in desired.items()
+        if field not in current or not same_value(field, current[field], value)
+    )
+
+
+def apply_fields(current, changes):
+    """What the PBX will hold after a partial update: omitted fields stay as they are."""
+    updated = dict(current)
+    updated.update(changes)
+    return updated
+
+
+# Canonical form: Vodia fields -> what the modules return ---------------------------------
+
+def _flag_from_wire(value):
+    if value is None or value == '':
+        return None
+    if value in ('true', 'false'):
+        return value == 'true'
+    return value
+
+
+def _stages_from_wire(raw):
+    stages = []
+    for number in range(1, STAGE_COUNT + 1):
+        duration = _seconds(raw.get(stage_duration_field(number)))
+        stages.append({
+            'extensions': str(raw.get(stage_extensions_field(number)) or '').split(),
+            'duration': None if duration == '' else duration,
+        })
+    while stages and not stages[-1]['extensions'] and stages[-1]['duration'] is None:
+        stages.pop()
+    return stages
+
+
+def canonical(name, raw):
+    """A hunt group as the modules return it; ``settings`` is the raw object the PBX returned."""
+    group = {'name': str(name)}
+    for field in TYPED_FIELDS:
+        value = raw.get(field.vodia)
+        if field.kind == FLAG:
+            value = _flag_from_wire(value)
+        elif field.kind == WORDS and value is not None:
+            value = str(value).split()
+        elif field.kind == NAMES and value is not None:
+            value = [str(item) for item in value] if isinstance(value, list) else str(value).split()
+        group[field.option] = value
+    group['stages'] = _stages_from_wire(raw)
+    group['settings'] = dict(raw)
+    return group
+
+
+def unapplied_fields(actual, desired):
+    """Fields the PBX did not take over after a write: proof that a write did what it claimed."""
+    return sorted(changed_fields(actual, desired))

@@ -1,0 +1,173 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) vodia.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Converging one hunt group: the present/absent state machine.
+
+Shared by every module that changes hunt groups. It reads through a VodiaClient,
+decides with the model in hunt_group.py, and in check mode emulates the PBX's
+answer instead of writing, so that ``changed``, the diff and the returned hunt
+group are the same as in a real run.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.vodia.pbx.plugins.module_utils import hunt_group as model
+from ansible_collections.vodia.pbx.plugins.module_utils.vodia_client import VodiaApiError, rest_path
+
+CREATED = 'created'
+UPDATED = 'updated'
+DELETED = 'deleted'
+UNCHANGED = 'unchanged'
+
+
+class NotAHuntGroupError(Exception):
+    """The account exists on the PBX but is not a hunt group: it must not be touched."""
+
+
+def list_hunt_group_names(client, domain):
+    """Names of the hunt groups of a domain, in the PBX's order, from one read of the hunts list."""
+    path = rest_path('domain', domain, 'hunts')
+    answer = client.get(path)
+    if not isinstance(answer, list) or not all(isinstance(item, dict) and 'name' in item for item in answer):
+        raise VodiaApiError(
+            'GET %s on %s answered with something that is not a list of hunt groups; refusing to guess which hunt '
+            'groups exist. Check that url points at a Vodia PBX (version 58 or later).' % (path, client.describe()),
+            'GET', path)
+    return [str(item['name']) for item in answer]
+
+
+def settings_path(domain, name):
+    return rest_path('domain', domain, 'user_settings', name)
+
+
+def read_settings(client, domain, name):
+    path = settings_path(domain, name)
+    answer = client.get(path)
+    return _require_settings_object(client, 'GET', path, answer)
+
+
+def _require_settings_object(client, method, path, answer):
+    if not isinstance(answer, dict):
+        raise VodiaApiError(
+            '%s %s on %s answered with something that is not a settings object; nothing more was changed.'
+            % (method, path, client.describe()), method, path)
+    return answer
+
+
+def read_hunt_group(client, domain, name, hunt_group_names):
+    """Raw settings of hunt group ``name``, or None when no account of that name exists.
+
+    ``user_settings`` answers for any account type, so the hunts list decides whether
+    ``name`` is a hunt group; an existing account of another type raises NotAHuntGroupError.
+    """
+    if name in hunt_group_names:
+        return read_settings(client, domain, name)
+    other_account = client.get(settings_path(domain, name), missing_ok=True)
+    if other_account is not None:
+        raise NotAHuntGroupError(
+            'Account %r in domain %r exists on the PBX but is not a hunt group (it is not in the hunts list, it may be '
+            'an extension or another account type). Nothing was changed; choose a name that is free or already '
+            'a hunt group.' % (name, domain))
+    return None
+
+
+def converge(client, domain, name, state, desired, check_mode, hunt_group_names=None):
+    """Bring hunt group ``name`` to ``state`` with the ``desired`` Vodia fields.
+
+    Returns a plain dict: action, changed, before and after (canonical, {} when absent).
+    ``hunt_group_names`` may be passed by callers that already read the hunts list.
+    """
+    if hunt_group_names is None:
+        hunt_group_names = list_hunt_group_names(client, domain)
+    current = read_hunt_group(client, domain, name, hunt_group_names)
+    if state == 'absent':
+        return _ensure_absent(client, domain, name, current, check_mode)
+    if current is None:
+        return _create(client, domain, name, desired, check_mode)
+    return _update(client, domain, name, current, desired, check_mode)
+
+
+def _outcome(action, name, before_raw, after_raw):
+    return {
+        'name': name,
+        'action': action,
+        'changed': action != UNCHANGED,
+        'before': model.canonical(name, before_raw) if before_raw is not None else {},
+        'after': model.canonical(name, after_raw) if after_raw is not None else {},
+    }
+
+
+def _create(client, domain, name, desired, check_mode):
+    if check_mode:
+        # The PBX fills in defaults for fields nobody sets; check mode can only show what would be written.
+        return _outcome(CREATED, name, None, model.apply_fields({}, desired))
+    client.post(rest_path('domain', domain, 'addacc'), {'type': 'hunts', 'account': name})
+    if desired:
+        _write_settings(client, domain, name, desired, after_create=True)
+    actual = client.get(settings_path(domain, name), missing_ok=True)
+    if actual is None:
+        raise _created_account_missing(domain, name, 'GET')
+    _verify(client, domain, name, _require_settings_object(client, 'GET', settings_path(domain, name), actual), desired)
+    return _outcome(CREATED, name, None, actual)
+
+
+def _update(client, domain, name, current, desired, check_mode):
+    changes = model.changed_fields(current, desired)
+    if not changes:
+        return _outcome(UNCHANGED, name, current, current)
+    if check_mode:
+        return _outcome(UPDATED, name, current, model.apply_fields(current, changes))
+    answer = _write_settings(client, domain, name, changes)
+    if not answer or not isinstance(answer, dict):
+        # Older PBXs answer an update with an empty body: read back to verify.
+        answer = read_settings(client, domain, name)
+    _verify(client, domain, name, answer, changes)
+    return _outcome(UPDATED, name, current, answer)
+
+
+def _ensure_absent(client, domain, name, current, check_mode):
+    if current is None:
+        return _outcome(UNCHANGED, name, None, None)
+    if check_mode:
+        return _outcome(DELETED, name, current, None)
+    path = rest_path('domain', domain, 'addacc', name)
+    if client.delete(path, missing_ok=True) is None:
+        # Someone else deleted it between our read and our delete: the goal is met.
+        return _outcome(UNCHANGED, name, None, None)
+    if client.get(settings_path(domain, name), missing_ok=True) is not None:
+        raise VodiaApiError(
+            'The PBX accepted the deletion of hunt group %r in domain %r but the account still exists. Check the PBX '
+            'logs.' % (name, domain), 'DELETE', path)
+    return _outcome(DELETED, name, current, None)
+
+
+def _write_settings(client, domain, name, fields, after_create=False):
+    path = settings_path(domain, name)
+    try:
+        return client.post(path, fields)
+    except VodiaApiError as error:
+        if after_create and error.status == 404:
+            raise _created_account_missing(domain, name, 'POST') from None
+        if after_create:
+            raise VodiaApiError(
+                '%s The hunt group %r was created but its settings were not written; run the task again to '
+                'complete it.' % (error.message, name), error.method, error.path, error.status, error.body) from None
+        raise
+
+
+def _created_account_missing(domain, name, method):
+    # Public reports say addacc can answer 200 without creating anything.
+    return VodiaApiError(
+        'The PBX accepted the creation of hunt group %r in domain %r but the account does not exist afterwards. '
+        'Check the PBX logs and its account limits (max_hunts) for this domain.' % (name, domain),
+        method, settings_path(domain, name), 404)
+
+
+def _verify(client, domain, name, actual, desired):
+    unapplied = model.unapplied_fields(actual, desired)
+    if unapplied:
+        raise VodiaApiError(
+            'The PBX answered the update of hunt group %r in domain %r with success but did not apply %s. The PBX may '
+            'reject these values silently; check them against the PBX web interface.' % (name, domain, ', '.join(unapplied)),
+            'POST', settings_path(domain, name))

@@ -1,0 +1,198 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) vodia.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Transport: a small REST client for one Vodia PBX.
+
+It knows HTTP, JSON and the Vodia URL layout, and nothing about hunt groups.
+Every failure becomes a VodiaApiError that says what was attempted and what
+to check; a failed request is never turned into "not found".
+"""
+
+from __future__ import annotations
+
+import json
+
+from urllib.parse import quote, urlsplit
+
+try:
+    import requests
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError as import_error:  # pragma: no cover - exercised only without requests
+    requests = None
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = import_error
+
+WRITE_METHODS = frozenset(('POST', 'PUT', 'DELETE'))
+ERROR_BODY_LIMIT = 300
+
+HINTS = {
+    400: 'The PBX rejected the request as invalid; check the values sent.',
+    401: 'Check username and password (VODIA_USERNAME, VODIA_PASSWORD).',
+    403: ('The account is not allowed to do this: give the administrator API access on the PBX, '
+          'and use a system administrator or the tenant administrator of this domain.'),
+    404: 'Check that the domain (tenant) exists on this PBX and that url points at the PBX.',
+}
+
+
+class VodiaApiError(Exception):
+    """A request to the PBX failed. ``status`` is None when no HTTP answer arrived."""
+
+    def __init__(self, message, method=None, path=None, status=None, body=None):
+        super().__init__(message)
+        self.message = message
+        self.method = method
+        self.path = path
+        self.status = status
+        self.body = body
+
+    def to_result(self):
+        """Facts for fail_json, without anything secret (no headers, no credentials)."""
+        return {'method': self.method, 'path': self.path, 'status': self.status, 'response': self.body}
+
+
+class VodiaConfigError(Exception):
+    """The connection settings cannot work; raised before any request."""
+
+
+def quote_segment(value):
+    """Quote one URL path segment so that no input can reach another endpoint."""
+    return quote(str(value), safe='')
+
+
+def rest_path(*segments):
+    return '/rest/' + '/'.join(quote_segment(segment) for segment in segments)
+
+
+def parse_base_url(url):
+    """Return the normalised base URL, or raise VodiaConfigError saying what is wrong."""
+    if not url or not url.strip():
+        raise VodiaConfigError('url is empty; set it to the PBX address, for example https://pbx.example.com:8443.')
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ('http', 'https'):
+        raise VodiaConfigError('url %r must start with https:// (or http://), for example https://pbx.example.com:8443.' % url)
+    if not parts.hostname:
+        raise VodiaConfigError('url %r has no host name; use a form such as https://pbx.example.com:8443.' % url)
+    if parts.username or parts.password:
+        raise VodiaConfigError('url must not contain credentials; use username and password instead.')
+    if parts.query or parts.fragment:
+        raise VodiaConfigError('url %r must not contain a query or fragment; give only scheme, host and port.' % url)
+    try:
+        parts.port  # pylint: disable=pointless-statement
+    except ValueError:
+        raise VodiaConfigError('url %r has an invalid port.' % url) from None
+    return '%s://%s%s' % (parts.scheme, parts.netloc, parts.path.rstrip('/'))
+
+
+def _short_body(text):
+    text = (text or '').strip()
+    if len(text) > ERROR_BODY_LIMIT:
+        return text[:ERROR_BODY_LIMIT] + '...'
+    return text
+
+
+class VodiaClient:
+    """One kept-alive HTTP session to one PBX."""
+
+    def __init__(self, url, username, password, validate_certs=True, ca_path=None, timeout=30, session=None):
+        if not HAS_REQUESTS and session is None:
+            raise VodiaConfigError('The Python library requests is required on the host that runs the module.')
+        self.base_url = parse_base_url(url)
+        self.timeout = timeout
+        self.session = session if session is not None else requests.Session()
+        self.session.auth = (username, password)
+        self.session.headers.update({'Accept': 'application/json'})
+        if not validate_certs:
+            self.session.verify = False
+        elif ca_path:
+            self.session.verify = ca_path
+        self.request_count = 0
+        self.write_count = 0
+
+    def close(self):
+        self.session.close()
+
+    def describe(self):
+        return self.base_url
+
+    # Public verbs -----------------------------------------------------------------
+
+    def get(self, path, missing_ok=False):
+        """GET a JSON document. With missing_ok, a 404 returns None instead of raising."""
+        return self._request('GET', path, missing_ok=missing_ok)
+
+    def post(self, path, body):
+        return self._request('POST', path, body=body)
+
+    def delete(self, path, missing_ok=False):
+        return self._request('DELETE', path, missing_ok=missing_ok)
+
+    # Internals ----------------------------------------------------------------------
+
+    def _request(self, method, path, body=None, missing_ok=False):
+        url = self.base_url + path
+        data = None
+        headers = {}
+        if body is not None:
+            data = json.dumps(body)
+            headers['Content-Type'] = 'application/json'
+        self.request_count += 1
+        if method in WRITE_METHODS:
+            self.write_count += 1
+        try:
+            response = self.session.request(method, url, data=data, headers=headers, timeout=self.timeout, allow_redirects=False)
+        except requests.exceptions.SSLError as error:
+            raise VodiaApiError(
+                '%s %s on %s failed: TLS certificate check failed (%s). Give the PBX certificate authority '
+                'with ca_path (VODIA_CA_PATH), or set validate_certs to false if you accept the risk of '
+                'talking to an unverified server.' % (method, path, self.base_url, _exception_summary(error)),
+                method, path) from None
+        except requests.exceptions.Timeout:
+            raise VodiaApiError(
+                '%s %s on %s got no answer within the timeout of %s seconds. Check that the PBX is up and '
+                'reachable, or raise timeout (VODIA_TIMEOUT).' % (method, path, self.base_url, self.timeout),
+                method, path) from None
+        except requests.exceptions.RequestException as error:
+            raise VodiaApiError(
+                '%s %s on %s failed: %s. Check url and that the PBX is reachable from this host.'
+                % (method, path, self.base_url, _exception_summary(error)),
+                method, path) from None
+        return self._decode(method, path, response, missing_ok)
+
+    def _decode(self, method, path, response, missing_ok):
+        status = response.status_code
+        if status == 404 and missing_ok:
+            return None
+        if 300 <= status < 400:
+            raise VodiaApiError(
+                '%s %s on %s was redirected (HTTP %s) to %s. Redirects are not followed, so that '
+                'credentials and writes go only where you pointed them; set url to the address the PBX '
+                'redirects to.' % (method, path, self.base_url, status, response.headers.get('Location', '?')),
+                method, path, status)
+        if status >= 400:
+            body = _short_body(response.text)
+            hint = HINTS.get(status, 'The PBX reported an error; check its logs.' if status >= 500 else '')
+            raise VodiaApiError(
+                '%s %s on %s failed with HTTP %s%s. %s' % (
+                    method, path, self.base_url, status, (': %s' % body) if body else '', hint),
+                method, path, status, body)
+        if not response.content:
+            return {}
+        try:
+            return response.json()
+        except ValueError:
+            raise VodiaApiError(
+                '%s %s on %s answered HTTP %s with a body that is not JSON (%s). Check that url points at '
+                'the Vodia PBX itself, not at a proxy or login page.' % (
+                    method, path, self.base_url, status, _short_body(response.text)[:80]),
+                method, path, status) from None
+
+
+def _exception_summary(error):
+    """A one-line reason without the URL noise requests adds (it never contains credentials)."""
+    reason = error.__class__.__name__
+    args = getattr(error, 'args', ())
+    if args:
+        reason = '%s: %s' % (reason, args[0])
+    return reason

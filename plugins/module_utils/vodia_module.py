@@ -1,0 +1,113 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) vodia.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The Ansible side shared by every vodia.pbx module.
+
+VodiaModule owns the connection options (documented in the vodia.pbx.connection
+doc fragment), builds one VodiaClient per module run, and turns every known error
+into a clear fail_json before or instead of a write.
+"""
+
+from __future__ import annotations
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import HuntGroupInputError, validate_identifier
+from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group_converge import NotAHuntGroupError
+from ansible_collections.vodia.pbx.plugins.module_utils.vodia_client import (
+    HAS_REQUESTS,
+    VodiaApiError,
+    VodiaClient,
+    VodiaConfigError,
+    parse_base_url,
+)
+
+
+def connection_argument_spec():
+    return dict(
+        url=dict(type='str', required=True, fallback=(env_fallback, ['VODIA_URL'])),
+        username=dict(type='str', required=True, fallback=(env_fallback, ['VODIA_USERNAME'])),
+        password=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['VODIA_PASSWORD'])),
+        validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['VODIA_VALIDATE_CERTS'])),
+        ca_path=dict(type='path', fallback=(env_fallback, ['VODIA_CA_PATH'])),
+        timeout=dict(type='int', default=30, fallback=(env_fallback, ['VODIA_TIMEOUT'])),
+    )
+
+
+class VodiaModule(AnsibleModule):
+    """An AnsibleModule with the Vodia connection options and error handling."""
+
+    def __init__(self, argument_spec, **kwargs):
+        spec = connection_argument_spec()
+        spec.update(argument_spec)
+        super().__init__(argument_spec=spec, supports_check_mode=True, **kwargs)
+        if not HAS_REQUESTS:
+            self.fail_json(msg=missing_required_lib('requests'))
+        self._client = None
+
+    @property
+    def client(self):
+        if self._client is None:
+            self._client = self._connect()
+        return self._client
+
+    def _connect(self):
+        params = self.params
+        try:
+            base_url = parse_base_url(params['url'])
+        except VodiaConfigError as error:
+            self.fail_json(msg=str(error))
+        if params['timeout'] < 1:
+            self.fail_json(msg='timeout must be at least 1 second; got %d.' % params['timeout'])
+        if base_url.startswith('http://'):
+            self.warn('url %s uses http: the PBX password crosses the network unencrypted. Use https.' % base_url)
+        return VodiaClient(
+            base_url, params['username'], params['password'],
+            validate_certs=params['validate_certs'], ca_path=params['ca_path'], timeout=params['timeout'],
+        )
+
+    def identifier(self, option):
+        """A validated domain or account name; fails the task before any request when it cannot be used."""
+        try:
+            return validate_identifier(option, self.params[option])
+        except HuntGroupInputError as error:
+            return self.fail_json(msg=str(error))
+
+    def run_safely(self, work):
+        """Run ``work()`` and turn the errors we know into failures that say what to do."""
+        try:
+            return work()
+        except (HuntGroupInputError, NotAHuntGroupError, VodiaConfigError) as error:
+            return self.fail_json(msg=str(error))
+        except VodiaApiError as error:
+            return self.fail_json(msg=error.message, **error.to_result())
+        finally:
+            if self._client is not None:
+                self._client.close()
+
+
+def hunt_group_argument_spec():
+    """The options that describe one hunt group, shared by every module that changes hunt groups."""
+    return dict(
+        display_name=dict(type='str'),
+        stages=dict(
+            type='list', elements='dict',
+            options=dict(
+                extensions=dict(type='list', elements='str', default=[]),
+                duration=dict(type='int'),
+            ),
+        ),
+        final_destinations=dict(type='list', elements='str'),
+        aliases=dict(type='list', elements='str'),
+        caller_id=dict(type='str'),
+        ring_melody=dict(type='str'),
+        music_on_hold=dict(type='str'),
+        record_calls=dict(type='bool'),
+        anonymous_caller_destination=dict(type='str'),
+        dial_plan=dict(type='str'),
+        night_service=dict(type='str'),
+        email=dict(type='str'),
+        disabled=dict(type='bool'),
+        settings=dict(type='dict'),
+    )

@@ -1,0 +1,130 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) vodia.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: vodia_hunt_group_info
+short_description: Read hunt groups (ring groups) from a Vodia PBX
+version_added: 1.0.0
+description:
+  - Returns one hunt group or all hunt groups of a Vodia PBX tenant, in the same form that
+    M(vodia.pbx.vodia_hunt_group) accepts and returns, so the result can be fed back as options.
+  - Only reads; never changes anything on the PBX.
+author:
+  - vodia.pbx maintainers (@vodia-pbx)
+extends_documentation_fragment:
+  - vodia.pbx.connection
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - The module only reads, so it runs unchanged in check mode.
+  diff_mode:
+    support: N/A
+    details:
+      - The module changes nothing, so there is nothing to show.
+  platform:
+    platforms: all
+  action_group:
+    support: full
+    membership:
+      - vodia.pbx.vodia
+options:
+  domain:
+    description:
+      - The tenant (domain) to read, for example V(localhost).
+    type: str
+    required: true
+  name:
+    description:
+      - The account number or ID of one hunt group. Without it, every hunt group of the domain is returned.
+      - An account of that name that is not a hunt group is not returned.
+    type: str
+notes:
+  - Reads the PBX's hunts list once, then the settings of each hunt group returned.
+seealso:
+  - module: vodia.pbx.vodia_hunt_group
+'''
+
+EXAMPLES = r'''
+- name: Read every hunt group of a tenant
+  vodia.pbx.vodia_hunt_group_info:
+    url: https://pbx.example.com
+    username: admin
+    password: "{{ vault_vodia_password }}"
+    domain: company.example.com
+  register: pbx_hunt_groups
+
+- name: Read one hunt group
+  vodia.pbx.vodia_hunt_group_info:
+    domain: company.example.com
+    name: "1002"
+  register: sales_group
+
+- name: Copy a hunt group to another PBX exactly as it is
+  vodia.pbx.vodia_hunt_group:
+    url: https://pbx2.example.com
+    domain: company.example.com
+    name: "{{ sales_group.hunt_groups[0].name }}"
+    settings: "{{ sales_group.hunt_groups[0].settings }}"
+  when: sales_group.hunt_groups | length == 1
+'''
+
+RETURN = r'''
+hunt_groups:
+  description:
+    - The hunt groups read, in the PBX's order. With O(name), one item, or none when no such hunt group exists.
+    - Each item has the form of RV(vodia.pbx.vodia_hunt_group#module:hunt_group) (C(name), C(display_name), C(stages),
+      C(final_destinations), C(aliases), the other typed options, and C(settings), the raw object the PBX returned).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - name: "1002"
+      display_name: Hunt
+      stages: [{"extensions": ["444"], "duration": 5}, {"extensions": ["445"], "duration": null}]
+      final_destinations: ["8572665588"]
+      aliases: ["1002"]
+      caller_id: 123-456-7899
+      ring_melody: ringer6
+      music_on_hold: ""
+      record_calls: false
+      anonymous_caller_destination: ""
+      dial_plan: ""
+      night_service: ""
+      email: ""
+      disabled: null
+      settings: {"display": "Hunt", "st1_ext": "444", "st1_dur": "5", "alias": ["1002"]}
+'''
+
+from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import canonical
+from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group_converge import list_hunt_group_names, read_settings
+from ansible_collections.vodia.pbx.plugins.module_utils.vodia_module import VodiaModule
+
+
+def run(module):
+    domain = module.identifier('domain')
+    wanted = module.identifier('name') if module.params['name'] is not None else None
+    names = list_hunt_group_names(module.client, domain)
+    if wanted is not None:
+        names = [name for name in names if name == wanted]
+    hunt_groups = [canonical(name, read_settings(module.client, domain, name)) for name in names]
+    return {'changed': False, 'hunt_groups': hunt_groups}
+
+
+def main():
+    module = VodiaModule(dict(
+        domain=dict(type='str', required=True),
+        name=dict(type='str'),
+    ))
+    result = module.run_safely(lambda: run(module))
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
