@@ -172,7 +172,7 @@ class VodiaClient:
                 method, path, status)
         if status >= 400:
             body = _short_body(response.text)
-            hint = HINTS.get(status, 'The PBX reported an error; check its logs.' if status >= 500 else '')
+            hint = HINTS.get(status, 'The PBX reported an internal error; check the PBX logs.' if status >= 500 else '')
             raise VodiaApiError(
                 '%s %s on %s failed with HTTP %s%s. %s' % (
                     method, path, self.base_url, status, (': %s' % body) if body else '', hint),

@@ -149,8 +149,8 @@ options:
         unchanged.
     type: dict
 notes:
-  - The module runs where the task runs; use C(connection: local) or C(delegate_to: localhost) with one inventory host
-    per PBX.
+  - The module runs where the task runs. With one inventory host per PBX, run it on the controller with
+    C(connection=local) or C(delegate_to=localhost).
   - On creation it sends C(addacc), then the settings, then reads the hunt group back to verify it. An update sends
     one request with only the fields that differ.
 seealso:

@@ -1,0 +1,58 @@
+# vodia.pbx: the two front-door commands are `make demo` and `make test`.
+# Everything runs from a fresh clone with only Python 3.11 installed; tools go into .venv.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+BUILD := $(CURDIR)/build
+COLLECTIONS := $(BUILD)/collections
+TREE := $(COLLECTIONS)/ansible_collections/vodia/pbx
+ANSIBLE_TEST := $(BIN)/ansible-test
+TEST_PYTHON := 3.11
+# pip versions pinned by the ansible-test releases we run (see tests/tools/prepare_ansible_test.sh)
+ANSIBLE_TEST_PIPS := 24.2 23.1.2 25.2
+
+.PHONY: help venv tree demo test test-simulator sanity units integration lint build bench clean
+
+help:
+	@echo "make demo   - run the example playbook against the embedded PBX simulator"
+	@echo "make test   - simulator tests, sanity, unit and integration tests, ansible-lint, build"
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: tests/requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r tests/requirements-dev.txt
+	tests/tools/prepare_ansible_test.sh $(BIN)/python $(ANSIBLE_TEST_PIPS)
+	touch $@
+
+# ansible-test needs the collection at .../ansible_collections/vodia/pbx, as a real copy.
+tree: venv
+	@tests/tools/collection_tree.sh $(COLLECTIONS) >/dev/null
+
+test: test-simulator sanity units integration lint build
+	@echo "make test: all suites passed"
+
+test-simulator: venv
+	PYTHONPATH=tests $(BIN)/pytest -q tests/simulator
+
+sanity: tree
+	cd $(TREE) && $(ANSIBLE_TEST) sanity --venv --python $(TEST_PYTHON) --color no
+
+units: tree
+	cd $(TREE) && $(ANSIBLE_TEST) units --venv --python $(TEST_PYTHON) --color no
+
+integration: tree
+	cd $(TREE) && $(BIN)/python tests/tools/with_simulator.py --config tests/integration/integration_config.yml -- \
+		$(ANSIBLE_TEST) integration --venv --python $(TEST_PYTHON) --color no
+
+lint: tree
+	cd $(TREE) && ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(BIN)/ansible-lint --offline --profile production
+
+build: tree
+	cd $(TREE) && $(BIN)/ansible-galaxy collection build --force --output-path $(BUILD)
+
+clean:
+	rm -rf $(BUILD) tests/output

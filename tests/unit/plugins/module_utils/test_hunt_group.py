@@ -1,0 +1,171 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) vodia.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.vodia.pbx.plugins.module_utils import hunt_group as model
+
+# The settings object of hunt group 1002 on the vendor's API page.
+VENDOR_1002 = {
+    'conn_sym': '', 'connect': 'true', 'display': 'Hunt', 'email': '', 'flag': '', 'from_header': 'id',
+    'hunt_anonymous_dest': '', 'melody': 'ringer6', 'moh': '', 'ncf': 'false', 'night': '', 'rec': 'false',
+    'st1_dur': '5', 'st1_ext': '444', 'st1_miss': 'true', 'st2_dur': '', 'st2_ext': '445', 'st2_miss': 'true',
+    'st3_dur': '', 'st3_ext': '', 'st3_miss': 'false', 'st4_ext': '8572665588', 'acdani': '', 'ani': '123-456-7899',
+    'cdr_time': '', 'credit': '', 'dial_plan': '', 'dialog_state': '', 'dialog_subscribe': '', 'dialog_version': '',
+    'disabled': '', 'email_cdr': '', 'epid': '', 'location': '', 'max_call_duration': '', 'max_cdrs': '',
+    'need_license': '', 'param1': '', 'param2': '', 'param3': '', 'rb': '', 'rf': '', 'view_settings': '',
+    'visible': '', 'alias': ['1002'],
+}
+
+
+def options(**given):
+    """Module options as Ansible hands them over: every option present, unset ones None."""
+    params = dict((field.option, None) for field in model.TYPED_FIELDS)
+    params.update(stages=None, settings=None)
+    params.update(given)
+    return params
+
+
+def test_canonical_form_of_the_vendor_example():
+    group = model.canonical('1002', VENDOR_1002)
+    assert group['name'] == '1002'
+    assert group['display_name'] == 'Hunt'
+    assert group['stages'] == [{'extensions': ['444'], 'duration': 5}, {'extensions': ['445'], 'duration': None}]
+    assert group['final_destinations'] == ['8572665588']
+    assert group['aliases'] == ['1002']
+    assert group['caller_id'] == '123-456-7899'
+    assert group['ring_melody'] == 'ringer6'
+    assert group['record_calls'] is False
+    assert group['disabled'] is None
+    assert group['settings'] == VENDOR_1002
+
+
+def test_typed_options_become_vodia_strings():
+    fields = model.desired_fields(options(
+        display_name='Sales', record_calls=True, disabled=False, caller_id='+1555', aliases=['1002', 'sales'],
+        final_destinations=['777', '8578962323'],
+    ))
+    assert fields == {
+        'display': 'Sales', 'rec': 'true', 'disabled': 'false', 'ani': '+1555', 'alias': ['1002', 'sales'],
+        'st4_ext': '777 8578962323',
+    }
+
+
+def test_omitted_options_are_not_managed():
+    assert model.desired_fields(options()) == {}
+
+
+def test_stages_are_authoritative_for_all_three():
+    fields = model.desired_fields(options(stages=[{'extensions': ['444', '445'], 'duration': 15}]))
+    assert fields == {
+        'st1_ext': '444 445', 'st1_dur': '15',
+        'st2_ext': '', 'st2_dur': '',
+        'st3_ext': '', 'st3_dur': '',
+    }
+
+
+def test_an_empty_stage_list_clears_every_stage():
+    fields = model.desired_fields(options(stages=[]))
+    assert set(fields.values()) == {''}
+    assert len(fields) == 6
+
+
+def test_settings_values_are_normalised_to_strings():
+    fields = model.desired_fields(options(settings={'ncf': True, 'st1_miss': False, 'max_cdrs': 20, 'from_header': 'id'}))
+    assert fields == {'ncf': 'true', 'st1_miss': 'false', 'max_cdrs': '20', 'from_header': 'id'}
+
+
+def test_info_output_can_be_fed_back_unchanged():
+    group = model.canonical('1002', VENDOR_1002)
+    given = dict((key, value) for key, value in group.items() if key != 'name')
+    desired = model.desired_fields(options(**given))
+    assert model.changed_fields(VENDOR_1002, desired) == {}
+
+
+def test_settings_that_contradict_a_typed_option_are_refused():
+    with pytest.raises(model.HuntGroupInputError, match='conflicts'):
+        model.desired_fields(options(display_name='Sales', settings={'display': 'Support'}))
+
+
+@pytest.mark.parametrize('bad, message', [
+    ({'stages': [{'extensions': ['1']}] * 4}, 'at most|3 ringing stages'),
+    ({'stages': [{'extensions': ['444'], 'duration': -5}]}, 'at least 1 second'),
+    ({'stages': [{'extensions': ['444'], 'duration': 0}]}, 'at least 1 second'),
+    ({'stages': [{'extensions': ['444'], 'duration': '5'}]}, 'whole number'),
+    ({'stages': [{'extensions': ['444 445']}]}, 'without spaces'),
+    ({'stages': [{'extensions': [{'ext': '444'}]}]}, 'as strings'),
+    ({'stages': ['444']}, 'must be a dictionary'),
+    ({'stages': [{'extension': ['444']}]}, 'unknown keys'),
+    ({'final_destinations': ['']}, 'not valid'),
+    ({'settings': {'display': ['a']}}, 'single value'),
+    ({'settings': {'display': None}}, 'single value'),
+    ({'settings': {'bad key': 'x'}}, 'not a Vodia field name'),
+    ({'settings': {'alias': 'x'}}, 'list of names'),
+])
+def test_bad_input_is_refused_with_a_reason(bad, message):
+    with pytest.raises(model.HuntGroupInputError, match=message):
+        model.desired_fields(options(**bad))
+
+
+@pytest.mark.parametrize('value', ['', '  ', 'a/b', '..', '.', 'a b', 'x?y', 'x#y', '%2e', 'tab\t', 'a\\b'])
+def test_identifiers_that_could_leave_their_url_segment_are_refused(value):
+    with pytest.raises(model.HuntGroupInputError):
+        model.validate_identifier('name', value)
+
+
+@pytest.mark.parametrize('value', ['1002', 'hunt_2', 'sales-team', 'company.example.com', 'admin@x'])
+def test_ordinary_identifiers_pass(value):
+    assert model.validate_identifier('name', value) == value
+
+
+def test_order_of_extensions_inside_a_stage_is_not_a_change():
+    current = dict(VENDOR_1002, st1_ext='444 445')
+    desired = model.desired_fields(options(stages=[{'extensions': ['445', '444'], 'duration': 5}, {'extensions': ['445']}]))
+    assert model.changed_fields(current, desired) == {}
+
+
+def test_order_of_stages_is_a_change():
+    desired = model.desired_fields(options(stages=[{'extensions': ['445']}, {'extensions': ['444'], 'duration': 5}]))
+    changes = model.changed_fields(VENDOR_1002, desired)
+    assert changes == {'st1_ext': '445', 'st1_dur': '', 'st2_ext': '444', 'st2_dur': '5'}
+
+
+def test_alias_order_is_not_a_change():
+    current = dict(VENDOR_1002, alias=['1002', 'sales'])
+    assert model.changed_fields(current, {'alias': ['sales', '1002']}) == {}
+
+
+def test_only_differing_fields_are_written():
+    desired = model.desired_fields(options(display_name='Hunt', ring_melody='ringer1', record_calls=False))
+    assert model.changed_fields(VENDOR_1002, desired) == {'melody': 'ringer1'}
+
+
+def test_an_unset_flag_differs_from_false():
+    # The PBX's empty string is not known to mean false, so false is written once and then kept.
+    assert model.changed_fields(VENDOR_1002, {'disabled': 'false'}) == {'disabled': 'false'}
+    assert model.changed_fields(dict(VENDOR_1002, disabled='false'), {'disabled': 'false'}) == {}
+
+
+def test_a_field_the_pbx_does_not_return_is_a_change():
+    assert model.changed_fields(VENDOR_1002, {'algo': 'sequential'}) == {'algo': 'sequential'}
+
+
+def test_apply_fields_emulates_a_partial_update():
+    after = model.apply_fields(VENDOR_1002, {'display': 'Sales'})
+    assert after['display'] == 'Sales'
+    assert after['st1_ext'] == '444'
+    assert VENDOR_1002['display'] == 'Hunt'
+
+
+def test_unapplied_fields_names_what_the_pbx_ignored():
+    assert model.unapplied_fields(VENDOR_1002, {'display': 'Sales', 'melody': 'ringer6'}) == ['display']
+
+
+def test_canonical_keeps_unexpected_pbx_values_visible():
+    group = model.canonical('9', {'rec': 'maybe', 'st1_dur': 'abc', 'st1_ext': '1'})
+    assert group['record_calls'] == 'maybe'
+    assert group['stages'] == [{'extensions': ['1'], 'duration': 'abc'}]
+    assert group['aliases'] is None
