@@ -190,9 +190,21 @@ class VodiaClient:
 
 
 def _exception_summary(error):
-    """A one-line reason without the URL noise requests adds (it never contains credentials)."""
-    reason = error.__class__.__name__
-    args = getattr(error, 'args', ())
-    if args:
-        reason = '%s: %s' % (reason, args[0])
-    return reason
+    """The innermost reason of a requests failure, without urllib3's retry wrapping.
+
+    requests wraps the socket error in MaxRetryError and NewConnectionError; users need the
+    last link ("Connection refused", "certificate verify failed"), which never holds credentials.
+    """
+    reason = error
+    while True:
+        inner = getattr(reason, 'reason', None)
+        if inner is None and getattr(reason, 'args', None) and isinstance(reason.args[0], Exception):
+            inner = reason.args[0]
+        if inner is None or inner is reason:
+            break
+        reason = inner
+    text = str(reason)
+    # urllib3 puts the connection object's repr before the message ("<...HTTPConnection object>: ...").
+    if ': ' in text and text.startswith(('<', 'HTTP')):
+        text = text.split(': ', 1)[1]
+    return text.strip() or reason.__class__.__name__

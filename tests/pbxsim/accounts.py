@@ -1,0 +1,159 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Account types, their settings and the rules for changing them.
+
+Everything here works on plain dicts so that state can be deep-copied for
+snapshots and dumped as JSON without conversion.
+"""
+
+import json
+import re
+
+# The account types accepted by addacc (notes section 3.3).
+ACCOUNT_TYPES = (
+    "extensions", "attendants", "conferences", "hunts", "acds", "orbits",
+    "hoots", "srvflags", "ivrnodes", "callingcards", "colines",
+)
+
+# addacc names the new account in this body key; extensions are the exception (notes 3.3).
+ACCOUNT_KEY_BY_TYPE = {"extensions": "account_ext"}
+DEFAULT_ACCOUNT_KEY = "account"
+
+# Hunt group fields before the common block, in the order of the vendor example (S1).
+# Values are the defaults of a newly created hunt group (our choice, see docs/simulator.md).
+HUNT_FIELDS = (
+    ("conn_sym", ""),
+    ("connect", "true"),
+    ("display", ""),
+    ("email", ""),
+    ("flag", ""),
+    ("from_header", "id"),
+    ("hunt_anonymous_dest", ""),
+    ("melody", ""),
+    ("moh", ""),
+    ("ncf", "false"),
+    ("night", ""),
+    ("rec", "false"),
+    ("st1_dur", ""),
+    ("st1_ext", ""),
+    ("st1_miss", "false"),
+    ("st2_dur", ""),
+    ("st2_ext", ""),
+    ("st2_miss", "false"),
+    ("st3_dur", ""),
+    ("st3_ext", ""),
+    ("st3_miss", "false"),
+    ("st4_ext", ""),
+)
+
+# The alphabetical block that closes the vendor example; we treat it as common to every type.
+COMMON_FIELDS = (
+    "acdani", "ani", "cdr_time", "credit", "dial_plan", "dialog_state", "dialog_subscribe",
+    "dialog_version", "disabled", "email_cdr", "epid", "location", "max_call_duration",
+    "max_cdrs", "need_license", "param1", "param2", "param3", "rb", "rf", "view_settings", "visible",
+)
+
+# Type-specific fields of the other types. Only the hunt group set is vendor-sourced;
+# these are plausible stand-ins so that user_settings answers for every type.
+OTHER_TYPE_FIELDS = {
+    "extensions": (
+        ("display", ""), ("email", ""), ("first_name", ""), ("last_name", ""), ("cell", ""),
+        ("lang", ""), ("mb_enable", "true"), ("melody", ""), ("melodyh", ""), ("moh", ""),
+    ),
+    "attendants": (("display", ""), ("email", ""), ("from_header", "id"), ("melody", ""), ("moh", "")),
+    "conferences": (("display", ""), ("email", ""), ("moh", ""), ("rec", "false")),
+    "acds": (("agents", ""), ("all_agents", ""), ("display", ""), ("email", ""), ("melody", ""), ("moh", ""), ("rec", "false")),
+}
+MINIMAL_FIELDS = (("display", ""), ("email", ""))
+
+# Stage fields whose members count as agents in the hunts list; st4_ext is the final
+# destination (often an external number) and is deliberately left out.
+AGENT_STAGE_FIELDS = ("st1_ext", "st2_ext", "st3_ext")
+
+# An account id may not be empty, contain whitespace (domain_action separates ids with
+# spaces), '/' (addacc joins several ids with it) or '@' (it separates user and domain).
+ACCOUNT_ID_PATTERN = re.compile(r"^[^\s/@\x00-\x1f\x7f]{1,64}$")
+
+
+class SettingsError(ValueError):
+    """A user_settings body that cannot be stored; nothing is written."""
+
+
+def type_fields(account_type):
+    """Return the (name, default) pairs that precede the common block for a type."""
+    if account_type == "hunts":
+        return HUNT_FIELDS
+    return OTHER_TYPE_FIELDS.get(account_type, MINIMAL_FIELDS)
+
+
+def default_settings(account_type, account_id):
+    """Return the settings a freshly created account of this type answers with."""
+    settings = dict(type_fields(account_type))
+    for name in COMMON_FIELDS:
+        settings[name] = ""
+    settings["alias"] = [account_id]
+    return settings
+
+
+def is_valid_account_id(account_id):
+    """Tell whether a string can name an account."""
+    return bool(ACCOUNT_ID_PATTERN.match(account_id))
+
+
+def setting_value(name, value):
+    """Convert one JSON value into its stored form or raise SettingsError.
+
+    The PBX shows every scalar as a string, so numbers and booleans are stored the way
+    the PBX would show them. alias is the one list-valued field.
+    """
+    if name == "alias":
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise SettingsError("alias must be a list of strings")
+        return list(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)):
+        return json.dumps(value)
+    raise SettingsError("value of %s must be a string, number or boolean" % name)
+
+
+def convert_settings(update):
+    """Convert a whole update up front so that a bad value leaves the account untouched."""
+    return dict((name, setting_value(name, value)) for name, value in update.items())
+
+
+def hunt_agents(settings):
+    """Derive the integer agent list of the hunts listing from the stage fields.
+
+    Members are whitespace-separated; only all-digit entries count, each once, in ring order.
+    """
+    agents = []
+    for field in AGENT_STAGE_FIELDS:
+        for token in str(settings.get(field, "")).split():
+            if token.isascii() and token.isdigit() and int(token) not in agents:
+                agents.append(int(token))
+    return agents
+
+
+def hunt_summary(account_id, settings):
+    """Return one entry of GET /rest/domain/{d}/hunts."""
+    return {"name": account_id, "display": settings.get("display", ""), "agents": hunt_agents(settings), "calls": 0}
+
+
+def user_summary(account_id, account):
+    """Return one entry of GET /rest/domain/{d}/users; booleans are real booleans there."""
+    settings = account["settings"]
+    ani = settings.get("ani", "")
+    return {
+        "id": account["id"],
+        "name": account_id,
+        "alias": list(settings.get("alias", [account_id])),
+        "ani": [ani] if ani else [],
+        "displayname": settings.get("display", ""),
+        "disabled": settings.get("disabled", "") == "true",
+        "license": True,
+        "visible": settings.get("visible", "") != "false",
+        "usertype": account["type"],
+    }

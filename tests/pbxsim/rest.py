@@ -1,0 +1,234 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The /rest/ API: routing, scopes and the handlers.
+
+Checks run in this order, so that each failure has one predictable status:
+401/403 credentials, 404 unknown route, 405 method, 403 scope, 404 domain,
+404 account, 400 body.
+"""
+
+import time
+
+from pbxsim import __version__
+from pbxsim.accounts import (
+    ACCOUNT_KEY_BY_TYPE, ACCOUNT_TYPES, DEFAULT_ACCOUNT_KEY, SettingsError, convert_settings, default_settings,
+    hunt_summary, is_valid_account_id, user_summary,
+)
+from pbxsim.auth import authenticate
+from pbxsim.messages import ApiError, Response, parse_json_object
+
+
+class Route:
+    """A path pattern such as rest/domain/{domain}/hunts with its method handlers."""
+
+    def __init__(self, pattern, handlers):
+        self.segments = tuple(pattern.split("/"))
+        self.handlers = handlers
+        self.system_scope = "{domain}" not in self.segments
+
+    def match(self, segments):
+        """Return the placeholder values when the segments fit this pattern, else None."""
+        if len(segments) != len(self.segments):
+            return None
+        params = {}
+        for expected, actual in zip(self.segments, segments):
+            if expected.startswith("{"):
+                if not actual:
+                    return None
+                params[expected[1:-1]] = actual
+            elif expected != actual:
+                return None
+        return params
+
+    def allowed(self):
+        """The Allow header value for a 405 answer."""
+        return ", ".join(sorted(self.handlers))
+
+
+class Context:
+    """Everything a handler needs: the PBX, the request, who asked and the path values."""
+
+    def __init__(self, state, request, principal, params, domain):
+        self.state = state
+        self.request = request
+        self.principal = principal
+        self.params = params
+        self.domain = domain
+
+    def account(self):
+        """The account named in the path, or ApiError 404."""
+        account = self.domain["accounts"].get(self.params["account"])
+        if account is None:
+            raise ApiError(404, "account %s not found" % self.params["account"])
+        return account
+
+
+def _copy_settings(settings):
+    return dict((name, list(value) if isinstance(value, list) else value) for name, value in settings.items())
+
+
+def get_status(context):
+    """GET /rest/system/status: version and counters (field names are our choice)."""
+    data = context.state.data
+    domains = data["domains"].values()
+    return Response(200, {
+        "version": data["version"],
+        "build": "pbxsim %s" % __version__,
+        "uptime": int(time.time() - context.state.started),
+        "started": int(context.state.started),
+        "domains": len(data["domains"]),
+        "accounts": sum(len(domain["accounts"]) for domain in domains),
+        "calls": 0,
+        "registrations": 0,
+    })
+
+
+def list_domains(context):
+    """GET /rest/system/domains: an object keyed by tenant id (notes 4 and 5)."""
+    result = {}
+    for domain in context.state.data["domains"].values():
+        result[domain["id"]] = {
+            "name": domain["name"], "display": domain["display"], "alias": list(domain["alias"]),
+            "country": domain["country"], "area": domain["area"],
+        }
+    return Response(200, result)
+
+
+def list_hunts(context):
+    """GET /rest/domain/{d}/hunts: the vendor list shape (S1)."""
+    accounts = context.domain["accounts"]
+    return Response(200, [hunt_summary(name, account["settings"]) for name, account in accounts.items() if account["type"] == "hunts"])
+
+
+def list_users(context):
+    """GET /rest/domain/{d}/users: every account of the tenant (domains_lists_api page)."""
+    return Response(200, [user_summary(name, account) for name, account in context.domain["accounts"].items()])
+
+
+def get_user_settings(context):
+    """GET /rest/domain/{d}/user_settings/{id}: flat settings of any account type, no type field."""
+    return Response(200, _copy_settings(context.account()["settings"]))
+
+
+def update_user_settings(context):
+    """POST/PUT user_settings: partial update, answers with the whole object (S2)."""
+    account = context.account()
+    update = parse_json_object(context.request.body)
+    try:
+        converted = convert_settings(update)
+    except SettingsError as exc:
+        raise ApiError(400, str(exc)) from None
+    account["settings"].update(converted)
+    return Response(200, _copy_settings(account["settings"]))
+
+
+def _requested_account_ids(body):
+    account_type = body.get("type")
+    if not isinstance(account_type, str) or account_type not in ACCOUNT_TYPES:
+        raise ApiError(400, "type must be one of %s" % ", ".join(ACCOUNT_TYPES))
+    key = ACCOUNT_KEY_BY_TYPE.get(account_type, DEFAULT_ACCOUNT_KEY)
+    raw = body.get(key)
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raw = str(raw)
+    if not isinstance(raw, str) or not raw.strip():
+        raise ApiError(400, "%s is required for type %s" % (key, account_type))
+    account_ids = []
+    for account_id in (part.strip() for part in raw.split("/")):
+        if not is_valid_account_id(account_id):
+            raise ApiError(400, "invalid account id %r" % account_id)
+        if account_id not in account_ids:
+            account_ids.append(account_id)
+    return account_type, account_ids
+
+
+def add_accounts(context):
+    """POST/PUT addacc: create one or several ("500/501") accounts of one type."""
+    account_type, account_ids = _requested_account_ids(parse_json_object(context.request.body))
+    accounts = context.domain["accounts"]
+    existing = [account_id for account_id in account_ids if account_id in accounts]
+    if existing and context.state.on_duplicate == "error":
+        raise ApiError(400, "account already exists: %s" % " ".join(existing))
+    for account_id in account_ids:
+        if account_id not in accounts:
+            accounts[account_id] = {
+                "id": context.state.allocate_account_id(),
+                "type": account_type,
+                "settings": default_settings(account_type, account_id),
+            }
+    return Response(200, {})
+
+
+def delete_account(context):
+    """DELETE addacc/{id}: remove one account of any type."""
+    context.account()
+    del context.domain["accounts"][context.params["account"]]
+    return Response(200, {})
+
+
+def domain_action(context):
+    """POST/PUT domain_action: only delete_selected (S1); unknown ids are skipped silently."""
+    body = parse_json_object(context.request.body)
+    if body.get("type") != "accounts":
+        raise ApiError(400, "type must be accounts")
+    if body.get("action") != "delete_selected":
+        raise ApiError(400, "unsupported action %r" % (body.get("action"),))
+    selected = body.get("selected")
+    if not isinstance(selected, str):
+        raise ApiError(400, "selected must be a space-separated string of account ids")
+    for account_id in selected.split():
+        context.domain["accounts"].pop(account_id, None)
+    return Response(200, {})
+
+
+ROUTES = (
+    Route("rest/system/status", {"GET": get_status}),
+    Route("rest/system/domains", {"GET": list_domains}),
+    Route("rest/domain/{domain}/hunts", {"GET": list_hunts}),
+    Route("rest/domain/{domain}/users", {"GET": list_users}),
+    Route("rest/domain/{domain}/user_settings/{account}", {
+        "GET": get_user_settings, "POST": update_user_settings, "PUT": update_user_settings,
+    }),
+    Route("rest/domain/{domain}/addacc", {"POST": add_accounts, "PUT": add_accounts}),
+    Route("rest/domain/{domain}/addacc/{account}", {"DELETE": delete_account}),
+    Route("rest/domain/{domain}/domain_action", {"POST": domain_action, "PUT": domain_action}),
+)
+
+
+def find_route(segments):
+    """Return (route, params) for the path segments, or (None, None)."""
+    for route in ROUTES:
+        params = route.match(segments)
+        if params is not None:
+            return route, params
+    return None, None
+
+
+def _domain_in_scope(state, principal, route, params):
+    """Apply administrator scope, then resolve the tenant named in the path (None for system routes)."""
+    if route.system_scope:
+        if not principal.is_system:
+            raise ApiError(403, "tenant administrators cannot use system endpoints")
+        return None
+    domain = state.find_domain(params["domain"])
+    if not principal.is_system and (domain is None or domain["name"] != principal.domain):
+        raise ApiError(403, "no permission for this tenant")
+    if domain is None:
+        raise ApiError(404, "domain %s not found" % params["domain"])
+    return domain
+
+
+def handle_rest(state, request):
+    """Answer one /rest/ request against a PBX."""
+    with state.lock:
+        try:
+            principal = authenticate(state, request.headers.get("Authorization"))
+            route, params = find_route(request.segments)
+            if route is None:
+                raise ApiError(404, "no such endpoint")
+            handler = route.handlers.get(request.method)
+            if handler is None:
+                raise ApiError(405, "method %s not allowed" % request.method, {"Allow": route.allowed()})
+            domain = _domain_in_scope(state, principal, route, params)
+            return handler(Context(state, request, principal, params, domain))
+        except ApiError as exc:
+            return exc.response()

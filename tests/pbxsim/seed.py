@@ -1,0 +1,210 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The built-in seed, seed file loading and the conversion of a seed into PBX data.
+
+A seed is written by people (YAML or JSON); PBX data is the normalised form the
+simulator works on. See docs/simulator.md for the seed format.
+"""
+
+import copy
+import json
+
+from pbxsim.accounts import ACCOUNT_TYPES, SettingsError, convert_settings, default_settings, is_valid_account_id
+
+DEFAULT_VERSION = "70.3.1"
+
+# Credentials of the built-in seed, as (user, password) pairs for requests' auth=.
+SYSTEM_ADMIN = ("admin", "Sim-Admin-Pass-2026")
+NO_API_ADMIN = ("noapi", "Sim-NoApi-Pass-2026")
+TENANT_ADMIN = ("admin@localhost", "Sim-Tenant-Pass-2026")
+BRANCH_ADMIN = ("admin@branch.example.com", "Sim-Branch-Pass-2026")
+FIRST_BENCH_HUNT_GROUP = 2000
+
+
+def _extension(number, first_name):
+    return {"type": "extensions", "settings": {
+        "display": "%s %s" % (first_name, number), "first_name": first_name, "last_name": str(number),
+    }}
+
+
+# Hunt group 1002 reproduces the vendor example (S1) field for field.
+VENDOR_HUNT_1002 = {
+    "conn_sym": "", "connect": "true", "display": "Hunt", "email": "", "flag": "", "from_header": "id",
+    "hunt_anonymous_dest": "", "melody": "ringer6", "moh": "", "ncf": "false", "night": "", "rec": "false",
+    "st1_dur": "5", "st1_ext": "444", "st1_miss": "true", "st2_dur": "", "st2_ext": "445", "st2_miss": "true",
+    "st3_dur": "", "st3_ext": "", "st3_miss": "false", "st4_ext": "8572665588", "acdani": "",
+    "ani": "123-456-7899", "cdr_time": "", "credit": "", "dial_plan": "", "dialog_state": "",
+    "dialog_subscribe": "", "dialog_version": "", "disabled": "", "email_cdr": "", "epid": "", "location": "",
+    "max_call_duration": "", "max_cdrs": "", "need_license": "", "param1": "", "param2": "", "param3": "",
+    "rb": "", "rf": "", "view_settings": "", "visible": "", "alias": ["1002"],
+}
+
+DEFAULT_SEED = {
+    "version": DEFAULT_VERSION,
+    "system_admins": {
+        SYSTEM_ADMIN[0]: {"password": SYSTEM_ADMIN[1], "api_access": True},
+        NO_API_ADMIN[0]: {"password": NO_API_ADMIN[1], "api_access": False},
+    },
+    "domains": {
+        "localhost": {
+            "display": "Localhost",
+            "country": "1",
+            "area": "",
+            "admins": {"admin": {"password": TENANT_ADMIN[1], "api_access": True}},
+            "accounts": {
+                # 443 exists so that the vendor's delete_selected example ("443 hunt_2") deletes something.
+                "443": _extension(443, "Olivia"),
+                "444": _extension(444, "Alice"),
+                "445": _extension(445, "Bob"),
+                "446": _extension(446, "Carol"),
+                "447": _extension(447, "Dave"),
+                "448": _extension(448, "Erin"),
+                "1002": {"type": "hunts", "settings": VENDOR_HUNT_1002},
+                "1003": {"type": "hunts", "settings": {"display": "Hunt_2"}},
+                "1004": {"type": "hunts", "settings": {"display": "Hunt_3"}},
+                "500": {"type": "attendants", "settings": {"display": "Main Menu"}},
+                "600": {"type": "conferences", "settings": {"display": "Conference Room"}},
+                "700": {"type": "acds", "settings": {"display": "Support Queue", "agents": "446 447"}},
+                "800": {"type": "srvflags", "settings": {"display": "Night Service"}},
+            },
+        },
+        "branch.example.com": {
+            "display": "Branch Office",
+            "country": "1",
+            "area": "617",
+            "admins": {"admin": {"password": BRANCH_ADMIN[1], "api_access": True}},
+            "accounts": {
+                "201": _extension(201, "Frank"),
+                "202": _extension(202, "Grace"),
+                "2100": {"type": "hunts", "settings": {"display": "Branch Hunt", "st1_ext": "201 202", "st1_dur": "10"}},
+            },
+        },
+    },
+}
+
+
+class SeedError(ValueError):
+    """The seed does not describe a valid PBX."""
+
+
+def load_seed_file(path):
+    """Read a YAML or JSON seed file; JSON needs nothing beyond the standard library."""
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    wants_yaml = path.endswith((".yml", ".yaml"))
+    json_error = None
+    if not wants_yaml:
+        try:
+            return json.loads(text)
+        except ValueError as exc:
+            json_error = exc
+    try:
+        import yaml
+    except ImportError:
+        if wants_yaml:
+            raise SeedError("%s: YAML seeds need PyYAML; install it or write the seed as JSON" % path) from None
+        raise SeedError("%s: not valid JSON (%s) and PyYAML is not installed" % (path, json_error)) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise SeedError("%s: not valid YAML: %s" % (path, exc)) from None
+
+
+def _require_mapping(value, where):
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise SeedError("%s must be a mapping" % where)
+    return value
+
+
+def _text(value, where, default=""):
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise SeedError("%s must be a string" % where)
+    return str(value)
+
+
+def _admins(raw, where):
+    admins = {}
+    for name, entry in _require_mapping(raw, where).items():
+        entry = _require_mapping(entry, "%s.%s" % (where, name))
+        password = entry.get("password")
+        if not isinstance(password, str) or not password:
+            raise SeedError("%s.%s.password must be a non-empty string" % (where, name))
+        api_access = entry.get("api_access", True)
+        if not isinstance(api_access, bool):
+            raise SeedError("%s.%s.api_access must be true or false" % (where, name))
+        admins[str(name)] = {"password": password, "api_access": api_access}
+    return admins
+
+
+def _account(account_id, raw, where, internal_id):
+    raw = _require_mapping(raw, where)
+    account_type = raw.get("type")
+    if account_type not in ACCOUNT_TYPES:
+        raise SeedError("%s.type must be one of %s" % (where, ", ".join(ACCOUNT_TYPES)))
+    if not is_valid_account_id(account_id):
+        raise SeedError("%s: %r is not a valid account id" % (where, account_id))
+    settings = default_settings(account_type, account_id)
+    try:
+        settings.update(convert_settings(_require_mapping(raw.get("settings"), where + ".settings")))
+    except SettingsError as exc:
+        raise SeedError("%s.settings: %s" % (where, exc)) from None
+    return {"id": str(internal_id), "type": account_type, "settings": settings}
+
+
+def _domain(name, raw, domain_id, data):
+    where = "domains.%s" % name
+    raw = _require_mapping(raw, where)
+    alias = raw.get("alias", [name])
+    if not isinstance(alias, list) or not all(isinstance(item, str) for item in alias):
+        raise SeedError("%s.alias must be a list of strings" % where)
+    domain = {
+        "id": str(domain_id),
+        "name": name,
+        "display": _text(raw.get("display"), where + ".display", name),
+        "alias": list(alias),
+        "country": _text(raw.get("country"), where + ".country", "1"),
+        "area": _text(raw.get("area"), where + ".area"),
+        "admins": _admins(raw.get("admins"), where + ".admins"),
+        "accounts": {},
+    }
+    for account_id, account in _require_mapping(raw.get("accounts"), where + ".accounts").items():
+        account_id = str(account_id)
+        domain["accounts"][account_id] = _account(account_id, account, "%s.accounts.%s" % (where, account_id), data["next_account_id"])
+        data["next_account_id"] += 1
+    return domain
+
+
+def add_bench_hunt_groups(domain, count, data):
+    """Add COUNT extra hunt groups numbered from 2000 upwards, skipping taken numbers."""
+    number = FIRST_BENCH_HUNT_GROUP
+    for _index in range(count):
+        while str(number) in domain["accounts"]:
+            number += 1
+        account_id = str(number)
+        settings = default_settings("hunts", account_id)
+        settings.update({"display": "Bench %s" % account_id, "st1_ext": "444", "st2_ext": "445", "st1_dur": "10"})
+        domain["accounts"][account_id] = {"id": str(data["next_account_id"]), "type": "hunts", "settings": settings}
+        data["next_account_id"] += 1
+
+
+def build_data(seed=None, hunt_groups=0):
+    """Turn a seed (None for the built-in one) into PBX data, validating as we go."""
+    seed = _require_mapping(copy.deepcopy(DEFAULT_SEED if seed is None else seed), "seed")
+    data = {
+        "version": _text(seed.get("version"), "version", DEFAULT_VERSION),
+        "system_admins": _admins(seed.get("system_admins"), "system_admins"),
+        "domains": {},
+        "next_account_id": 1,
+    }
+    for index, (name, raw) in enumerate(_require_mapping(seed.get("domains"), "domains").items()):
+        name = str(name).lower()
+        data["domains"][name] = _domain(name, raw, index + 1, data)
+    if hunt_groups:
+        if "localhost" not in data["domains"]:
+            raise SeedError("--hunt-groups needs a domain named localhost in the seed")
+        add_bench_hunt_groups(data["domains"]["localhost"], hunt_groups, data)
+    return data
