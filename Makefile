@@ -13,7 +13,7 @@ TEST_PYTHON := 3.11
 # pip versions pinned by the ansible-test releases we run (see tests/tools/prepare_ansible_test.sh)
 ANSIBLE_TEST_PIPS := 24.2 23.1.2 25.2
 
-.PHONY: help venv tree demo test test-simulator sanity units integration lint build bench clean
+.PHONY: help venv tree demo test test-simulator changelog-lint sanity units integration lint build bench clean
 
 help:
 	@echo "make demo   - run the example playbook against the embedded PBX simulator"
@@ -32,7 +32,7 @@ $(VENV)/.installed: tests/requirements-dev.txt
 tree: venv
 	@tests/tools/collection_tree.sh $(COLLECTIONS) >/dev/null
 
-test: test-simulator sanity units integration lint build
+test: test-simulator changelog-lint sanity units integration lint build
 	@echo "make test: all suites passed"
 
 test-simulator: venv
@@ -53,6 +53,16 @@ lint: tree
 
 build: tree
 	cd $(TREE) && $(BIN)/ansible-galaxy collection build --force --output-path $(BUILD)
+
+changelog-lint: venv
+	$(BIN)/antsibull-changelog lint
+
+DEMO := $(BUILD)/demo
+
+demo: build
+	rm -rf $(DEMO) && mkdir -p $(DEMO)/collections
+	$(BIN)/ansible-galaxy collection install --force -p $(DEMO)/collections $(BUILD)/vodia-pbx-*.tar.gz
+	$(BIN)/python tests/tools/demo.py $(DEMO)/collections $(DEMO)
 
 clean:
 	rm -rf $(BUILD) tests/output

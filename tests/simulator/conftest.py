@@ -18,11 +18,13 @@ class RestClient:
         self.base_url = base_url
         self.session = requests.Session()
         self.session.auth = auth
-        self.session.verify = verify
+        # Passed per request: requests lets REQUESTS_CA_BUNDLE override a session-level verify.
+        self.verify = verify
 
     def call(self, method, path, **kwargs):
         """Send one request; path starts with /."""
         kwargs.setdefault("timeout", CLIENT_TIMEOUT)
+        kwargs.setdefault("verify", self.verify)
         return self.session.request(method, self.base_url + path, **kwargs)
 
     def get(self, path, **kwargs):
