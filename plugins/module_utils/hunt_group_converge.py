@@ -4,10 +4,13 @@
 
 """Converging one hunt group: the present/absent state machine.
 
-Shared by every module that changes hunt groups. It reads through a VodiaClient,
-decides with the model in hunt_group.py, and in check mode emulates the PBX's
-answer instead of writing, so that ``changed``, the diff and the returned hunt
-group are the same as in a real run.
+Shared by every module that changes hunt groups, in two steps:
+- ``plan`` only reads: it decides the action with the model in hunt_group.py and predicts
+  what the PBX will hold. Check mode reports the plan, so ``changed``, the diff and the
+  returned hunt group are those of a real run.
+- ``apply`` only writes what the plan says, then verifies the PBX's answer.
+Modules that handle many hunt groups plan them all (reads may run in parallel) before
+they apply any.
 """
 
 from __future__ import annotations
@@ -72,74 +75,94 @@ def read_hunt_group(client, domain, name, hunt_group_names):
     return None
 
 
-def converge(client, domain, name, state, desired, check_mode, hunt_group_names=None):
-    """Bring hunt group ``name`` to ``state`` with the ``desired`` Vodia fields.
+def plan(client, domain, name, state, desired, hunt_group_names):
+    """Decide, by reading only, what converging hunt group ``name`` takes.
 
-    Returns a plain dict: action, changed, before and after (canonical, {} when absent).
+    The plan is plain data: the action, the PBX's current raw settings (None when absent),
+    the fields to write, and the raw settings the PBX is predicted to hold afterwards. Check mode
+    stops here; ``apply`` carries a plan out.
+    """
+    current = read_hunt_group(client, domain, name, hunt_group_names)
+    if state == 'absent':
+        action = UNCHANGED if current is None else DELETED
+        return _plan(action, domain, name, current, {}, None)
+    if current is None:
+        # The PBX fills in defaults for fields nobody sets; the prediction holds what would be written.
+        return _plan(CREATED, domain, name, None, desired, model.apply_fields({}, desired))
+    changes = model.changed_fields(current, desired)
+    action = UPDATED if changes else UNCHANGED
+    return _plan(action, domain, name, current, changes, model.apply_fields(current, changes))
+
+
+def _plan(action, domain, name, current, changes, predicted):
+    return {'action': action, 'domain': domain, 'name': name, 'current': current, 'changes': changes, 'predicted': predicted}
+
+
+def outcome(group_plan, after=None):
+    """What a module reports for a plan: canonical before/after; ``after`` is the PBX's answer after a write."""
+    after_raw = group_plan['predicted'] if after is None else after
+    return {
+        'name': group_plan['name'],
+        'action': group_plan['action'],
+        'changed': group_plan['action'] != UNCHANGED,
+        'before': model.canonical(group_plan['name'], group_plan['current']) if group_plan['current'] is not None else {},
+        'after': model.canonical(group_plan['name'], after_raw) if after_raw is not None else {},
+    }
+
+
+def apply(client, group_plan):
+    """Carry out a plan with write requests, verify the PBX's answer, and return the outcome."""
+    action = group_plan['action']
+    if action == CREATED:
+        return outcome(group_plan, _create(client, group_plan['domain'], group_plan['name'], group_plan['changes']))
+    if action == UPDATED:
+        return outcome(group_plan, _update(client, group_plan['domain'], group_plan['name'], group_plan['changes']))
+    if action == DELETED:
+        _delete(client, group_plan['domain'], group_plan['name'])
+    return outcome(group_plan)
+
+
+def converge(client, domain, name, state, desired, check_mode, hunt_group_names=None):
+    """Plan, and unless in check mode apply, one hunt group. Returns the outcome.
+
     ``hunt_group_names`` may be passed by callers that already read the hunts list.
     """
     if hunt_group_names is None:
         hunt_group_names = list_hunt_group_names(client, domain)
-    current = read_hunt_group(client, domain, name, hunt_group_names)
-    if state == 'absent':
-        return _ensure_absent(client, domain, name, current, check_mode)
-    if current is None:
-        return _create(client, domain, name, desired, check_mode)
-    return _update(client, domain, name, current, desired, check_mode)
+    group_plan = plan(client, domain, name, state, desired, hunt_group_names)
+    return outcome(group_plan) if check_mode else apply(client, group_plan)
 
 
-def _outcome(action, name, before_raw, after_raw):
-    return {
-        'name': name,
-        'action': action,
-        'changed': action != UNCHANGED,
-        'before': model.canonical(name, before_raw) if before_raw is not None else {},
-        'after': model.canonical(name, after_raw) if after_raw is not None else {},
-    }
-
-
-def _create(client, domain, name, desired, check_mode):
-    if check_mode:
-        # The PBX fills in defaults for fields nobody sets; check mode can only show what would be written.
-        return _outcome(CREATED, name, None, model.apply_fields({}, desired))
+def _create(client, domain, name, desired):
     client.post(rest_path('domain', domain, 'addacc'), {'type': 'hunts', 'account': name})
     if desired:
         _write_settings(client, domain, name, desired, after_create=True)
     actual = client.get(settings_path(domain, name), missing_ok=True)
     if actual is None:
         raise _created_account_missing(domain, name, 'GET')
-    _verify(client, domain, name, _require_settings_object(client, 'GET', settings_path(domain, name), actual), desired)
-    return _outcome(CREATED, name, None, actual)
+    actual = _require_settings_object(client, 'GET', settings_path(domain, name), actual)
+    _verify(domain, name, actual, desired)
+    return actual
 
 
-def _update(client, domain, name, current, desired, check_mode):
-    changes = model.changed_fields(current, desired)
-    if not changes:
-        return _outcome(UNCHANGED, name, current, current)
-    if check_mode:
-        return _outcome(UPDATED, name, current, model.apply_fields(current, changes))
+def _update(client, domain, name, changes):
     answer = _write_settings(client, domain, name, changes)
     if not answer or not isinstance(answer, dict):
         # Older PBXs answer an update with an empty body: read back to verify.
         answer = read_settings(client, domain, name)
-    _verify(client, domain, name, answer, changes)
-    return _outcome(UPDATED, name, current, answer)
+    _verify(domain, name, answer, changes)
+    return answer
 
 
-def _ensure_absent(client, domain, name, current, check_mode):
-    if current is None:
-        return _outcome(UNCHANGED, name, None, None)
-    if check_mode:
-        return _outcome(DELETED, name, current, None)
+def _delete(client, domain, name):
     path = rest_path('domain', domain, 'addacc', name)
     if client.delete(path, missing_ok=True) is None:
-        # Someone else deleted it between our read and our delete: the goal is met.
-        return _outcome(UNCHANGED, name, None, None)
+        # Someone else deleted it between our read and our delete: the goal is met all the same.
+        return
     if client.get(settings_path(domain, name), missing_ok=True) is not None:
         raise VodiaApiError(
             'The PBX accepted the deletion of hunt group %r in domain %r but the account still exists. Check the PBX '
             'logs.' % (name, domain), 'DELETE', path)
-    return _outcome(DELETED, name, current, None)
 
 
 def _write_settings(client, domain, name, fields, after_create=False):
@@ -164,7 +187,7 @@ def _created_account_missing(domain, name, method):
         method, settings_path(domain, name), 404)
 
 
-def _verify(client, domain, name, actual, desired):
+def _verify(domain, name, actual, desired):
     unapplied = model.unapplied_fields(actual, desired)
     if unapplied:
         raise VodiaApiError(

@@ -90,7 +90,12 @@ class SimRequestHandler(BaseHTTPRequestHandler):
             # The client gave up (typically after a hang); nothing left to answer.
             self.close_connection = True
 
-    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _dispatch
+    def __getattr__(self, name):
+        # BaseHTTPRequestHandler answers 501 for methods without a do_METHOD; routing them all
+        # through _dispatch gives 405 on known routes for any verb, as the API promises.
+        if name.startswith("do_"):
+            return self._dispatch
+        raise AttributeError(name)
 
     def _read_body(self):
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":

@@ -247,6 +247,12 @@ def test_wrong_method_on_known_route_is_405(admin, method, path, allowed):
     assert answer.headers["Allow"] == allowed
 
 
+def test_any_other_verb_gets_405_on_a_known_route(admin):
+    answer = admin.call("PROPFIND", DOMAIN + "/hunts")
+    assert_error(answer, 405)
+    assert answer.headers["Allow"] == "GET"
+
+
 def test_head_gets_405_without_a_body(admin):
     answer = admin.call("HEAD", DOMAIN + "/hunts")
     assert answer.status_code == 405
@@ -303,6 +309,30 @@ def test_chunked_request_bodies_are_read(admin):
     answer = admin.call("POST", DOMAIN + "/user_settings/1003", data=chunks())
     assert answer.status_code == 200
     assert answer.json()["display"] == "Chunked"
+
+
+def _raw_post(sim, headers):
+    address = urllib.parse.urlsplit(sim.url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=5)
+    try:
+        connection.putrequest("POST", DOMAIN + "/user_settings/1003")
+        for name, value in headers.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        answer = connection.getresponse()
+        return answer.status, answer.getheader("Connection"), answer.read()
+    finally:
+        connection.close()
+
+
+def test_oversized_body_is_413_before_it_is_read(sim):
+    status, connection, body = _raw_post(sim, {"Content-Length": str(2 * 1024 * 1024)})
+    assert (status, connection) == (413, "close")
+    assert b"error" in body
+
+
+def test_invalid_content_length_is_400(sim):
+    assert _raw_post(sim, {"Content-Length": "lots"})[0] == 400
 
 
 def test_keep_alive_serves_several_requests_on_one_connection(sim):

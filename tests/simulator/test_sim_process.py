@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -61,6 +62,31 @@ def test_signals_stop_the_simulator_cleanly(signal_number):
     sim.process.send_signal(signal_number)
     assert sim.process.wait(5) == 0
     session.close()
+    sim.stop()
+
+
+def test_sigterm_does_not_wait_for_a_hanging_answer():
+    sim = launch()
+    sim.control("POST", "/_sim/faults", {"fail_next": [{"path": HUNTS, "status": "hang", "hang_seconds": 30}]})
+    outcome = []
+
+    def hang():
+        try:
+            outcome.append(_get(sim.url + HUNTS, timeout=10).status_code)
+        except requests.RequestException as exc:
+            outcome.append(type(exc).__name__)
+
+    client = threading.Thread(target=hang)
+    client.start()
+    deadline = time.monotonic() + 5
+    while not sim.control("GET", "/_sim/journal")[1]["entries"] and time.monotonic() < deadline:
+        time.sleep(0.02)
+    started = time.monotonic()
+    sim.process.send_signal(signal.SIGTERM)
+    assert sim.process.wait(5) == 0
+    assert time.monotonic() - started < 3
+    client.join(10)
+    assert len(outcome) == 1
     sim.stop()
 
 
