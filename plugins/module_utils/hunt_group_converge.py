@@ -15,6 +15,8 @@ they apply any.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from ansible_collections.vodia.pbx.plugins.module_utils import hunt_group as model
 from ansible_collections.vodia.pbx.plugins.module_utils.vodia_client import VodiaApiError, rest_path
 
@@ -194,3 +196,23 @@ def _verify(domain, name, actual, desired):
             'The PBX answered the update of hunt group %r in domain %r with success but did not apply %s. The PBX may '
             'reject these values silently; check them against the PBX web interface.' % (name, domain, ', '.join(unapplied)),
             'POST', settings_path(domain, name))
+
+
+def run_parallel(function, items, workers):
+    """``[function(item) for item in items]`` with up to ``workers`` threads, in order.
+
+    Only for reads: writes to one PBX stay sequential, since no source says a PBX takes
+    concurrent account changes safely. The first exception is raised after all started
+    calls have finished.
+    """
+    items = list(items)
+    if workers <= 1 or len(items) <= 1:
+        return [function(item) for item in items]
+    with ThreadPoolExecutor(max_workers=min(workers, len(items))) as pool:
+        return list(pool.map(function, items))
+
+
+def plan_many(client, domain, wanted, hunt_group_names, workers):
+    """Plan several hunt groups; ``wanted`` holds (name, state, desired fields) tuples."""
+    return run_parallel(
+        lambda target: plan(client, domain, target[0], target[1], target[2], hunt_group_names), wanted, workers)

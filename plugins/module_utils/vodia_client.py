@@ -24,7 +24,6 @@ except ImportError as import_error:  # pragma: no cover - exercised only without
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = import_error
 
-WRITE_METHODS = frozenset(('POST', 'PUT', 'DELETE'))
 ERROR_BODY_LIMIT = 300
 
 HINTS = {
@@ -95,20 +94,27 @@ def _short_body(text):
 class VodiaClient:
     """One kept-alive HTTP session to one PBX."""
 
-    def __init__(self, url, username, password, validate_certs=True, ca_path=None, timeout=30, session=None):
+    def __init__(self, url, username, password, validate_certs=True, ca_path=None, timeout=30, session=None, connections=4):
         if not HAS_REQUESTS and session is None:
             raise VodiaConfigError('The Python library requests is required on the host that runs the module.')
         self.base_url = parse_base_url(url)
         self.timeout = timeout
-        self.session = session if session is not None else requests.Session()
+        self.session = session if session is not None else self._new_session(connections)
         self.session.auth = (username, password)
         self.session.headers.update({'Accept': 'application/json'})
         if not validate_certs:
             self.session.verify = False
         elif ca_path:
             self.session.verify = ca_path
-        self.request_count = 0
-        self.write_count = 0
+
+    @staticmethod
+    def _new_session(connections):
+        # Parallel reads share the session; its pool keeps one connection alive per worker.
+        session = requests.Session()
+        adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=max(1, connections))
+        session.mount('https://', adapter)
+        session.mount('http://', adapter)
+        return session
 
     def close(self):
         self.session.close()
@@ -137,9 +143,6 @@ class VodiaClient:
         if body is not None:
             data = json.dumps(body)
             headers['Content-Type'] = 'application/json'
-        self.request_count += 1
-        if method in WRITE_METHODS:
-            self.write_count += 1
         try:
             response = self.session.request(method, url, data=data, headers=headers, timeout=self.timeout, allow_redirects=False)
         except requests.exceptions.SSLError as error:

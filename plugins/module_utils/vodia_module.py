@@ -23,6 +23,8 @@ from ansible_collections.vodia.pbx.plugins.module_utils.vodia_client import (
     parse_base_url,
 )
 
+MAX_PARALLEL = 16
+
 
 def connection_argument_spec():
     return dict(
@@ -65,7 +67,17 @@ class VodiaModule(AnsibleModule):
         return VodiaClient(
             base_url, params['username'], params['password'],
             validate_certs=params['validate_certs'], ca_path=params['ca_path'], timeout=params['timeout'],
+            connections=self.parallel,
         )
+
+    def check_parallel(self):
+        if not 1 <= self.parallel <= MAX_PARALLEL:
+            self.fail_json(msg='parallel must be between 1 and %d; got %d.' % (MAX_PARALLEL, self.parallel))
+
+    @property
+    def parallel(self):
+        """How many reads may run at once; modules without a parallel option read one at a time."""
+        return self.params.get('parallel') or 1
 
     def identifier(self, option):
         """A validated domain or account name; fails the task before any request when it cannot be used."""

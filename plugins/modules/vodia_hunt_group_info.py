@@ -45,6 +45,11 @@ options:
       - The account number or ID of one hunt group. Without it, every hunt group of the domain is returned.
       - An account of that name that is not a hunt group is not returned.
     type: str
+  parallel:
+    description:
+      - How many hunt groups are read at once, over kept-alive connections. Between 1 and 16.
+    type: int
+    default: 4
 notes:
   - Reads the PBX's hunts list once, then the settings of each hunt group returned.
 seealso:
@@ -103,7 +108,7 @@ hunt_groups:
 '''
 
 from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import canonical
-from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group_converge import list_hunt_group_names, read_settings
+from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group_converge import list_hunt_group_names, read_settings, run_parallel
 from ansible_collections.vodia.pbx.plugins.module_utils.vodia_module import VodiaModule
 
 
@@ -113,7 +118,8 @@ def run(module):
     names = list_hunt_group_names(module.client, domain)
     if wanted is not None:
         names = [name for name in names if name == wanted]
-    hunt_groups = [canonical(name, read_settings(module.client, domain, name)) for name in names]
+    module.check_parallel()
+    hunt_groups = run_parallel(lambda name: canonical(name, read_settings(module.client, domain, name)), names, module.parallel)
     return {'changed': False, 'hunt_groups': hunt_groups}
 
 
@@ -121,6 +127,7 @@ def main():
     module = VodiaModule(dict(
         domain=dict(type='str', required=True),
         name=dict(type='str'),
+        parallel=dict(type='int', default=4),
     ))
     result = module.run_safely(lambda: run(module))
     module.exit_json(**result)

@@ -48,24 +48,24 @@ class RestClient:
         self.session.close()
 
 
-@pytest.fixture(scope="session")
-def sim_process():
+@pytest.fixture(scope="session", name="sim_process")
+def sim_process_fixture():
     """The simulator subprocess shared by the whole session."""
     sim = launch(["--port", "0"])
     yield sim
     sim.stop()
 
 
-@pytest.fixture
-def sim(sim_process):
+@pytest.fixture(name="sim")
+def sim_fixture(sim_process):
     """The shared simulator, reset to the seed (data, faults, journal)."""
     status, _body = sim_process.control("POST", "/_sim/reset")
     assert status == 200
     return sim_process
 
 
-@pytest.fixture
-def client_for(sim):
+@pytest.fixture(name="client_for")
+def client_for_fixture(sim):
     """Factory: a RestClient for given credentials (None for no Authorization header)."""
     clients = []
 
@@ -79,7 +79,7 @@ def client_for(sim):
         client.close()
 
 
-@pytest.fixture
-def admin(client_for):
+@pytest.fixture(name="admin")
+def admin_fixture(client_for):
     """A client authenticated as the system administrator."""
     return client_for(SYSTEM_ADMIN)

@@ -147,11 +147,9 @@ def test_tls_settings_reach_the_session():
     assert client(ca_path='/etc/pbx-ca.pem').session.verify == '/etc/pbx-ca.pem'
 
 
-def test_requests_and_writes_are_counted():
-    pbx = client(response(200, []), response(200, {}))
-    pbx.get('/rest/a')
-    pbx.post('/rest/b', {})
-    assert (pbx.request_count, pbx.write_count) == (2, 1)
+def test_the_connection_pool_fits_the_parallel_reads():
+    pbx = VodiaClient('https://pbx.example.com', 'admin', PASSWORD, connections=8)
+    assert pbx.session.get_adapter('https://pbx.example.com')._pool_maxsize == 8
 
 
 def test_rest_path_quotes_every_segment():
