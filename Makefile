@@ -13,7 +13,7 @@ TEST_PYTHON := 3.11
 # pip versions pinned by the ansible-test releases we run (see tests/tools/prepare_ansible_test.sh)
 ANSIBLE_TEST_PIPS := 24.2 23.1.2 25.2
 
-.PHONY: help venv tree demo test test-simulator changelog-lint sanity units integration lint build bench clean
+.PHONY: help venv tree demo test test-simulator test-fleet changelog-lint sanity units integration lint build bench clean
 
 help:
 	@echo "make demo   - run the example playbook against the embedded PBX simulator"
@@ -32,11 +32,15 @@ $(VENV)/.installed: tests/requirements-dev.txt
 tree: venv
 	@tests/tools/collection_tree.sh $(COLLECTIONS) >/dev/null
 
-test: test-simulator changelog-lint sanity units integration lint build
+test: test-simulator changelog-lint sanity units integration test-fleet lint build
 	@echo "make test: all suites passed"
 
 test-simulator: venv
 	PYTHONPATH=tests $(BIN)/pytest -q tests/simulator
+
+# The fleet example (inventory + role) against three simulated PBXs.
+test-fleet: tree
+	VODIA_COLLECTIONS_PATH=$(COLLECTIONS) PYTHONPATH=tests $(BIN)/pytest -q tests/fleet
 
 sanity: tree
 	cd $(TREE) && $(ANSIBLE_TEST) sanity --venv --python $(TEST_PYTHON) --color no

@@ -102,10 +102,9 @@ class VodiaClient:
         self.session = session if session is not None else self._new_session(connections)
         self.session.auth = (username, password)
         self.session.headers.update({'Accept': 'application/json'})
-        if not validate_certs:
-            self.session.verify = False
-        elif ca_path:
-            self.session.verify = ca_path
+        # Passed with every request: requests lets REQUESTS_CA_BUNDLE and similar environment
+        # variables override a verify setting made on the session.
+        self.verify = ca_path if validate_certs and ca_path else bool(validate_certs)
 
     @staticmethod
     def _new_session(connections):
@@ -144,7 +143,8 @@ class VodiaClient:
             data = json.dumps(body)
             headers['Content-Type'] = 'application/json'
         try:
-            response = self.session.request(method, url, data=data, headers=headers, timeout=self.timeout, allow_redirects=False)
+            response = self.session.request(
+                method, url, data=data, headers=headers, timeout=self.timeout, allow_redirects=False, verify=self.verify)
         except requests.exceptions.SSLError as error:
             raise VodiaApiError(
                 '%s %s on %s failed: TLS certificate check failed (%s). Give the PBX certificate authority '

@@ -6,8 +6,8 @@
 
     python tests/tools/demo.py COLLECTIONS_PATH WORK_DIR
 
-Starts the simulator with three PBXs, points the example inventory at them, runs
-examples/hunt_groups/playbook.yml twice (the second run must change nothing), prints
+Starts the simulator with three PBXs (HTTPS, with its own certificate authority), points the example inventory at them, runs
+examples/fleet/playbook.yml twice (the second run must change nothing), prints
 what vodia_hunt_group_info reads back, and stops the simulator.
 """
 
@@ -19,9 +19,9 @@ import re
 import subprocess
 import sys
 
-from with_simulator import REPO_ROOT, SIM_CREDENTIALS, start_simulator
+from with_simulator import REPO_ROOT, SIM_CREDENTIALS, launch
 
-EXAMPLE = os.path.join(REPO_ROOT, 'examples', 'hunt_groups')
+EXAMPLE = os.path.join(REPO_ROOT, 'examples', 'fleet')
 HOSTS = ['pbx-nyc', 'pbx-lon', 'pbx-syd']
 RECAP_LINE = re.compile(r'^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)', re.MULTILINE)
 
@@ -32,7 +32,7 @@ def banner(text):
 
 def write_simulated_inventory(path, urls):
     """An inventory layer that replaces the example's PBX URLs with the simulator's."""
-    hosts = dict((host, {'vodia_url': url, 'vodia_domain': 'localhost'}) for host, url in zip(HOSTS, urls))
+    hosts = dict((host, {'vodia_url': url, 'hunt_groups_domain': 'localhost'}) for host, url in zip(HOSTS, urls))
     with open(path, 'w', encoding='utf-8') as handle:
         json.dump({'pbxs': {'hosts': hosts}}, handle, indent=2)
 
@@ -52,12 +52,12 @@ def main():
     collections_path, work_dir = sys.argv[1:3]
     os.makedirs(work_dir, exist_ok=True)
     banner('Starting the Vodia PBX simulator with %d PBXs' % len(HOSTS))
-    process, urls = start_simulator(len(HOSTS), [])
+    simulator = launch(['--pbx-count', str(len(HOSTS)), '--tls'])
     try:
-        for host, url in zip(HOSTS, urls):
+        for host, url in zip(HOSTS, simulator.urls):
             print('%s -> %s' % (host, url))
         simulated = os.path.join(work_dir, 'simulated_pbxs.json')
-        write_simulated_inventory(simulated, urls)
+        write_simulated_inventory(simulated, simulator.urls)
         inventories = [os.path.join(EXAMPLE, 'inventory'), simulated]
         env = dict(
             os.environ,
@@ -65,6 +65,7 @@ def main():
             ANSIBLE_NOCOLOR='1',
             VODIA_USERNAME=SIM_CREDENTIALS['vodia_username'],
             VODIA_PASSWORD=SIM_CREDENTIALS['vodia_password'],
+            VODIA_CA_PATH=simulator.ca_file,
         )
         playbook = os.path.join(EXAMPLE, 'playbook.yml')
 
@@ -81,8 +82,7 @@ def main():
             raise SystemExit('demo failed: the second run should change nothing, got %s' % second)
         banner('Demo passed: first run changed %s, second run changed nothing' % first)
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        simulator.stop()
     return 0
 
 

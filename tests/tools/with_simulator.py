@@ -8,7 +8,8 @@
 
 The simulator URLs reach the command as VODIA_SIM_URLS (space-separated) and, with
 --config, as an ansible-test integration_config.yml (vodia_url, vodia_sim_urls, and the
-simulator's default credentials).
+simulator's default credentials). A second simulator serves HTTPS with a self-signed
+certificate authority: vodia_tls_url and vodia_tls_ca_path.
 """
 
 from __future__ import annotations
@@ -20,35 +21,28 @@ import subprocess
 import sys
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(REPO_ROOT, 'tests'))
 
-# The simulator's built-in seed (docs/simulator.md); not secrets of any real PBX.
+from pbxsim import seed  # noqa: E402  pylint: disable=wrong-import-position
+from pbxsim.process import launch  # noqa: E402  pylint: disable=wrong-import-position
+
+# The simulator's built-in seed (docs/simulator.md); no real PBX has these accounts.
 SIM_CREDENTIALS = {
-    'vodia_username': 'admin',
-    'vodia_password': 'Sim-Admin-Pass-2026',
-    'vodia_tenant_username': 'admin@localhost',
-    'vodia_tenant_password': 'Sim-Tenant-Pass-2026',
-    'vodia_noapi_username': 'noapi',
-    'vodia_noapi_password': 'Sim-NoApi-Pass-2026',
+    'vodia_username': seed.SYSTEM_ADMIN[0],
+    'vodia_password': seed.SYSTEM_ADMIN[1],
+    'vodia_tenant_username': seed.TENANT_ADMIN[0],
+    'vodia_tenant_password': seed.TENANT_ADMIN[1],
+    'vodia_noapi_username': seed.NO_API_ADMIN[0],
+    'vodia_noapi_password': seed.NO_API_ADMIN[1],
 }
 
 
-def start_simulator(pbx_count, extra_args):
-    env = dict(os.environ, PYTHONPATH=os.path.join(REPO_ROOT, 'tests'))
-    command = [sys.executable, '-m', 'pbxsim', '--port', '0', '--pbx-count', str(pbx_count)] + extra_args
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, env=env, text=True, cwd=REPO_ROOT)
-    urls = []
-    while len(urls) < pbx_count:
-        line = process.stdout.readline()
-        if not line:
-            process.wait()
-            raise SystemExit('the simulator exited before it listened (exit code %s)' % process.returncode)
-        if line.startswith('listening on '):
-            urls.append(line.split('listening on ', 1)[1].strip())
-    return process, urls
-
-
-def write_config(path, urls):
-    config = dict(SIM_CREDENTIALS, vodia_url=urls[0], vodia_sim_urls=urls)
+def write_config(path, simulator, tls_simulator):
+    config = dict(
+        SIM_CREDENTIALS,
+        vodia_url=simulator.url, vodia_sim_urls=simulator.urls,
+        vodia_tls_url=tls_simulator.url, vodia_tls_ca_path=tls_simulator.ca_file,
+    )
     with open(path, 'w', encoding='utf-8') as handle:
         json.dump(config, handle, indent=2)  # JSON is YAML, and needs no YAML library here
 
@@ -64,18 +58,16 @@ def main():
     if not command:
         parser.error('give the command to run after --')
 
-    process, urls = start_simulator(options.pbx_count, options.sim_arg)
+    simulator = launch(['--pbx-count', str(options.pbx_count)] + options.sim_arg)
+    tls_simulator = launch(['--tls'])
     try:
         if options.config:
-            write_config(options.config, urls)
-        env = dict(os.environ, VODIA_SIM_URLS=' '.join(urls))
+            write_config(options.config, simulator, tls_simulator)
+        env = dict(os.environ, VODIA_SIM_URLS=' '.join(simulator.urls))
         return subprocess.call(command, env=env)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        simulator.stop()
+        tls_simulator.stop()
 
 
 if __name__ == '__main__':

@@ -142,9 +142,17 @@ def test_transport_failures_are_errors_with_advice(failure, words):
     assert caught.value.status is None
 
 
-def test_tls_settings_reach_the_session():
-    assert client(validate_certs=False).session.verify is False
-    assert client(ca_path='/etc/pbx-ca.pem').session.verify == '/etc/pbx-ca.pem'
+@pytest.mark.parametrize('settings, verify', [
+    ({}, True),
+    ({'validate_certs': False}, False),
+    ({'ca_path': '/etc/pbx-ca.pem'}, '/etc/pbx-ca.pem'),
+    ({'validate_certs': False, 'ca_path': '/etc/pbx-ca.pem'}, False),
+])
+def test_tls_settings_go_with_every_request(settings, verify):
+    # Per request, because requests lets REQUESTS_CA_BUNDLE override a session-wide setting.
+    pbx = client(response(200, {}), **settings)
+    pbx.get('/rest/x')
+    assert pbx.session.sent[0][2]['verify'] == verify
 
 
 def test_the_connection_pool_fits_the_parallel_reads():

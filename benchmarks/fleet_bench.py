@@ -1,0 +1,225 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) vodia.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Fleet benchmark: converge N simulated PBXs x G hunt groups three ways, side by side.
+
+    .venv/bin/python benchmarks/fleet_bench.py --collections build/collections [--pbxs 20] [--groups 50]
+        [--latency 0] [--repeat 3] [--approaches uri,loop,role] [--forks 5] [--json FILE]
+
+Approaches:
+  uri   benchmarks/uri_baseline.yml: ansible.builtin.uri tasks, idempotent by hand (what users write today)
+  loop  benchmarks/module_loop.yml: one vodia.pbx.vodia_hunt_group task per hunt group
+  role  examples/fleet/playbook.yml: the vodia.pbx.hunt_groups role (one vodia_hunt_groups task per PBX)
+
+Scenarios, each timed as the median of --repeat runs:
+  first     every hunt group is missing and gets created (the PBXs are reset before each run)
+  rerun     nothing to do
+  check     --check after 10% of the hunt groups were changed by hand on every PBX
+
+For each it reports wall time, the ratio to the uri baseline, HTTP requests and writes per hunt group
+(from the simulator's journal), and the peak resident memory of the largest process of the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO_ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(REPO_ROOT, 'tests'))
+
+from pbxsim import seed  # noqa: E402  pylint: disable=wrong-import-position
+from pbxsim.process import launch  # noqa: E402  pylint: disable=wrong-import-position
+
+PLAYBOOKS = {
+    'uri': os.path.join(HERE, 'uri_baseline.yml'),
+    'loop': os.path.join(HERE, 'module_loop.yml'),
+    'role': os.path.join(REPO_ROOT, 'examples', 'fleet', 'playbook.yml'),
+}
+FIRST_GROUP = 5000
+MEASURE = (
+    'import resource, subprocess, sys\n'
+    'code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)\n'
+    'print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n'
+    'sys.exit(code)\n'
+)
+
+
+def desired_hunt_groups(count):
+    """The same desired state in module form (for loop and role) and wire form (for uri)."""
+    module_form, wire_form = [], []
+    for index in range(count):
+        name = str(FIRST_GROUP + index)
+        module_form.append({
+            'name': name,
+            'display_name': 'Group %d' % index,
+            'stages': [{'extensions': ['444', '445'], 'duration': 20}, {'extensions': ['446'], 'duration': 30}],
+            'record_calls': index % 2 == 0,
+        })
+        wire_form.append({'name': name, 'settings': {
+            'display': 'Group %d' % index,
+            'st1_ext': '444 445', 'st1_dur': '20', 'st2_ext': '446', 'st2_dur': '30', 'st3_ext': '', 'st3_dur': '',
+            'rec': 'true' if index % 2 == 0 else 'false',
+        }})
+    return module_form, wire_form
+
+
+def write_inventory(path, urls, groups):
+    module_form, wire_form = desired_hunt_groups(groups)
+    hosts = dict(('pbx-%02d' % (index + 1), {'vodia_url': url}) for index, url in enumerate(urls))
+    inventory = {'pbxs': {
+        'hosts': hosts,
+        'vars': {
+            'ansible_python_interpreter': sys.executable,
+            'hunt_groups_domain': 'localhost',
+            'hunt_groups_list': module_form,
+            'hunt_groups_wire': wire_form,
+        },
+    }}
+    with open(path, 'w', encoding='utf-8') as handle:
+        json.dump(inventory, handle)
+
+
+class Fleet:
+    """The simulated PBXs and what their journals say."""
+
+    def __init__(self, pbxs, latency):
+        args = ['--pbx-count', str(pbxs), '--tls']
+        if latency:
+            args += ['--latency-ms', str(latency)]
+        self.simulator = launch(args)
+        self.urls = self.simulator.urls
+
+    def each(self, method, path, body=None):
+        return [self.simulator.control(method, path, body, index)[1] for index in range(len(self.urls))]
+
+    def reset(self):
+        self.each('POST', '/_sim/reset')
+
+    def clear_journals(self):
+        self.each('DELETE', '/_sim/journal')
+
+    def requests(self):
+        journals = self.each('GET', '/_sim/journal')
+        return sum(j['reads'] + j['writes'] for j in journals), sum(j['writes'] for j in journals)
+
+    def drift(self, groups, share=0.1):
+        """Change a share of the hunt groups by hand on every PBX, as a colleague in the web UI would."""
+        changed = max(1, int(groups * share))
+        for index in range(changed):
+            name = str(FIRST_GROUP + index * (groups // changed))
+            for url in self.urls:
+                _rest(url, self.simulator.ca_file, 'POST', '/rest/domain/localhost/user_settings/%s' % name,
+                      {'display': 'Changed by hand'})
+
+    def stop(self):
+        self.simulator.stop()
+
+
+def _rest(url, ca_file, method, path, body):
+    import requests  # pylint: disable=import-outside-toplevel
+    answer = requests.request(method, url + path, json=body, verify=ca_file, timeout=30, auth=seed.SYSTEM_ADMIN)
+    answer.raise_for_status()
+
+
+def run_playbook(approach, inventory, env, forks, check=False):
+    command = [sys.executable, '-c', MEASURE, os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'),
+               PLAYBOOKS[approach], '-i', inventory, '--forks', str(forks)]
+    if check:
+        command.append('--check')
+    started = time.monotonic()
+    completed = subprocess.run(command, env=env, text=True, stdout=subprocess.PIPE, check=False)
+    elapsed = time.monotonic() - started
+    if completed.returncode != 0:
+        raise SystemExit('%s playbook failed (exit %d); run it by hand with -i %s to see why'
+                         % (approach, completed.returncode, inventory))
+    return elapsed, int(completed.stdout.strip().splitlines()[-1])
+
+
+def measure(fleet, approach, scenario, inventory, env, options):
+    """Median wall time of --repeat runs of one scenario, with requests and memory of the last run."""
+    times, memory = [], 0
+    for _run in range(options.repeat):
+        if scenario == 'first':
+            fleet.reset()
+        fleet.clear_journals()
+        elapsed, peak_kib = run_playbook(approach, inventory, env, options.forks, check=scenario == 'check')
+        times.append(elapsed)
+        memory = max(memory, peak_kib)
+    total, writes = fleet.requests()
+    groups = options.pbxs * options.groups
+    return {
+        'approach': approach, 'scenario': scenario, 'pbxs': options.pbxs, 'groups': options.groups,
+        'latency_ms': options.latency, 'seconds': round(statistics.median(times), 2),
+        'runs': [round(t, 2) for t in times], 'requests_per_group': round(total / groups, 2),
+        'writes': writes, 'peak_rss_mib': round(memory / 1024.0, 1),
+    }
+
+
+def run_approach(fleet, approach, inventory, env, options):
+    results = [measure(fleet, approach, 'first', inventory, env, options)]
+    results.append(measure(fleet, approach, 'rerun', inventory, env, options))
+    fleet.drift(options.groups)
+    results.append(measure(fleet, approach, 'check', inventory, env, options))
+    return results
+
+
+def print_table(results):
+    baseline = dict(((r['scenario'], r['pbxs'], r['groups'], r['latency_ms']), r['seconds'])
+                    for r in results if r['approach'] == 'uri')
+    print('| approach | PBXs x groups | latency | scenario | wall time (s, median) | vs uri | requests/group | writes | peak RSS (MiB) |')
+    print('| --- | --- | --- | --- | --- | --- | --- | --- | --- |')
+    for r in results:
+        reference = baseline.get((r['scenario'], r['pbxs'], r['groups'], r['latency_ms']))
+        ratio = '%.1fx faster' % (reference / r['seconds']) if reference and r['approach'] != 'uri' else '-'
+        print('| %s | %d x %d | %d ms | %s | %.2f | %s | %.2f | %d | %.1f |' % (
+            r['approach'], r['pbxs'], r['groups'], r['latency_ms'], r['scenario'], r['seconds'], ratio,
+            r['requests_per_group'], r['writes'], r['peak_rss_mib']))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--collections', required=True, help='a directory that holds ansible_collections/vodia/pbx')
+    parser.add_argument('--pbxs', type=int, default=20)
+    parser.add_argument('--groups', type=int, default=50)
+    parser.add_argument('--latency', type=int, default=0, help='milliseconds the simulated PBXs wait before answering')
+    parser.add_argument('--repeat', type=int, default=3)
+    parser.add_argument('--forks', type=int, default=5, help='Ansible forks (5 is Ansible\'s default)')
+    parser.add_argument('--approaches', default='uri,loop,role')
+    parser.add_argument('--json', help='append the results as JSON lines to this file')
+    options = parser.parse_args()
+
+    fleet = Fleet(options.pbxs, options.latency)
+    workdir = tempfile.mkdtemp(prefix='vodia-bench-')
+    inventory = os.path.join(workdir, 'inventory.json')
+    write_inventory(inventory, fleet.urls, options.groups)
+    env = dict(
+        os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.abspath(options.collections), ANSIBLE_NOCOLOR='1',
+        VODIA_USERNAME=seed.SYSTEM_ADMIN[0], VODIA_PASSWORD=seed.SYSTEM_ADMIN[1], VODIA_CA_PATH=fleet.simulator.ca_file,
+    )
+    results = []
+    try:
+        for approach in options.approaches.split(','):
+            print('running %s: %d PBXs x %d hunt groups, latency %d ms' % (approach, options.pbxs, options.groups, options.latency),
+                  file=sys.stderr, flush=True)
+            results += run_approach(fleet, approach, inventory, env, options)
+    finally:
+        fleet.stop()
+    print_table(results)
+    if options.json:
+        with open(options.json, 'a', encoding='utf-8') as handle:
+            for result in results:
+                handle.write(json.dumps(result) + '\n')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
