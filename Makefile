@@ -13,11 +13,12 @@ TEST_PYTHON := 3.11
 # pip versions pinned by the ansible-test releases we run (see tests/tools/prepare_ansible_test.sh)
 ANSIBLE_TEST_PIPS := 24.2 23.1.2 25.2
 
-.PHONY: help venv tree demo test test-simulator test-fleet changelog-lint sanity units integration lint build bench clean
+.PHONY: help venv tree demo bench test test-simulator test-fleet changelog-lint sanity units integration lint build bench clean
 
 help:
 	@echo "make demo   - run the example playbook against the embedded PBX simulator"
 	@echo "make test   - simulator tests, sanity, unit and integration tests, ansible-lint, build"
+	@echo "make bench  - fleet and simulator benchmarks (not part of make test)"
 
 venv: $(VENV)/.installed
 
@@ -67,6 +68,16 @@ demo: build
 	rm -rf $(DEMO) && mkdir -p $(DEMO)/collections
 	$(BIN)/ansible-galaxy collection install --force -p $(DEMO)/collections $(BUILD)/vodia-pbx-*.tar.gz
 	$(BIN)/python tests/tools/demo.py $(DEMO)/collections $(DEMO)
+
+# Benchmarks, outside make test (about an hour on 2 cores); figures in docs/performance.md and docs/simulator.md.
+FLEET_BENCH := $(BIN)/python benchmarks/fleet_bench.py --collections $(COLLECTIONS)
+
+bench: tree
+	$(BIN)/python benchmarks/sim_throughput.py --clients 50 --duration 10
+	$(FLEET_BENCH) --pbxs 20 --groups 50
+	$(FLEET_BENCH) --pbxs 20 --groups 10 --approaches role
+	$(FLEET_BENCH) --pbxs 20 --groups 200 --approaches role
+	$(FLEET_BENCH) --pbxs 20 --groups 50 --latency 50 --approaches loop,role
 
 clean:
 	rm -rf $(BUILD) tests/output

@@ -56,6 +56,17 @@ options:
       - If not set, the value of the E(VODIA_TIMEOUT) environment variable is used.
     type: int
     default: 30
+  retries:
+    description:
+      - How often a request is sent again after a dropped connection or an answer that says "try again"
+        (HTTP 429, 500, 502, 503, 504), waiting as the PBX's C(Retry-After) asks or with exponential backoff.
+      - Only requests whose repetition is harmless are repeated (reads, settings updates, deletions). Creating an
+        account is never repeated blindly; the module reads first whether it exists.
+      - A request that times out is not repeated, so a PBX that hangs fails the task within O(timeout).
+      - Each retry is listed in the task result under C(http_retries).
+      - If not set, the value of the E(VODIA_RETRIES) environment variable is used.
+    type: int
+    default: 3
 requirements:
   - requests >= 2.25.0 (Python library, on the host that runs the module)
 '''

@@ -136,7 +136,7 @@ def converge(client, domain, name, state, desired, check_mode, hunt_group_names=
 
 
 def _create(client, domain, name, desired):
-    client.post(rest_path('domain', domain, 'addacc'), {'type': 'hunts', 'account': name})
+    _add_account(client, domain, name)
     if desired:
         _write_settings(client, domain, name, desired, after_create=True)
     actual = client.get(settings_path(domain, name), missing_ok=True)
@@ -145,6 +145,28 @@ def _create(client, domain, name, desired):
     actual = _require_settings_object(client, 'GET', settings_path(domain, name), actual)
     _verify(domain, name, actual, desired)
     return actual
+
+
+def _add_account(client, domain, name):
+    """Create the account. addacc is never repeated blindly: after a failure without a clear
+    answer, the account may exist all the same, so read first and decide."""
+    path = rest_path('domain', domain, 'addacc')
+    attempt = 0
+    while True:
+        try:
+            client.post(path, {'type': 'hunts', 'account': name}, repeatable=False)
+            return
+        except VodiaApiError as error:
+            answer_unclear = error.status is None or error.status >= 500
+            if not answer_unclear:
+                raise
+            if client.get(settings_path(domain, name), missing_ok=True) is not None:
+                return
+            if attempt >= client.retries:
+                raise
+            reason = 'no answer' if error.status is None else 'HTTP %d' % error.status
+            client.pause_before_retry('POST', path, attempt, reason)
+            attempt += 1
 
 
 def _update(client, domain, name, changes):

@@ -12,6 +12,8 @@ to check; a failed request is never turned into "not found".
 from __future__ import annotations
 
 import json
+import random
+import time
 
 from urllib.parse import quote, urlsplit
 
@@ -25,6 +27,10 @@ except ImportError as import_error:  # pragma: no cover - exercised only without
     REQUESTS_IMPORT_ERROR = import_error
 
 ERROR_BODY_LIMIT = 300
+# Answers that say "try again later"; 500 is included because PBXs answer it for transient overload too.
+RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
+RETRY_BASE_SECONDS = 0.5
+RETRY_MAX_WAIT_SECONDS = 30.0
 
 HINTS = {
     400: 'The PBX rejected the request as invalid; check the values sent.',
@@ -92,13 +98,24 @@ def _short_body(text):
 
 
 class VodiaClient:
-    """One kept-alive HTTP session to one PBX."""
+    """One kept-alive HTTP session to one PBX.
 
-    def __init__(self, url, username, password, validate_certs=True, ca_path=None, timeout=30, session=None, connections=4):
+    Requests whose repetition is harmless (reads, settings updates, deletes) are retried up to
+    ``retries`` times after a dropped connection or a "try again" status, with exponential backoff
+    and jitter, honouring Retry-After. Requests marked ``repeatable=False`` (account creation) are
+    never retried here: the caller re-reads and decides. A request that times out is not retried,
+    so a hanging PBX fails within the timeout instead of a multiple of it.
+    """
+
+    def __init__(self, url, username, password, validate_certs=True, ca_path=None, timeout=30, session=None, connections=4,
+                 retries=3, sleep=time.sleep):
         if not HAS_REQUESTS and session is None:
             raise VodiaConfigError('The Python library requests is required on the host that runs the module.')
         self.base_url = parse_base_url(url)
         self.timeout = timeout
+        self.retries = retries
+        self.retry_log = []
+        self._sleep = sleep
         self.session = session if session is not None else self._new_session(connections)
         self.session.auth = (username, password)
         self.session.headers.update({'Accept': 'application/json'})
@@ -127,15 +144,49 @@ class VodiaClient:
         """GET a JSON document. With missing_ok, a 404 returns None instead of raising."""
         return self._request('GET', path, missing_ok=missing_ok)
 
-    def post(self, path, body):
-        return self._request('POST', path, body=body)
+    def post(self, path, body, repeatable=True):
+        """POST JSON. ``repeatable=False`` for requests that must not be sent twice blindly."""
+        return self._request('POST', path, body=body, repeatable=repeatable)
 
     def delete(self, path, missing_ok=False):
         return self._request('DELETE', path, missing_ok=missing_ok)
 
     # Internals ----------------------------------------------------------------------
 
-    def _request(self, method, path, body=None, missing_ok=False):
+    def _request(self, method, path, body=None, missing_ok=False, repeatable=True):
+        attempt = 0
+        while True:
+            try:
+                response = self._send(method, path, body)
+            except _RetryableFailure as failure:
+                if not repeatable or attempt >= self.retries:
+                    raise _tried(failure.error, attempt + 1) from None
+                self.pause_before_retry(method, path, attempt, failure.reason, None)
+                attempt += 1
+                continue
+            if response.status_code in RETRY_STATUSES and repeatable and attempt < self.retries:
+                reason = 'HTTP %d' % response.status_code
+                self.pause_before_retry(method, path, attempt, reason, response.headers.get('Retry-After'))
+                attempt += 1
+                continue
+            try:
+                return self._decode(method, path, response, missing_ok)
+            except VodiaApiError as error:
+                raise _tried(error, attempt + 1) from None
+
+    def pause_before_retry(self, method, path, attempt, reason, retry_after=None):
+        """Record a retry and wait: Retry-After when the PBX gave one, else exponential backoff with jitter."""
+        wait = _retry_after_seconds(retry_after)
+        if wait is None:
+            wait = RETRY_BASE_SECONDS * (2 ** attempt) * random.uniform(0.5, 1.0)
+        wait = min(wait, RETRY_MAX_WAIT_SECONDS)
+        self.retry_log.append({
+            'method': method, 'path': path, 'reason': reason, 'attempt': attempt + 1, 'wait_seconds': round(wait, 2),
+        })
+        self._sleep(wait)
+
+    def _send(self, method, path, body):
+        """One HTTP exchange. Raises VodiaApiError, or _RetryableFailure when repeating may help."""
         url = self.base_url + path
         data = None
         headers = {}
@@ -143,7 +194,7 @@ class VodiaClient:
             data = json.dumps(body)
             headers['Content-Type'] = 'application/json'
         try:
-            response = self.session.request(
+            return self.session.request(
                 method, url, data=data, headers=headers, timeout=self.timeout, allow_redirects=False, verify=self.verify)
         except requests.exceptions.SSLError as error:
             raise VodiaApiError(
@@ -156,12 +207,16 @@ class VodiaClient:
                 '%s %s on %s got no answer within the timeout of %s seconds. Check that the PBX is up and '
                 'reachable, or raise timeout (VODIA_TIMEOUT).' % (method, path, self.base_url, self.timeout),
                 method, path) from None
-        except requests.exceptions.RequestException as error:
-            raise VodiaApiError(
+        except requests.exceptions.ConnectionError as error:
+            raise _RetryableFailure(_exception_summary(error), VodiaApiError(
                 '%s %s on %s failed: %s. Check url and that the PBX is reachable from this host.'
                 % (method, path, self.base_url, _exception_summary(error)),
+                method, path)) from None
+        except requests.exceptions.RequestException as error:
+            raise VodiaApiError(
+                '%s %s on %s failed: %s. Check url and the connection options.'
+                % (method, path, self.base_url, _exception_summary(error)),
                 method, path) from None
-        return self._decode(method, path, response, missing_ok)
 
     def _decode(self, method, path, response, missing_ok):
         status = response.status_code
@@ -190,6 +245,31 @@ class VodiaClient:
                 'the Vodia PBX itself, not at a proxy or login page.' % (
                     method, path, self.base_url, status, _short_body(response.text)[:80]),
                 method, path, status) from None
+
+
+def _tried(error, attempts):
+    """Say in the error how often the request was sent, when it was sent more than once."""
+    if attempts > 1:
+        error.message = '%s (Sent %d times; the last answer is shown.)' % (error.message, attempts)
+        error.args = (error.message,)
+    return error
+
+
+class _RetryableFailure(Exception):
+    """No answer arrived, but asking again may get one (refused, reset or dropped connection)."""
+
+    def __init__(self, reason, error):
+        super().__init__(reason)
+        self.reason = reason
+        self.error = error
+
+
+def _retry_after_seconds(value):
+    """Seconds from a Retry-After header in its number form; None when absent or a date."""
+    try:
+        return max(0.0, float(value))
+    except (TypeError, ValueError):
+        return None
 
 
 def _exception_summary(error):

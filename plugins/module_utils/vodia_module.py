@@ -24,6 +24,7 @@ from ansible_collections.vodia.pbx.plugins.module_utils.vodia_client import (
 )
 
 MAX_PARALLEL = 16
+MAX_RETRIES = 10
 
 
 def connection_argument_spec():
@@ -34,6 +35,7 @@ def connection_argument_spec():
         validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['VODIA_VALIDATE_CERTS'])),
         ca_path=dict(type='path', fallback=(env_fallback, ['VODIA_CA_PATH'])),
         timeout=dict(type='int', default=30, fallback=(env_fallback, ['VODIA_TIMEOUT'])),
+        retries=dict(type='int', default=3, fallback=(env_fallback, ['VODIA_RETRIES'])),
     )
 
 
@@ -62,12 +64,14 @@ class VodiaModule(AnsibleModule):
             self.fail_json(msg=str(error))
         if params['timeout'] < 1:
             self.fail_json(msg='timeout must be at least 1 second; got %d.' % params['timeout'])
+        if not 0 <= params['retries'] <= MAX_RETRIES:
+            self.fail_json(msg='retries must be between 0 and %d; got %d.' % (MAX_RETRIES, params['retries']))
         if base_url.startswith('http://'):
             self.warn('url %s uses http: the PBX password crosses the network unencrypted. Use https.' % base_url)
         return VodiaClient(
             base_url, params['username'], params['password'],
             validate_certs=params['validate_certs'], ca_path=params['ca_path'], timeout=params['timeout'],
-            connections=self.parallel,
+            connections=self.parallel, retries=params['retries'],
         )
 
     def check_parallel(self):
@@ -78,6 +82,19 @@ class VodiaModule(AnsibleModule):
     def parallel(self):
         """How many reads may run at once; modules without a parallel option read one at a time."""
         return self.params.get('parallel') or 1
+
+    def exit_json(self, **kwargs):
+        super().exit_json(**self._with_retries(kwargs))
+
+    def fail_json(self, msg, **kwargs):
+        super().fail_json(msg=msg, **self._with_retries(kwargs))
+
+    def _with_retries(self, result):
+        """Every retry the client made is reported, so it shows in verbose output and in AWX job events."""
+        client = getattr(self, '_client', None)  # absent while AnsibleModule still validates arguments
+        if client is not None and client.retry_log:
+            result = dict(result, http_retries=list(client.retry_log))
+        return result
 
     def identifier(self, option):
         """A validated domain or account name; fails the task before any request when it cannot be used."""

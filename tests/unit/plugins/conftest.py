@@ -31,6 +31,10 @@ class FakePbx:
         self.requests = []
         self.ignore_settings_writes = False
         self.create_silently_fails = False
+        self.retries = 0
+        self.retry_log = []
+        self.pauses = []
+        self.failures = {}  # (method, path) -> list of errors to raise, one per request
 
     @property
     def writes(self):
@@ -42,14 +46,30 @@ class FakePbx:
     def get(self, path, missing_ok=False):
         return self._handle('GET', path, None, missing_ok)
 
-    def post(self, path, body):
+    def post(self, path, body, repeatable=True):
         return self._handle('POST', path, body, False)
+
+    def pause_before_retry(self, method, path, attempt, reason, retry_after=None):
+        self.pauses.append((method, path, attempt, reason))
+
+    def fail_next(self, method, path, *errors):
+        """The next requests to METHOD PATH raise these errors; an error may come after the PBX applied the request."""
+        self.failures.setdefault((method, path), []).extend(errors)
 
     def delete(self, path, missing_ok=False):
         return self._handle('DELETE', path, None, missing_ok)
 
     def _handle(self, method, path, body, missing_ok):
         self.requests.append((method, path, copy.deepcopy(body)))
+        pending = self.failures.get((method, path))
+        if pending:
+            error, applied = pending.pop(0)
+            if applied:
+                self._apply(method, path, body, missing_ok)
+            raise error
+        return self._apply(method, path, body, missing_ok)
+
+    def _apply(self, method, path, body, missing_ok):
         parts = [unquote(part) for part in path.split('/')[2:]]  # drop '' and 'rest'
         domain, endpoint, rest = parts[1], parts[2], parts[3:]
         accounts = self.accounts.get(domain)

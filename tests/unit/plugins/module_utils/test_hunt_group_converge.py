@@ -121,3 +121,58 @@ def test_a_caller_with_the_hunts_list_saves_the_read(pbx):
 
 def test_names_are_quoted_in_paths():
     assert converge_module.settings_path('local host', 'a/b') == '/rest/domain/local%20host/user_settings/a%2Fb'
+
+
+def server_error(method, path, status=500):
+    return VodiaApiError('%s %s failed with HTTP %d' % (method, path, status), method, path, status)
+
+
+ADDACC = '/rest/domain/localhost/addacc'
+
+
+def test_a_create_that_happened_despite_an_error_is_not_repeated(pbx):
+    pbx.retries = 3
+    pbx.fail_next('POST', ADDACC, (server_error('POST', ADDACC), True))
+    outcome = run(pbx, '1005', display='Support')
+    assert outcome['action'] == 'created'
+    assert [request[1] for request in pbx.requests].count(ADDACC) == 1
+    assert pbx.pauses == []
+
+
+def test_a_create_that_did_not_happen_is_tried_again_after_a_read(pbx):
+    pbx.retries = 3
+    pbx.fail_next('POST', ADDACC, (server_error('POST', ADDACC, 503), False))
+    outcome = run(pbx, '1005', display='Support')
+    assert outcome['after']['display_name'] == 'Support'
+    methods_paths = [request[:2] for request in pbx.requests]
+    assert methods_paths.count(('POST', ADDACC)) == 2
+    assert methods_paths.index(('GET', '/rest/domain/localhost/user_settings/1005'), 2) < len(methods_paths)
+    assert pbx.pauses == [('POST', ADDACC, 0, 'HTTP 503')]
+
+
+def test_a_create_is_not_retried_beyond_the_budget(pbx):
+    pbx.retries = 1
+    pbx.fail_next('POST', ADDACC, (server_error('POST', ADDACC), False), (server_error('POST', ADDACC), False))
+    with pytest.raises(VodiaApiError):
+        run(pbx, '1005', display='Support')
+    assert [request[1] for request in pbx.requests].count(ADDACC) == 2
+    assert '1005' not in pbx.accounts['localhost']
+
+
+def test_a_rejected_create_is_not_retried(pbx):
+    pbx.retries = 3
+    pbx.fail_next('POST', ADDACC, (server_error('POST', ADDACC, 400), False))
+    with pytest.raises(VodiaApiError):
+        run(pbx, '1005', display='Support')
+    assert [request[1] for request in pbx.requests].count(ADDACC) == 1
+
+
+def test_a_failed_settings_write_after_a_create_is_completed_by_the_next_run(pbx):
+    settings = '/rest/domain/localhost/user_settings/1005'
+    pbx.fail_next('POST', settings, (server_error('POST', settings), False))
+    with pytest.raises(VodiaApiError, match='run the task again'):
+        run(pbx, '1005', display='Support')
+    assert '1005' in pbx.accounts['localhost']
+    outcome = run(pbx, '1005', display='Support')
+    assert outcome['action'] == 'updated'
+    assert outcome['after']['display_name'] == 'Support'

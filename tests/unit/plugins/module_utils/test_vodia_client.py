@@ -45,6 +45,7 @@ class ScriptedSession(requests.Session):
 
 
 def client(*answers, **kwargs):
+    kwargs.setdefault('sleep', lambda seconds: None)
     return VodiaClient('https://pbx.example.com:8443/', 'admin', PASSWORD, session=ScriptedSession(*answers), **kwargs)
 
 
@@ -106,7 +107,7 @@ def test_404_is_none_only_when_asked():
 ])
 def test_errors_say_what_was_tried_and_what_to_do(status, hint):
     with pytest.raises(VodiaApiError) as caught:
-        client(response(status, {'error': 'nope'})).post('/rest/domain/localhost/user_settings/1002', {'display': 'x'})
+        client(response(status, {'error': 'nope'}), retries=0).post('/rest/domain/localhost/user_settings/1002', {'display': 'x'})
     message = caught.value.message
     assert 'POST /rest/domain/localhost/user_settings/1002' in message
     assert 'HTTP %d' % status in message
@@ -137,7 +138,7 @@ def test_an_empty_body_is_an_empty_object():
 ])
 def test_transport_failures_are_errors_with_advice(failure, words):
     with pytest.raises(VodiaApiError) as caught:
-        client(failure).get('/rest/domain/localhost/hunts')
+        client(failure, retries=0).get('/rest/domain/localhost/hunts')
     assert words in caught.value.message
     assert caught.value.status is None
 
@@ -162,3 +163,63 @@ def test_the_connection_pool_fits_the_parallel_reads():
 
 def test_rest_path_quotes_every_segment():
     assert rest_path('domain', 'a b', 'user_settings', '../x') == '/rest/domain/a%20b/user_settings/..%2Fx'
+
+
+def test_a_busy_pbx_is_asked_again_after_its_retry_after():
+    waits = []
+    pbx = client(response(503, {'error': 'busy'}, {'Retry-After': '2'}), response(200, []), sleep=waits.append)
+    assert pbx.get('/rest/domain/localhost/hunts') == []
+    assert waits == [2.0]
+    assert pbx.retry_log == [{'method': 'GET', 'path': '/rest/domain/localhost/hunts', 'reason': 'HTTP 503',
+                              'attempt': 1, 'wait_seconds': 2.0}]
+
+
+def test_backoff_grows_exponentially_with_jitter():
+    waits = []
+    pbx = client(response(502), response(502), response(502), response(200, {}), sleep=waits.append)
+    pbx.post('/rest/domain/localhost/user_settings/1002', {'display': 'x'})
+    assert len(waits) == 3
+    for attempt, wait in enumerate(waits):
+        assert 0.5 * 2 ** attempt * 0.5 <= wait <= 0.5 * 2 ** attempt
+
+
+def test_errors_beyond_the_retry_budget_fail_and_say_how_often():
+    pbx = client(*[response(500, {'error': 'boom'})] * 3, retries=2)
+    with pytest.raises(VodiaApiError) as caught:
+        pbx.get('/rest/x')
+    assert len(pbx.session.sent) == 3
+    assert 'HTTP 500' in caught.value.message and 'Sent 3 times' in caught.value.message
+    assert caught.value.status == 500
+
+
+def test_a_dropped_connection_is_retried_for_a_read():
+    pbx = client(requests.exceptions.ConnectionError('reset by peer'), response(200, {'ok': 1}))
+    assert pbx.get('/rest/x') == {'ok': 1}
+    assert pbx.retry_log[0]['reason'] == 'reset by peer'
+
+
+def test_a_request_that_must_not_repeat_is_sent_once():
+    pbx = client(requests.exceptions.ConnectionError('reset by peer'), response(200, {}))
+    with pytest.raises(VodiaApiError, match='reset by peer'):
+        pbx.post('/rest/domain/localhost/addacc', {'type': 'hunts', 'account': '1'}, repeatable=False)
+    assert len(pbx.session.sent) == 1
+
+    pbx = client(response(503), response(200, {}))
+    with pytest.raises(VodiaApiError, match='HTTP 503'):
+        pbx.post('/rest/domain/localhost/addacc', {'type': 'hunts', 'account': '1'}, repeatable=False)
+    assert len(pbx.session.sent) == 1
+
+
+@pytest.mark.parametrize('first', [requests.exceptions.ReadTimeout('slow'), response(404), response(401), response(400)])
+def test_timeouts_and_client_errors_are_not_retried(first):
+    pbx = client(first, response(200, {}))
+    with pytest.raises(VodiaApiError):
+        pbx.get('/rest/x')
+    assert len(pbx.session.sent) == 1
+    assert pbx.retry_log == []
+
+
+def test_no_retries_when_the_budget_is_zero():
+    pbx = client(response(503), response(200, {}), retries=0)
+    with pytest.raises(VodiaApiError, match='HTTP 503'):
+        pbx.get('/rest/x')
