@@ -187,7 +187,7 @@ def print_table(results):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--collections', required=True, help='a directory that holds ansible_collections/vodia/pbx')
+    parser.add_argument('--collections', help='a directory that holds ansible_collections/vodia/pbx')
     parser.add_argument('--pbxs', type=int, default=20)
     parser.add_argument('--groups', type=int, default=50)
     parser.add_argument('--latency', type=int, default=0, help='milliseconds the simulated PBXs wait before answering')
@@ -195,8 +195,15 @@ def main():
     parser.add_argument('--forks', type=int, default=5, help='Ansible forks (5 is Ansible\'s default)')
     parser.add_argument('--approaches', default='uri,loop,role')
     parser.add_argument('--json', help='append the results as JSON lines to this file')
+    parser.add_argument('--report', help='only print the table of the JSON lines in this file (several runs combined)')
     options = parser.parse_args()
+    if options.report:
+        with open(options.report, encoding='utf-8') as handle:
+            print_table([json.loads(line) for line in handle if line.strip()])
+        return 0
 
+    if not options.collections:
+        parser.error('--collections is required to run the benchmark')
     fleet = Fleet(options.pbxs, options.latency)
     workdir = tempfile.mkdtemp(prefix='vodia-bench-')
     inventory = os.path.join(workdir, 'inventory.json')

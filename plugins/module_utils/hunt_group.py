@@ -59,10 +59,36 @@ FIELD_KINDS = dict((field.vodia, field.kind) for field in TYPED_FIELDS)
 for _number in range(1, STAGE_COUNT + 1):
     FIELD_KINDS[stage_extensions_field(_number)] = WORDS
     FIELD_KINDS[stage_duration_field(_number)] = SECONDS
+    FIELD_KINDS['st%d_miss' % _number] = FLAG
+# Raw fields without a typed option whose values the vendor example shows as "true"/"false".
+FIELD_KINDS.update(connect=FLAG, ncf=FLAG)
 
 IDENTIFIER_FORBIDDEN = re.compile(r'[/\\\s?#%]|[\x00-\x1f\x7f]')
 SETTINGS_KEY = re.compile(r'^[A-Za-z0-9_]+$')
-MEMBER_FORBIDDEN = re.compile(r'[\s/]|[\x00-\x1f\x7f]')
+MEMBER_FORBIDDEN = re.compile(r'\s|[\x00-\x1f\x7f]')
+
+
+# The Ansible type of each kind of typed option.
+OPTION_TYPES = {
+    TEXT: dict(type='str'),
+    FLAG: dict(type='bool'),
+    WORDS: dict(type='list', elements='str'),
+    NAMES: dict(type='list', elements='str'),
+}
+
+
+def hunt_group_argument_spec():
+    """The options that describe one hunt group, for every module that changes hunt groups."""
+    spec = dict((field.option, dict(OPTION_TYPES[field.kind])) for field in TYPED_FIELDS)
+    spec['stages'] = dict(
+        type='list', elements='dict',
+        options=dict(
+            extensions=dict(type='list', elements='str', default=[]),
+            duration=dict(type='int'),
+        ),
+    )
+    spec['settings'] = dict(type='dict')
+    return spec
 
 
 class HuntGroupInputError(ValueError):
@@ -72,7 +98,11 @@ class HuntGroupInputError(ValueError):
 # Validation ---------------------------------------------------------------------------
 
 def validate_identifier(label, value):
-    """Domains and account names travel in URL paths: refuse anything that could leave the segment."""
+    """Refuse domains and account names that could reach something other than the one account meant.
+
+    They travel in URL paths (quoted, but "." and ".." still resolve), and an account name also goes
+    into the addacc body, where "500/501" would create several accounts at once.
+    """
     if value is None or not str(value).strip():
         raise HuntGroupInputError('%s must not be empty.' % label)
     text = str(value)
@@ -91,7 +121,8 @@ def _validate_members(label, members):
         text = str(member)
         if not text or MEMBER_FORBIDDEN.search(text):
             raise HuntGroupInputError(
-                '%s entry %r is not valid: give one extension number or destination per list item, without spaces.' % (label, text))
+                '%s entry %r is not valid: give one extension number or destination per list item, without spaces or '
+                'control characters.' % (label, text))
         if text not in cleaned:
             cleaned.append(text)
     return cleaned
@@ -102,8 +133,8 @@ def _validate_duration(label, value):
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         raise HuntGroupInputError('%s must be a whole number of seconds; got %r.' % (label, value))
-    if value < 1:
-        raise HuntGroupInputError('%s must be at least 1 second; got %d. Omit it to use the PBX default.' % (label, value))
+    if value < 0:
+        raise HuntGroupInputError('%s must not be negative; got %d. Omit it to use the PBX default.' % (label, value))
     return value
 
 
@@ -134,7 +165,7 @@ def _settings_value_to_wire(key, value):
     if value is None or isinstance(value, (dict, list)):
         raise HuntGroupInputError(
             'settings.%s must be a single value (string, number or boolean); got %r. Vodia settings are flat.' % (key, value))
-    return to_wire_scalar(value)
+    return _as_text(key, value)
 
 
 def to_wire_scalar(value):
@@ -201,6 +232,16 @@ def _seconds(value):
     return int(text) if text.isdigit() else text
 
 
+def _as_text(field, value):
+    """One wire value as the PBX stores it, whichever side it comes from (a PBX may answer true or 5 in JSON)."""
+    if value is None:
+        return ''
+    text = to_wire_scalar(value)
+    if FIELD_KINDS.get(field) == FLAG and text.lower() in ('true', 'false'):
+        return text.lower()
+    return text
+
+
 def same_value(field, left, right):
     kind = FIELD_KINDS.get(field, TEXT)
     if kind in (WORDS, NAMES):
@@ -209,14 +250,17 @@ def same_value(field, left, right):
         return _seconds(left) == _seconds(right)
     if isinstance(left, list) or isinstance(right, list):
         return left == right
-    return str(left if left is not None else '') == str(right if right is not None else '')
+    return _as_text(field, left) == _as_text(field, right)
 
 
 def changed_fields(current, desired):
-    """The subset of desired fields whose value differs from the PBX's raw settings."""
+    """The subset of desired fields whose value differs from the PBX's raw settings.
+
+    A field the PBX leaves out of its answer counts as empty, so clearing it is not a change.
+    """
     return dict(
         (field, value) for field, value in desired.items()
-        if field not in current or not same_value(field, current[field], value)
+        if not same_value(field, current.get(field, [] if field == 'alias' else ''), value)
     )
 
 

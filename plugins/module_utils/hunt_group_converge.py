@@ -30,6 +30,16 @@ class NotAHuntGroupError(Exception):
     """The account exists on the PBX but is not a hunt group: it must not be touched."""
 
 
+class PartialConvergeError(Exception):
+    """Converging several hunt groups stopped at one; ``done`` holds the outcomes before it."""
+
+    def __init__(self, name, error, done):
+        super().__init__(error.message)
+        self.name = name
+        self.error = error
+        self.done = done
+
+
 def list_hunt_group_names(client, domain):
     """Names of the hunt groups of a domain, in the PBX's order, from one read of the hunts list."""
     path = rest_path('domain', domain, 'hunts')
@@ -89,8 +99,9 @@ def plan(client, domain, name, state, desired, hunt_group_names):
         action = UNCHANGED if current is None else DELETED
         return _plan(action, domain, name, current, {}, None)
     if current is None:
-        # The PBX fills in defaults for fields nobody sets; the prediction holds what would be written.
-        return _plan(CREATED, domain, name, None, desired, model.apply_fields({}, desired))
+        # The PBX fills in defaults for fields nobody sets; the prediction holds what would be written
+        # and the one default every source shows: the account answers to its own name.
+        return _plan(CREATED, domain, name, None, desired, model.apply_fields({'alias': [name]}, desired))
     changes = model.changed_fields(current, desired)
     action = UPDATED if changes else UNCHANGED
     return _plan(action, domain, name, current, changes, model.apply_fields(current, changes))
@@ -124,6 +135,15 @@ def apply(client, group_plan):
     return outcome(group_plan)
 
 
+def carry_out(client, group_plan, check_mode):
+    """The outcome of a plan: predicted in check mode, otherwise applied."""
+    return outcome(group_plan) if check_mode else apply(client, group_plan)
+
+
+def outcome_diff(group_outcome):
+    return {'before': group_outcome['before'], 'after': group_outcome['after']}
+
+
 def converge(client, domain, name, state, desired, check_mode, hunt_group_names=None):
     """Plan, and unless in check mode apply, one hunt group. Returns the outcome.
 
@@ -131,8 +151,28 @@ def converge(client, domain, name, state, desired, check_mode, hunt_group_names=
     """
     if hunt_group_names is None:
         hunt_group_names = list_hunt_group_names(client, domain)
-    group_plan = plan(client, domain, name, state, desired, hunt_group_names)
-    return outcome(group_plan) if check_mode else apply(client, group_plan)
+    return carry_out(client, plan(client, domain, name, state, desired, hunt_group_names), check_mode)
+
+
+def converge_many(client, domain, wanted, purge, check_mode, workers):
+    """Converge several hunt groups: one read of the hunts list, the plans read in parallel, then
+    the plans carried out one at a time. ``wanted`` holds (name, state, desired fields) tuples; with
+    ``purge``, every other hunt group of the list is planned for deletion after them.
+
+    Raises PartialConvergeError, with the outcomes so far, when one hunt group fails.
+    """
+    existing = list_hunt_group_names(client, domain)
+    if purge:
+        listed = set(name for name, _state, _desired in wanted)
+        wanted = list(wanted) + [(name, 'absent', {}) for name in existing if name not in listed]
+    plans = plan_many(client, domain, wanted, existing, workers)
+    outcomes = []
+    for group_plan in plans:
+        try:
+            outcomes.append(carry_out(client, group_plan, check_mode))
+        except VodiaApiError as error:
+            raise PartialConvergeError(group_plan['name'], error, outcomes) from None
+    return outcomes
 
 
 def _create(client, domain, name, desired):
@@ -180,9 +220,8 @@ def _update(client, domain, name, changes):
 
 def _delete(client, domain, name):
     path = rest_path('domain', domain, 'addacc', name)
-    if client.delete(path, missing_ok=True) is None:
-        # Someone else deleted it between our read and our delete: the goal is met all the same.
-        return
+    # A 404 may mean someone deleted it meanwhile, or a PBX without this route: the read decides.
+    client.delete(path, missing_ok=True)
     if client.get(settings_path(domain, name), missing_ok=True) is not None:
         raise VodiaApiError(
             'The PBX accepted the deletion of hunt group %r in domain %r but the account still exists. Check the PBX '
@@ -214,9 +253,11 @@ def _created_account_missing(domain, name, method):
 def _verify(domain, name, actual, desired):
     unapplied = model.unapplied_fields(actual, desired)
     if unapplied:
+        details = '; '.join('%s: sent %r, the PBX holds %r' % (field, desired[field], actual.get(field)) for field in unapplied)
         raise VodiaApiError(
-            'The PBX answered the update of hunt group %r in domain %r with success but did not apply %s. The PBX may '
-            'reject these values silently; check them against the PBX web interface.' % (name, domain, ', '.join(unapplied)),
+            'The PBX accepted the settings of hunt group %r in domain %r but did not keep them (%s). The PBX may reject '
+            'such values silently; check them in its web interface (aliases usually must include the account number '
+            'itself).' % (name, domain, details),
             'POST', settings_path(domain, name))
 
 
@@ -224,8 +265,7 @@ def run_parallel(function, items, workers):
     """``[function(item) for item in items]`` with up to ``workers`` threads, in order.
 
     Only for reads: writes to one PBX stay sequential, since no source says a PBX takes
-    concurrent account changes safely. The first exception is raised after all started
-    calls have finished.
+    concurrent account changes safely. Every call runs; the first exception is raised after.
     """
     items = list(items)
     if workers <= 1 or len(items) <= 1:

@@ -27,6 +27,7 @@ except ImportError as import_error:  # pragma: no cover - exercised only without
     REQUESTS_IMPORT_ERROR = import_error
 
 ERROR_BODY_LIMIT = 300
+WRITE_METHODS = frozenset(('POST', 'PUT', 'DELETE'))
 # Answers that say "try again later"; 500 is included because PBXs answer it for transient overload too.
 RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
 RETRY_BASE_SECONDS = 0.5
@@ -37,7 +38,8 @@ HINTS = {
     401: 'Check username and password (VODIA_USERNAME, VODIA_PASSWORD).',
     403: ('The account is not allowed to do this: give the administrator API access on the PBX, '
           'and use a system administrator or the tenant administrator of this domain.'),
-    404: 'Check that the domain (tenant) exists on this PBX and that url points at the PBX.',
+    404: ('Check that the domain (tenant) exists on this PBX, that url points at the PBX, and that the account was not '
+          'deleted meanwhile.'),
 }
 
 
@@ -75,12 +77,13 @@ def parse_base_url(url):
     if not url or not url.strip():
         raise VodiaConfigError('url is empty; set it to the PBX address, for example https://pbx.example.com:8443.')
     parts = urlsplit(url.strip())
+    if '@' in parts.netloc:
+        # Checked first, and the URL is not repeated: it would show the password.
+        raise VodiaConfigError('url must not contain credentials; use username and password instead.')
     if parts.scheme not in ('http', 'https'):
         raise VodiaConfigError('url %r must start with https:// (or http://), for example https://pbx.example.com:8443.' % url)
     if not parts.hostname:
         raise VodiaConfigError('url %r has no host name; use a form such as https://pbx.example.com:8443.' % url)
-    if parts.username or parts.password:
-        raise VodiaConfigError('url must not contain credentials; use username and password instead.')
     if parts.query or parts.fragment:
         raise VodiaConfigError('url %r must not contain a query or fragment; give only scheme, host and port.' % url)
     try:
@@ -115,6 +118,7 @@ class VodiaClient:
         self.timeout = timeout
         self.retries = retries
         self.retry_log = []
+        self.writes_done = 0
         self._sleep = sleep
         self.session = session if session is not None else self._new_session(connections)
         self.session.auth = (username, password)
@@ -235,6 +239,8 @@ class VodiaClient:
                 '%s %s on %s failed with HTTP %s%s. %s' % (
                     method, path, self.base_url, status, (': %s' % body) if body else '', hint),
                 method, path, status, body)
+        if method in WRITE_METHODS:
+            self.writes_done += 1
         if not response.content:
             return {}
         try:

@@ -81,17 +81,22 @@ class VodiaModule(AnsibleModule):
     @property
     def parallel(self):
         """How many reads may run at once; modules without a parallel option read one at a time."""
-        return self.params.get('parallel') or 1
+        parallel = self.params.get('parallel')
+        return 1 if parallel is None else parallel
 
     def exit_json(self, **kwargs):
-        super().exit_json(**self._with_retries(kwargs))
+        super().exit_json(**self._with_transport_facts(kwargs))
 
     def fail_json(self, msg, **kwargs):
-        super().fail_json(msg=msg, **self._with_retries(kwargs))
-
-    def _with_retries(self, result):
-        """Every retry the client made is reported, so it shows in verbose output and in AWX job events."""
         client = getattr(self, '_client', None)  # absent while AnsibleModule still validates arguments
+        if client is not None and 'changed' not in kwargs:
+            # A task that fails after a write has still changed the PBX, and must say so.
+            kwargs['changed'] = client.writes_done > 0
+        super().fail_json(msg=msg, **self._with_transport_facts(kwargs))
+
+    def _with_transport_facts(self, result):
+        """Every retry the client made is reported, so it shows in verbose output and in AWX job events."""
+        client = getattr(self, '_client', None)
         if client is not None and client.retry_log:
             result = dict(result, http_retries=list(client.retry_log))
         return result
@@ -115,28 +120,3 @@ class VodiaModule(AnsibleModule):
             if self._client is not None:
                 self._client.close()
 
-
-def hunt_group_argument_spec():
-    """The options that describe one hunt group, shared by every module that changes hunt groups."""
-    return dict(
-        display_name=dict(type='str'),
-        stages=dict(
-            type='list', elements='dict',
-            options=dict(
-                extensions=dict(type='list', elements='str', default=[]),
-                duration=dict(type='int'),
-            ),
-        ),
-        final_destinations=dict(type='list', elements='str'),
-        aliases=dict(type='list', elements='str'),
-        caller_id=dict(type='str'),
-        ring_melody=dict(type='str'),
-        music_on_hold=dict(type='str'),
-        record_calls=dict(type='bool'),
-        anonymous_caller_destination=dict(type='str'),
-        dial_plan=dict(type='str'),
-        night_service=dict(type='str'),
-        email=dict(type='str'),
-        disabled=dict(type='bool'),
-        settings=dict(type='dict'),
-    )

@@ -82,7 +82,7 @@ options:
         default: []
       duration:
         description:
-          - Seconds this stage rings before the next stage starts. Omit it for the PBX default.
+          - Seconds this stage rings before the next stage starts. Omit it for the PBX default. Must not be negative.
         type: int
   final_destinations:
     description:
@@ -217,7 +217,9 @@ hunt_group:
       type: str
       sample: Sales
     stages:
-      description: The ringing stages in ring order; trailing empty stages are left out.
+      description:
+        - The ringing stages in ring order; trailing empty stages are left out.
+        - A C(duration) the PBX holds that is not a number is returned as its string.
       type: list
       elements: dict
       sample: [{"extensions": ["444"], "duration": 5}, {"extensions": ["445"], "duration": null}]
@@ -244,7 +246,9 @@ hunt_group:
       type: str
       sample: ""
     record_calls:
-      description: Whether calls are recorded (C(rec)); null when the PBX has no value.
+      description:
+        - Whether calls are recorded (C(rec)); null when the PBX has no value.
+        - A value other than C(true) or C(false) is returned as the PBX's string, so it is never hidden.
       type: bool
       sample: false
     anonymous_caller_destination:
@@ -264,7 +268,9 @@ hunt_group:
       type: str
       sample: ""
     disabled:
-      description: Whether the account is disabled (C(disabled)); null when the PBX has no value.
+      description:
+        - Whether the account is disabled (C(disabled)); null when the PBX has no value.
+        - A value other than C(true) or C(false) is returned as the PBX's string.
       type: bool
       sample: null
     settings:
@@ -278,9 +284,9 @@ diff:
   sample: {"before": {}, "after": {"name": "1005", "display_name": "Support"}}
 '''
 
-from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import desired_fields
-from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group_converge import converge
-from ansible_collections.vodia.pbx.plugins.module_utils.vodia_module import VodiaModule, hunt_group_argument_spec
+from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import desired_fields, hunt_group_argument_spec
+from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group_converge import converge, outcome_diff
+from ansible_collections.vodia.pbx.plugins.module_utils.vodia_module import VodiaModule
 
 
 def run(module):
@@ -290,7 +296,7 @@ def run(module):
     outcome = converge(module.client, domain, name, module.params['state'], desired, module.check_mode)
     result = {'changed': outcome['changed'], 'hunt_group': outcome['after']}
     if module._diff:
-        result['diff'] = {'before': outcome['before'], 'after': outcome['after']}
+        result['diff'] = outcome_diff(outcome)
     return result
 
 

@@ -71,12 +71,13 @@ EXAMPLES = r'''
     name: "1002"
   register: sales_group
 
-- name: Copy a hunt group to another PBX exactly as it is
+- name: Give a hunt group on another PBX the same name and stages
   vodia.pbx.vodia_hunt_group:
     url: https://pbx2.example.com
     domain: company.example.com
     name: "{{ sales_group.hunt_groups[0].name }}"
-    settings: "{{ sales_group.hunt_groups[0].settings }}"
+    display_name: "{{ sales_group.hunt_groups[0].display_name }}"
+    stages: "{{ sales_group.hunt_groups[0].stages }}"
   when: sales_group.hunt_groups | length == 1
 '''
 
@@ -86,6 +87,8 @@ hunt_groups:
     - The hunt groups read, in the PBX's order. With O(name), one item, or none when no such hunt group exists.
     - Each item has the form of RV(vodia.pbx.vodia_hunt_group#module:hunt_group) (C(name), C(display_name), C(stages),
       C(final_destinations), C(aliases), the other typed options, and C(settings), the raw object the PBX returned).
+    - Feeding C(settings) back writes every raw field, including runtime state such as C(dialog_state); prefer the
+      typed options, or pick the raw fields you mean.
   returned: always
   type: list
   elements: dict
@@ -115,10 +118,10 @@ from ansible_collections.vodia.pbx.plugins.module_utils.vodia_module import Vodi
 def run(module):
     domain = module.identifier('domain')
     wanted = module.identifier('name') if module.params['name'] is not None else None
+    module.check_parallel()
     names = list_hunt_group_names(module.client, domain)
     if wanted is not None:
         names = [name for name in names if name == wanted]
-    module.check_parallel()
     hunt_groups = run_parallel(lambda name: canonical(name, read_settings(module.client, domain, name)), names, module.parallel)
     return {'changed': False, 'hunt_groups': hunt_groups}
 

@@ -65,60 +65,93 @@ options:
         choices: [present, absent]
         default: present
       display_name:
-        description: The name shown for the hunt group (C(display)).
+        description:
+          - The name shown for the hunt group. Sets the Vodia field C(display).
         type: str
       stages:
         description:
-          - The ringing stages in ring order, at most three; authoritative for all three stages when given
-            (C(st1_ext), C(st1_dur) to C(st3_ext), C(st3_dur)).
+          - The ringing stages in ring order, at most three. Each stage rings its extensions together for O(hunt_groups[].stages[].duration)
+            seconds before the next stage starts. Sets the Vodia fields C(st1_ext), C(st1_dur) to C(st3_ext), C(st3_dur).
+          - When given, the list is authoritative for all three stages; stages you do not list are cleared.
+            Give an empty list to clear them all.
+          - The order of stages matters. The order of extensions inside one stage does not, because they ring together.
+          - To keep an extension ringing through later stages, list it in each of them.
         type: list
         elements: dict
         suboptions:
           extensions:
-            description: Extensions that ring together in this stage; their order does not matter.
+            description:
+              - Extension numbers (or other destinations) that ring in this stage, one per item.
             type: list
             elements: str
             default: []
           duration:
-            description: Seconds this stage rings before the next starts; omit for the PBX default.
+            description:
+              - Seconds this stage rings before the next stage starts. Omit it for the PBX default. Must not be negative.
             type: int
       final_destinations:
-        description: Destinations of the last-resort stage (C(st4_ext)).
+        description:
+          - Destinations of the last-resort stage, reached when nobody in the stages answers, for example an auto
+            attendant or a mobile number. Sets the Vodia field C(st4_ext).
+          - Order does not matter. An empty list clears it.
         type: list
         elements: str
       aliases:
-        description: All names and numbers the hunt group answers to (C(alias)).
+        description:
+          - All names and numbers the hunt group answers to. Sets the Vodia field C(alias).
+          - The PBX usually lists the account number itself here too, so include it.
+          - Order does not matter.
         type: list
         elements: str
       caller_id:
-        description: Caller ID for calls sent to external numbers (C(ani)).
+        description:
+          - Caller ID presented when the hunt group sends a call to an external number. Sets the Vodia field C(ani).
         type: str
       ring_melody:
-        description: Ring melody (C(melody)).
+        description:
+          - Ring melody for calls from the hunt group, for example V(ringer6); an empty string uses the default.
+            Sets the Vodia field C(melody). The PBX lists the melodies it knows under C(/rest/domain/<domain>/ringtones/en).
         type: str
       music_on_hold:
-        description: Music-on-hold source ID (C(moh)).
+        description:
+          - Music-on-hold source for waiting callers, as the PBX's ID for it; an empty string uses the default.
+            Sets the Vodia field C(moh).
         type: str
       record_calls:
-        description: Whether calls are recorded (C(rec)).
+        description:
+          - Whether calls to the hunt group are recorded. Sets the Vodia field C(rec).
         type: bool
       anonymous_caller_destination:
-        description: Destination for callers who withhold their number (C(hunt_anonymous_dest)).
+        description:
+          - Where calls from callers who withhold their caller ID go. Sets the Vodia field C(hunt_anonymous_dest).
         type: str
       dial_plan:
-        description: Dial plan ID (C(dial_plan)).
+        description:
+          - The dial plan for calls the hunt group sends out, as the PBX's ID for it (see C(/rest/domain/<domain>/dialplans)).
+            Sets the Vodia field C(dial_plan).
         type: str
       night_service:
-        description: Night service account (C(night)).
+        description:
+          - The night service (service flag) account that switches the hunt group to its night behaviour.
+            Sets the Vodia field C(night).
         type: str
       email:
-        description: Address for notifications and reports (C(email)).
+        description:
+          - Email address for the hunt group's notifications and reports. Sets the Vodia field C(email).
         type: str
       disabled:
-        description: Whether the account is disabled (C(disabled)).
+        description:
+          - Whether the hunt group account is disabled. Sets the Vodia field C(disabled).
         type: bool
       settings:
-        description: Raw Vodia fields for everything the typed options do not cover.
+        description:
+          - Raw Vodia fields for everything the typed options do not cover, for example C(connect), C(ncf),
+            C(from_header) or C(st1_miss), so no PBX feature is out of reach.
+          - Values must be single values (strings, numbers or booleans); the PBX keeps them as strings, and booleans are
+            sent as V(true) or V(false). The one list field is C(alias).
+          - Only the keys you give are managed. A key that a typed option also sets must agree with it.
+          - The RV(hunt_group.settings) returned by this module or by M(vodia.pbx.vodia_hunt_group_info) can be given here
+            unchanged.
         type: dict
   purge:
     description:
@@ -204,15 +237,9 @@ results:
   sample: [{"name": "2000", "action": "created", "changed": true}, {"name": "2001", "action": "unchanged", "changed": false}]
 '''
 
-from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import HuntGroupInputError, desired_fields, validate_identifier
-from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group_converge import (
-    apply,
-    list_hunt_group_names,
-    outcome,
-    plan_many,
-)
-from ansible_collections.vodia.pbx.plugins.module_utils.vodia_client import VodiaApiError
-from ansible_collections.vodia.pbx.plugins.module_utils.vodia_module import VodiaModule, hunt_group_argument_spec
+from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import HuntGroupInputError, desired_fields, hunt_group_argument_spec, validate_identifier
+from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group_converge import PartialConvergeError, converge_many, outcome_diff
+from ansible_collections.vodia.pbx.plugins.module_utils.vodia_module import VodiaModule
 
 
 def wanted_hunt_groups(items, purge):
@@ -238,7 +265,7 @@ def wanted_hunt_groups(items, purge):
 def report(group_outcome, diff_mode):
     entry = {'name': group_outcome['name'], 'action': group_outcome['action'], 'changed': group_outcome['changed']}
     if diff_mode:
-        entry['diff'] = {'before': group_outcome['before'], 'after': group_outcome['after']}
+        entry['diff'] = outcome_diff(group_outcome)
     return entry
 
 
@@ -247,26 +274,13 @@ def run(module):
     domain = module.identifier('domain')
     module.check_parallel()
     wanted = wanted_hunt_groups(params['hunt_groups'], params['purge'])
-
-    existing = list_hunt_group_names(module.client, domain)
-    if params['purge']:
-        listed = set(name for name, _state, _desired in wanted)
-        wanted += [(name, 'absent', {}) for name in existing if name not in listed]
-    plans = plan_many(module.client, domain, wanted, existing, module.parallel)
-
-    outcomes = []
-    for group_plan in plans:
-        if module.check_mode:
-            outcomes.append(outcome(group_plan))
-            continue
-        try:
-            outcomes.append(apply(module.client, group_plan))
-        except VodiaApiError as error:
-            done = [report(finished, module._diff) for finished in outcomes]
-            module.fail_json(
-                msg='Hunt group %s: %s Hunt groups before it in the list were converged; run the task again to '
-                    'continue.' % (group_plan['name'], error.message),
-                results=done, **error.to_result())
+    try:
+        outcomes = converge_many(module.client, domain, wanted, params['purge'], module.check_mode, module.parallel)
+    except PartialConvergeError as failure:
+        module.fail_json(
+            msg='Hunt group %s: %s The hunt groups before it were converged; run the task again to continue.'
+                % (failure.name, failure.error.message),
+            results=[report(done, module._diff) for done in failure.done], **failure.error.to_result())
 
     result = {
         'changed': any(item['changed'] for item in outcomes),
@@ -275,8 +289,7 @@ def run(module):
     }
     if module._diff:
         result['diff'] = [
-            {'before_header': 'hunt group %s' % item['name'], 'after_header': 'hunt group %s' % item['name'],
-             'before': item['before'], 'after': item['after']}
+            dict(outcome_diff(item), before_header='hunt group %s' % item['name'], after_header='hunt group %s' % item['name'])
             for item in outcomes if item['changed']
         ]
     return result

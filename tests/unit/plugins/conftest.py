@@ -33,6 +33,8 @@ class FakePbx:
         self.create_silently_fails = False
         self.retries = 0
         self.retry_log = []
+        self.writes_done = 0
+        self.delete_answers_404 = False
         self.pauses = []
         self.failures = {}  # (method, path) -> list of errors to raise, one per request
 
@@ -67,7 +69,10 @@ class FakePbx:
             if applied:
                 self._apply(method, path, body, missing_ok)
             raise error
-        return self._apply(method, path, body, missing_ok)
+        answer = self._apply(method, path, body, missing_ok)
+        if method != 'GET' and answer is not None:
+            self.writes_done += 1
+        return answer
 
     def _apply(self, method, path, body, missing_ok):
         parts = [unquote(part) for part in path.split('/')[2:]]  # drop '' and 'rest'
@@ -86,6 +91,8 @@ class FakePbx:
         if account is None:
             return self._missing(method, path, missing_ok)
         if endpoint == 'addacc' and method == 'DELETE':
+            if self.delete_answers_404:
+                return self._missing(method, path, missing_ok)
             del accounts[rest[0]]
             return {}
         if method == 'POST' and not self.ignore_settings_writes:

@@ -92,8 +92,8 @@ def test_settings_that_contradict_a_typed_option_are_refused():
 
 @pytest.mark.parametrize('bad, message', [
     ({'stages': [{'extensions': ['1']}] * 4}, 'at most|3 ringing stages'),
-    ({'stages': [{'extensions': ['444'], 'duration': -5}]}, 'at least 1 second'),
-    ({'stages': [{'extensions': ['444'], 'duration': 0}]}, 'at least 1 second'),
+    ({'stages': [{'extensions': ['444'], 'duration': -5}]}, 'must not be negative'),
+    ({'stages': [{'extensions': ['444'], 'duration': True}]}, 'whole number'),
     ({'stages': [{'extensions': ['444'], 'duration': '5'}]}, 'whole number'),
     ({'stages': [{'extensions': ['444 445']}]}, 'without spaces'),
     ({'stages': [{'extensions': [{'ext': '444'}]}]}, 'as strings'),
@@ -169,3 +169,40 @@ def test_canonical_keeps_unexpected_pbx_values_visible():
     assert group['record_calls'] == 'maybe'
     assert group['stages'] == [{'extensions': ['1'], 'duration': 'abc'}]
     assert group['aliases'] is None
+
+
+@pytest.mark.parametrize('raw', [
+    VENDOR_1002,
+    dict(VENDOR_1002, st1_dur='0', st4_ext='sip:desk/1 777', st2_ext='', st2_dur=''),
+    {'display': 'Sparse', 'st2_ext': '445', 'alias': []},
+    dict(VENDOR_1002, rec='true', disabled='false', algo='sequential'),
+])
+def test_what_canonical_returns_can_be_given_back(raw):
+    group = model.canonical('1002', raw)
+    given = dict((key, value) for key, value in group.items() if key != 'name')
+    assert model.changed_fields(raw, model.desired_fields(options(**given))) == {}
+
+
+def test_json_scalars_from_the_pbx_compare_like_their_strings():
+    current = dict(VENDOR_1002, rec=True, st1_dur=5, max_cdrs=20)
+    desired = model.desired_fields(options(record_calls=True, stages=[{'extensions': ['444'], 'duration': 5}, {'extensions': ['445']}],
+                                           settings={'max_cdrs': 20}))
+    assert model.changed_fields(current, desired) == {}
+
+
+def test_boolean_words_in_settings_flags_are_normalised():
+    desired = model.desired_fields(options(settings={'connect': 'True', 'ncf': 'FALSE', 'from_header': 'True'}))
+    assert desired == {'connect': 'true', 'ncf': 'false', 'from_header': 'True'}
+
+
+def test_a_field_the_pbx_leaves_out_equals_empty():
+    sparse = {'display': 'Sparse', 'st1_ext': '444'}
+    desired = model.desired_fields(options(stages=[{'extensions': ['444']}]))
+    assert model.changed_fields(sparse, desired) == {}
+
+
+def test_the_argument_spec_follows_the_typed_fields():
+    spec = model.hunt_group_argument_spec()
+    assert set(spec) == set(field.option for field in model.TYPED_FIELDS) | {'stages', 'settings'}
+    assert spec['record_calls'] == {'type': 'bool'}
+    assert spec['final_destinations'] == {'type': 'list', 'elements': 'str'}

@@ -64,7 +64,10 @@ def test_check_mode_writes_nothing_and_predicts_the_real_run(pbx, state, name, d
     assert predicted['action'] == real['action']
     assert predicted['before'] == real['before']
     if state == 'present' and real['action'] == 'created':
-        # The PBX adds its defaults on creation; every field the task sets is predicted exactly.
+        # The PBX adds defaults of its own on creation; every typed option and every predicted field is exact.
+        for key, value in predicted['after'].items():
+            if key != 'settings' and value is not None:
+                assert real['after'][key] == value
         for key, value in predicted['after']['settings'].items():
             assert real['after']['settings'][key] == value
     else:
@@ -97,7 +100,7 @@ def test_an_extension_is_never_touched_through_hunt_group_calls(pbx, state):
 
 def test_a_write_the_pbx_ignores_is_reported(pbx):
     pbx.ignore_settings_writes = True
-    with pytest.raises(VodiaApiError, match='did not apply display'):
+    with pytest.raises(VodiaApiError, match=r"did not keep them \(display: sent 'Sales', the PBX holds 'Hunt'\)"):
         run(pbx, '1002', display='Sales')
 
 
@@ -176,3 +179,26 @@ def test_a_failed_settings_write_after_a_create_is_completed_by_the_next_run(pbx
     outcome = run(pbx, '1005', display='Support')
     assert outcome['action'] == 'updated'
     assert outcome['after']['display_name'] == 'Support'
+
+
+def test_a_delete_answered_404_while_the_account_stays_is_an_error(pbx):
+    pbx.delete_answers_404 = True
+    with pytest.raises(VodiaApiError, match='still exists'):
+        run(pbx, '1002', 'absent')
+
+
+def test_converge_many_reads_the_list_once_and_reports_partial_progress(pbx):
+    wanted = [('1002', 'present', {'display': 'Main'}), ('1005', 'present', {'display': 'New'}), ('1006', 'present', {})]
+    pbx.fail_next('POST', '/rest/domain/localhost/user_settings/1005', (server_error('POST', '/x'), False))
+    with pytest.raises(converge_module.PartialConvergeError) as caught:
+        converge_module.converge_many(pbx, 'localhost', wanted, False, False, 2)
+    assert caught.value.name == '1005'
+    assert [done['action'] for done in caught.value.done] == ['updated']
+    assert [request[1] for request in pbx.requests].count('/rest/domain/localhost/hunts') == 1
+
+
+def test_converge_many_purges_only_hunt_groups_after_the_listed_ones(pbx):
+    pbx.accounts['localhost']['1003'] = {'type': 'hunts', 'settings': {'display': 'Old', 'alias': ['1003']}}
+    outcomes = converge_module.converge_many(pbx, 'localhost', [('1002', 'present', {})], True, False, 4)
+    assert [(o['name'], o['action']) for o in outcomes] == [('1002', 'unchanged'), ('1003', 'deleted')]
+    assert '444' in pbx.accounts['localhost']

@@ -65,12 +65,14 @@ def test_base_url_is_normalised(url, expected):
     ('ftp://pbx.example.com', 'must start with https://'),
     ('https://', 'no host'),
     ('https://admin:pw@pbx.example.com', 'must not contain credentials'),
+    ('htps://admin:Leaky-Secret@pbx', 'must not contain credentials'),
     ('https://pbx.example.com/?x=1', 'query'),
     ('https://pbx.example.com:99999', 'invalid port'),
 ])
 def test_unusable_urls_are_refused_before_any_request(url, reason):
-    with pytest.raises(VodiaConfigError, match=reason):
+    with pytest.raises(VodiaConfigError, match=reason) as caught:
         parse_base_url(url)
+    assert 'Leaky-Secret' not in str(caught.value)
 
 
 def test_get_sends_basic_auth_with_a_timeout_and_no_redirects():
@@ -223,3 +225,12 @@ def test_no_retries_when_the_budget_is_zero():
     pbx = client(response(503), response(200, {}), retries=0)
     with pytest.raises(VodiaApiError, match='HTTP 503'):
         pbx.get('/rest/x')
+
+
+def test_successful_writes_are_counted_for_changed_on_failure():
+    pbx = client(response(200, {}), response(200, {}), response(500), retries=0)
+    pbx.get('/rest/a')
+    pbx.post('/rest/b', {})
+    with pytest.raises(VodiaApiError):
+        pbx.post('/rest/c', {})
+    assert pbx.writes_done == 1

@@ -14,7 +14,8 @@ from ansible.module_utils.common.text.converters import to_bytes
 from ansible.module_utils.common.warnings import get_warning_messages
 
 from ansible_collections.vodia.pbx.plugins.module_utils import vodia_module
-from ansible_collections.vodia.pbx.plugins.modules import vodia_hunt_group, vodia_hunt_group_info
+from ansible_collections.vodia.pbx.plugins.modules import vodia_hunt_group, vodia_hunt_group_info, vodia_hunt_groups
+from ansible_collections.vodia.pbx.plugins.module_utils.vodia_client import VodiaApiError
 
 try:  # ansible-core >= 2.19
     from ansible.module_utils.testing import patch_module_args
@@ -96,7 +97,7 @@ def test_check_mode_changes_nothing(run_module, pbx):
     ({'name': ''}, 'name must not be empty'),
     ({'domain': '../x'}, 'domain'),
     ({'stages': [{'extensions': ['1']}] * 4}, 'ringing stages'),
-    ({'stages': [{'extensions': ['1'], 'duration': -1}]}, 'at least 1 second'),
+    ({'stages': [{'extensions': ['1'], 'duration': -1}]}, 'must not be negative'),
     ({'settings': {'display': {'a': 1}}}, 'single value'),
     ({'url': 'ftp://pbx'}, 'https://'),
     ({'timeout': 0}, 'timeout'),
@@ -133,3 +134,39 @@ def test_info_returns_all_or_one(run_module):
     assert run_module(vodia_hunt_group_info, domain='localhost', name='1002')['hunt_groups'][0]['display_name'] == 'Hunt'
     assert run_module(vodia_hunt_group_info, domain='localhost', name='444')['hunt_groups'] == []
     assert not everything['changed']
+
+
+@pytest.mark.parametrize('module, args', [
+    (vodia_hunt_groups, {'hunt_groups': [{'name': '1002'}], 'parallel': 0}),
+    (vodia_hunt_groups, {'hunt_groups': [{'name': '1002'}], 'parallel': 17}),
+    (vodia_hunt_group_info, {'parallel': 0}),
+    (vodia_hunt_group, {'name': '1002', 'retries': 11}),
+])
+def test_limits_fail_before_any_request(run_module, pbx, module, args):
+    result = run_module(module, domain='localhost', **args)
+    assert result['failed']
+    assert pbx.requests == []
+
+
+def test_a_failure_after_a_write_reports_changed(run_module, pbx):
+    path = '/rest/domain/localhost/user_settings/1005'
+    pbx.fail_next('POST', path, (VodiaApiError('POST %s failed with HTTP 500' % path, 'POST', path, 500), False))
+    single = run_module(vodia_hunt_group, domain='localhost', name='1005', display_name='New')
+    assert single['failed'] and single['changed']
+    assert 'run the task again' in single['msg']
+
+
+def test_the_bulk_module_reports_each_group_and_partial_progress(run_module, pbx):
+    result = run_module(vodia_hunt_groups, diff=True, domain='localhost', hunt_groups=[
+        {'name': '1002', 'display_name': 'Main'}, {'name': '1005', 'display_name': 'New'}])
+    assert [(item['name'], item['action']) for item in result['results']] == [('1002', 'updated'), ('1005', 'created')]
+    assert [group['display_name'] for group in result['hunt_groups']] == ['Main', 'New']
+    assert [entry['before_header'] for entry in result['diff']] == ['hunt group 1002', 'hunt group 1005']
+
+    path = '/rest/domain/localhost/user_settings/1006'
+    pbx.fail_next('POST', path, (VodiaApiError('POST %s failed with HTTP 500' % path, 'POST', path, 500), False))
+    failed = run_module(vodia_hunt_groups, domain='localhost', hunt_groups=[
+        {'name': '1002', 'display_name': 'Again'}, {'name': '1006', 'display_name': 'Broken'}])
+    assert failed['failed'] and failed['changed']
+    assert failed['msg'].startswith('Hunt group 1006: ')
+    assert [item['action'] for item in failed['results']] == ['updated']
