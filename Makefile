@@ -13,7 +13,7 @@ TEST_PYTHON := 3.11
 # pip versions pinned by the ansible-test releases we run (see tests/tools/prepare_ansible_test.sh)
 ANSIBLE_TEST_PIPS := 24.2 23.1.2 25.2
 
-.PHONY: help venv tree demo bench test test-simulator test-fleet changelog-lint sanity units integration lint build bench clean
+.PHONY: help venv tree demo bench chaos test test-simulator test-fleet test-reliability changelog-lint sanity units integration lint build bench clean
 
 help:
 	@echo "make demo   - run the example playbook against the embedded PBX simulator"
@@ -33,7 +33,7 @@ $(VENV)/.installed: tests/requirements-dev.txt
 tree: venv
 	@tests/tools/collection_tree.sh $(COLLECTIONS) >/dev/null
 
-test: test-simulator changelog-lint sanity units integration test-fleet lint build
+test: test-simulator changelog-lint sanity units integration test-fleet test-reliability lint build
 	@echo "make test: all suites passed"
 
 test-simulator: venv
@@ -42,6 +42,13 @@ test-simulator: venv
 # The fleet example (inventory + role) against three simulated PBXs.
 test-fleet: tree
 	VODIA_COLLECTIONS_PATH=$(COLLECTIONS) PYTHONPATH=tests $(BIN)/pytest -q tests/fleet
+
+# 50 forks on one PBX, and the fleet converging through injected faults (make chaos alone: about a minute).
+test-reliability: tree
+	VODIA_COLLECTIONS_PATH=$(COLLECTIONS) PYTHONPATH=tests $(BIN)/pytest -q -s tests/reliability
+
+chaos: tree
+	VODIA_COLLECTIONS_PATH=$(COLLECTIONS) PYTHONPATH=tests $(BIN)/pytest -q -s tests/reliability/test_chaos.py
 
 sanity: tree
 	cd $(TREE) && $(ANSIBLE_TEST) sanity --venv --python $(TEST_PYTHON) --color no

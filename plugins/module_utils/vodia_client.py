@@ -287,8 +287,8 @@ def _exception_summary(error):
     reason = error
     while True:
         inner = getattr(reason, 'reason', None)
-        if inner is None and getattr(reason, 'args', None) and isinstance(reason.args[0], Exception):
-            inner = reason.args[0]
+        if inner is None:
+            inner = next((arg for arg in getattr(reason, 'args', ()) if isinstance(arg, Exception)), None)
         if inner is None or inner is reason:
             break
         reason = inner
