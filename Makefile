@@ -13,7 +13,7 @@ TEST_PYTHON := 3.11
 # pip versions pinned by the ansible-test releases we run (see tests/tools/prepare_ansible_test.sh)
 ANSIBLE_TEST_PIPS := 24.2 23.1.2 25.2
 
-.PHONY: help venv tree demo bench chaos test test-simulator test-fleet test-reliability changelog-lint sanity units integration lint build bench clean
+.PHONY: help venv tree demo bench chaos test test-matrix test-oldest test-newest test-2.20 test-simulator test-fleet test-reliability changelog-lint sanity units integration lint build clean
 
 help:
 	@echo "make demo   - run the example playbook against the embedded PBX simulator"
@@ -33,7 +33,7 @@ $(VENV)/.installed: tests/requirements-dev.txt
 tree: venv
 	@tests/tools/collection_tree.sh $(COLLECTIONS) >/dev/null
 
-test: test-simulator changelog-lint sanity units integration test-fleet test-reliability lint build
+test: test-simulator changelog-lint sanity units integration test-fleet test-reliability lint build test-oldest test-newest
 	@echo "make test: all suites passed"
 
 test-simulator: venv
@@ -86,5 +86,24 @@ bench: tree
 	$(FLEET_BENCH) --pbxs 20 --groups 200 --approaches role
 	$(FLEET_BENCH) --pbxs 20 --groups 50 --latency 50 --approaches loop,role
 
+# The version matrix: ansible-core 2.16 and 2.19 on Python 3.11, 2.20 and 2.21 on Python 3.12 (pyenv).
+# make test runs the default cell (2.19) plus the oldest and the newest; make test-matrix runs every cell.
+PY311 ?= $(PYTHON)
+PY312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) $(shell command -v python3.12 2>/dev/null))
+MATRIX := tests/tools/matrix.sh
+
+test-oldest: tree
+	$(MATRIX) 2.16 $(PY311) $(TREE) sanity units integration
+
+test-newest: tree
+	@test -n "$(PY312)" || { echo "Python 3.12 is needed for ansible-core 2.21 (pyenv install 3.12)"; exit 1; }
+	$(MATRIX) 2.21 $(PY312) $(TREE) sanity units integration
+
+test-matrix: test test-2.20
+
+test-2.20: tree
+	@test -n "$(PY312)" || { echo "Python 3.12 is needed for ansible-core 2.20 (pyenv install 3.12)"; exit 1; }
+	$(MATRIX) 2.20 $(PY312) $(TREE) sanity units
+
 clean:
-	rm -rf $(BUILD) tests/output
+	rm -rf $(BUILD) tests/output .venv-2.*
