@@ -13,7 +13,7 @@ TEST_PYTHON := 3.11
 # pip versions pinned by the ansible-test releases we run (see tests/tools/prepare_ansible_test.sh)
 ANSIBLE_TEST_PIPS := 24.2 23.1.2 25.2
 
-.PHONY: help venv tree demo bench chaos test test-matrix test-oldest test-newest test-2.20 test-simulator test-fleet test-reliability changelog-lint sanity units integration lint build clean
+.PHONY: help venv tree demo bench chaos test test-matrix test-oldest test-newest test-2.20 test-simulator test-fleet test-reliability test-runner release-checks changelog-lint sanity units integration lint build clean
 
 help:
 	@echo "make demo   - run the example playbook against the embedded PBX simulator"
@@ -33,7 +33,7 @@ $(VENV)/.installed: tests/requirements-dev.txt
 tree: venv
 	@tests/tools/collection_tree.sh $(COLLECTIONS) >/dev/null
 
-test: test-simulator changelog-lint sanity units integration test-fleet test-reliability lint build test-oldest test-newest
+test: test-simulator changelog-lint sanity units integration test-fleet test-reliability test-runner lint release-checks test-oldest test-newest
 	@echo "make test: all suites passed"
 
 test-simulator: venv
@@ -49,6 +49,14 @@ test-reliability: tree
 
 chaos: tree
 	VODIA_COLLECTIONS_PATH=$(COLLECTIONS) PYTHONPATH=tests $(BIN)/pytest -q -s tests/reliability/test_chaos.py
+
+# The fleet example as AWX runs it: ansible-runner run() and transmit | worker | process, credentials in the environment.
+test-runner: tree
+	VODIA_COLLECTIONS_PATH=$(COLLECTIONS) PYTHONPATH=tests $(BIN)/pytest -q tests/runner
+
+# Galaxy / Automation Hub / execution-environment checks on the built collection; installs its own tools from PyPI.
+release-checks: tree
+	REUSE_VENV=1 tests/tools/release_checks.sh $(COLLECTIONS) $(BUILD)/release-checks
 
 sanity: tree
 	cd $(TREE) && $(ANSIBLE_TEST) sanity --venv --python $(TEST_PYTHON) --color no

@@ -65,8 +65,8 @@ def read_settings(client, domain, name):
 def _require_settings_object(client, method, path, answer):
     if not isinstance(answer, dict):
         raise VodiaApiError(
-            '%s %s on %s answered with something that is not a settings object; nothing more was changed.'
-            % (method, path, client.describe()), method, path)
+            '%s %s on %s answered with something that is not a settings object, so the task stops here. Check that '
+            'url points at a Vodia PBX (version 58 or later).' % (method, path, client.describe()), method, path)
     return answer
 
 

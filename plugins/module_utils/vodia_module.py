@@ -11,6 +11,8 @@ into a clear fail_json before or instead of a write.
 
 from __future__ import annotations
 
+import os
+
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import HuntGroupInputError, validate_identifier
@@ -66,6 +68,9 @@ class VodiaModule(AnsibleModule):
             self.fail_json(msg='timeout must be at least 1 second; got %d.' % params['timeout'])
         if not 0 <= params['retries'] <= MAX_RETRIES:
             self.fail_json(msg='retries must be between 0 and %d; got %d.' % (MAX_RETRIES, params['retries']))
+        if params['ca_path'] and not os.path.isfile(params['ca_path']):
+            self.fail_json(msg='ca_path %s is not a readable file; give the PEM file of the certificate authority that '
+                               'signed the PBX certificate (VODIA_CA_PATH).' % params['ca_path'])
         if base_url.startswith('http://'):
             self.warn('url %s uses http: the PBX password crosses the network unencrypted. Use https.' % base_url)
         return VodiaClient(

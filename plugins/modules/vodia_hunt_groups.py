@@ -150,7 +150,8 @@ options:
           - Values must be single values (strings, numbers or booleans); the PBX keeps them as strings, and booleans are
             sent as V(true) or V(false). The one list field is C(alias).
           - Only the keys you give are managed. A key that a typed option also sets must agree with it.
-          - The RV(hunt_group.settings) returned by this module or by M(vodia.pbx.vodia_hunt_group_info) can be given here
+          - The RV(vodia.pbx.vodia_hunt_group#module:hunt_group.settings) returned by M(vodia.pbx.vodia_hunt_group) or by
+            M(vodia.pbx.vodia_hunt_group_info) can be given here
             unchanged.
         type: dict
   purge:

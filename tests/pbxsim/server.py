@@ -10,6 +10,7 @@ start_simulators(count) serves several independent PBXs, one port each.
 """
 
 import http
+import os
 import shutil
 import socket
 import socketserver
@@ -291,6 +292,8 @@ def _tls_setup(tls_dir):
     temporary = None
     if tls_dir is None:
         tls_dir = temporary = tempfile.mkdtemp(prefix="pbxsim-tls-")
+    else:
+        os.makedirs(tls_dir, exist_ok=True)
     ca_file, cert_file, key_file = create_tls_files(tls_dir)
     return server_context(cert_file, key_file), ca_file, temporary
 

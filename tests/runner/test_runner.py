@@ -20,7 +20,8 @@ check+diff mode, through two interfaces:
 After every run: the play succeeded, the PBXs hold what the run says (hunt groups created, or nothing
 written in check mode), and the password appears in no job event and no stdout artifact.
 Runner's own record of the environment (env/envvars, artifacts/*/command) holds the password by design
-and is not examined.
+and is not examined. A last test checks the credential type's safe defaults: certificate checks stay on
+unless explicitly switched off, and an empty CA field leaves VODIA_CA_PATH empty.
 """
 
 from __future__ import annotations
@@ -287,3 +288,21 @@ def test_transmit_worker_process(fresh, collections_path, tmp_path, mode):
     assert_pbxs_match(fresh, mode, events)
     # What the controller stored and what the execution node kept.
     assert_secret_absent([pdd, worker_dir])
+
+
+def test_credential_type_keeps_certificate_checks_on_unless_asked(tmp_path):
+    """An untouched credential verifies TLS with the system's authorities; only the explicit box turns it off."""
+    plain = credential_environment({'username': USERNAME, 'password': SECRET}, str(tmp_path), '/runner/env')
+    assert plain == {'VODIA_URL': '', 'VODIA_USERNAME': USERNAME, 'VODIA_PASSWORD': SECRET,
+                     'VODIA_VALIDATE_CERTS': 'true', 'VODIA_CA_PATH': ''}
+
+    insecure = credential_environment({'username': USERNAME, 'password': SECRET, 'skip_tls_verify': True},
+                                      str(tmp_path), '/runner/env')
+    assert insecure['VODIA_VALIDATE_CERTS'] == 'false'
+
+    pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'
+    with_ca = credential_environment({'username': USERNAME, 'password': SECRET, 'ca_certificate': pem},
+                                     str(tmp_path), str(tmp_path))
+    assert with_ca['VODIA_VALIDATE_CERTS'] == 'true'
+    with open(with_ca['VODIA_CA_PATH'], encoding='utf-8') as handle:
+        assert handle.read() == pem

@@ -101,6 +101,7 @@ def test_check_mode_changes_nothing(run_module, pbx):
     ({'settings': {'display': {'a': 1}}}, 'single value'),
     ({'url': 'ftp://pbx'}, 'https://'),
     ({'timeout': 0}, 'timeout'),
+    ({'ca_path': '/nonexistent/pbx-ca.pem'}, 'ca_path /nonexistent/pbx-ca.pem is not a readable file'),
 ])
 def test_bad_input_fails_before_any_request(run_module, pbx, args, message):
     task = dict(dict(domain='localhost', name='1005'), **args)
