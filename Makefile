@@ -84,15 +84,20 @@ demo: build
 	$(BIN)/ansible-galaxy collection install --force -p $(DEMO)/collections $(BUILD)/vodia-pbx-*.tar.gz
 	$(BIN)/python tests/tools/demo.py $(DEMO)/collections $(DEMO)
 
-# Benchmarks, outside make test (about an hour on 2 cores); figures in docs/performance.md and docs/simulator.md.
-FLEET_BENCH := $(BIN)/python benchmarks/fleet_bench.py --collections $(COLLECTIONS)
+# Benchmarks, outside make test (about 45 minutes on 2 cores); figures in docs/performance.md and docs/simulator.md.
+# The uri and loop approaches run once per scenario: each of their runs takes minutes.
+FLEET_BENCH := $(BIN)/python benchmarks/fleet_bench.py --collections $(COLLECTIONS) --json $(BUILD)/bench.jsonl
 
 bench: tree
 	$(BIN)/python benchmarks/sim_throughput.py --clients 50 --duration 10
-	$(FLEET_BENCH) --pbxs 20 --groups 50
+	rm -f $(BUILD)/bench.jsonl
+	$(FLEET_BENCH) --pbxs 20 --groups 50 --approaches role
+	$(FLEET_BENCH) --pbxs 20 --groups 50 --approaches uri,loop --repeat 1
 	$(FLEET_BENCH) --pbxs 20 --groups 10 --approaches role
 	$(FLEET_BENCH) --pbxs 20 --groups 200 --approaches role
-	$(FLEET_BENCH) --pbxs 20 --groups 50 --latency 50 --approaches loop,role
+	$(FLEET_BENCH) --pbxs 20 --groups 50 --latency 50 --approaches role
+	$(FLEET_BENCH) --pbxs 20 --groups 50 --latency 50 --approaches loop --repeat 1
+	$(BIN)/python benchmarks/fleet_bench.py --report $(BUILD)/bench.jsonl
 
 # The version matrix: ansible-core 2.16 and 2.19 on Python 3.11, 2.20 and 2.21 on Python 3.12 (pyenv).
 # make test runs the default cell (2.19) plus the oldest and the newest; make test-matrix runs every cell.
