@@ -124,4 +124,3 @@ class VodiaModule(AnsibleModule):
         finally:
             if self._client is not None:
                 self._client.close()
-
