@@ -6,9 +6,17 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    # How every vodia.pbx module reaches a PBX. Kept in one place so that the
-    # documentation cannot drift from plugins/module_utils/vodia_module.py.
+    # How every vodia.pbx module reaches a PBX, and what they all share: each is in the vodia
+    # action group (meta/runtime.yml) so module_defaults can carry these options. Kept in one
+    # place so that the documentation cannot drift from plugins/module_utils/vodia_module.py.
     DOCUMENTATION = r'''
+attributes:
+  platform:
+    platforms: all
+  action_group:
+    support: full
+    membership:
+      - vodia.pbx.vodia
 options:
   url:
     description:

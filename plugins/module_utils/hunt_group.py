@@ -260,7 +260,7 @@ def changed_fields(current, desired):
     """
     return dict(
         (field, value) for field, value in desired.items()
-        if not same_value(field, current.get(field, [] if field == 'alias' else ''), value)
+        if not same_value(field, current.get(field), value)
     )
 
 

@@ -34,12 +34,6 @@ attributes:
     details:
       - The diff shows the whole hunt group before and after, in the form of RV(hunt_group). It is empty before a
         creation and after a deletion.
-  platform:
-    platforms: all
-  action_group:
-    support: full
-    membership:
-      - vodia.pbx.vodia
 options:
   domain:
     description:

@@ -28,12 +28,6 @@ attributes:
     support: N/A
     details:
       - The module changes nothing, so there is nothing to show.
-  platform:
-    platforms: all
-  action_group:
-    support: full
-    membership:
-      - vodia.pbx.vodia
 options:
   domain:
     description:

@@ -34,12 +34,6 @@ attributes:
     support: full
     details:
       - Shows one before/after diff per hunt group that changes; each item of RV(results) carries its own diff.
-  platform:
-    platforms: all
-  action_group:
-    support: full
-    membership:
-      - vodia.pbx.vodia
 options:
   domain:
     description:
