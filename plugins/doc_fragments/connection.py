@@ -8,7 +8,7 @@ from __future__ import annotations
 class ModuleDocFragment:
     # How every vodia.pbx module reaches a PBX, and what they all share: each is in the vodia
     # action group (meta/runtime.yml) so module_defaults can carry these options. Kept in one
-    # place so that the documentation cannot drift from plugins/module_utils/vodia_module.py.
+    # place so that the documentation cannot drift from plugins/module_utils/argument_specs.py.
     DOCUMENTATION = r'''
 attributes:
   platform:
@@ -75,6 +75,15 @@ options:
       - If not set, the value of the E(VODIA_RETRIES) environment variable is used.
     type: int
     default: 3
+notes:
+  - When the task runs on the controller (C(connection=local), C(delegate_to=localhost), or the implicit
+    C(localhost)), an action plugin of the same name does the work in the controller's own process, with no
+    module process per task. Everywhere else (a jump host over SSH, C(become), C(async)) the module runs on the
+    target host as usual. Both ways validate, report, mask the password and honour check mode, diff mode,
+    C(module_defaults) and C(environment) alike.
+  - Set the variable C(vodia_pbx_execution=module) (for example in group_vars or with C(-e)) to always run the
+    module instead; V(auto), the default, chooses as described above.
 requirements:
-  - requests >= 2.25.0 (Python library, on the host that runs the module)
+  - requests >= 2.25.0 (Python library, on the host that runs the task; for tasks on the controller, in the
+    Python that runs Ansible)
 '''

@@ -4,7 +4,7 @@
 
 """The hunt-group model: canonical form, Vodia field mapping, comparison and validation.
 
-Plain data in, plain data out: nothing here talks to a PBX or to Ansible.
+Plain data in, plain data out: nothing here talks to a PBX or knows Ansible.
 
 Vocabulary:
 - raw settings: the flat object the PBX returns from ``user_settings`` (strings, ``alias`` a list);
@@ -15,7 +15,10 @@ Vocabulary:
 from __future__ import annotations
 
 import re
-from collections import namedtuple
+
+from typing import NamedTuple
+
+from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaInputError
 
 STAGE_COUNT = 3
 
@@ -26,7 +29,13 @@ WORDS = 'words'        # space-separated members that ring together: order does 
 NAMES = 'names'        # a JSON list of names: order does not matter
 SECONDS = 'seconds'    # a whole number of seconds, or empty for the PBX default
 
-Field = namedtuple('Field', ['option', 'vodia', 'kind'])
+
+class Field(NamedTuple):
+    """A typed option and the Vodia field it sets."""
+    option: str
+    vodia: str
+    kind: str
+
 
 # Typed options with a known meaning, and the Vodia field each one sets.
 # Fields whose meaning no source explains (connect, ncf, conn_sym, flag, from_header,
@@ -47,11 +56,11 @@ TYPED_FIELDS = (
 )
 
 
-def stage_extensions_field(number):
+def stage_extensions_field(number: int) -> str:
     return 'st%d_ext' % number
 
 
-def stage_duration_field(number):
+def stage_duration_field(number: int) -> str:
     return 'st%d_dur' % number
 
 
@@ -68,46 +77,19 @@ SETTINGS_KEY = re.compile(r'^[A-Za-z0-9_]+$')
 MEMBER_FORBIDDEN = re.compile(r'\s|[\x00-\x1f\x7f]')
 
 
-# The Ansible type of each kind of typed option.
-OPTION_TYPES = {
-    TEXT: dict(type='str'),
-    FLAG: dict(type='bool'),
-    WORDS: dict(type='list', elements='str'),
-    NAMES: dict(type='list', elements='str'),
-}
-
-
-def hunt_group_argument_spec():
-    """The options that describe one hunt group, for every module that changes hunt groups."""
-    spec = dict((field.option, dict(OPTION_TYPES[field.kind])) for field in TYPED_FIELDS)
-    spec['stages'] = dict(
-        type='list', elements='dict',
-        options=dict(
-            extensions=dict(type='list', elements='str', default=[]),
-            duration=dict(type='int'),
-        ),
-    )
-    spec['settings'] = dict(type='dict')
-    return spec
-
-
-class HuntGroupInputError(ValueError):
-    """A task's input cannot be turned into a valid hunt group; nothing has been sent."""
-
-
 # Validation ---------------------------------------------------------------------------
 
-def validate_identifier(label, value):
+def validate_identifier(label: str, value: object) -> str:
     """Refuse domains and account names that could reach something other than the one account meant.
 
     They travel in URL paths (quoted, but "." and ".." still resolve), and an account name also goes
     into the addacc body, where "500/501" would create several accounts at once.
     """
     if value is None or not str(value).strip():
-        raise HuntGroupInputError('%s must not be empty.' % label)
+        raise VodiaInputError('%s must not be empty.' % label)
     text = str(value)
     if text != text.strip() or IDENTIFIER_FORBIDDEN.search(text) or text in ('.', '..'):
-        raise HuntGroupInputError(
+        raise VodiaInputError(
             '%s %r is not valid: it must not contain spaces, slashes, backslashes, "?", "#", "%%" or control '
             'characters, and must not be "." or "..". Use the account number or ID shown on the PBX.' % (label, text))
     return text
@@ -117,10 +99,10 @@ def _validate_members(label, members):
     cleaned = []
     for member in members or []:
         if isinstance(member, (dict, list, bool)) or member is None:
-            raise HuntGroupInputError('%s must be a list of extension numbers or destinations as strings; got %r.' % (label, member))
+            raise VodiaInputError('%s must be a list of extension numbers or destinations as strings; got %r.' % (label, member))
         text = str(member)
         if not text or MEMBER_FORBIDDEN.search(text):
-            raise HuntGroupInputError(
+            raise VodiaInputError(
                 '%s entry %r is not valid: give one extension number or destination per list item, without spaces or '
                 'control characters.' % (label, text))
         if text not in cleaned:
@@ -132,24 +114,24 @@ def _validate_duration(label, value):
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise HuntGroupInputError('%s must be a whole number of seconds; got %r.' % (label, value))
+        raise VodiaInputError('%s must be a whole number of seconds; got %r.' % (label, value))
     if value < 0:
-        raise HuntGroupInputError('%s must not be negative; got %d. Omit it to use the PBX default.' % (label, value))
+        raise VodiaInputError('%s must not be negative; got %d. Omit it to use the PBX default.' % (label, value))
     return value
 
 
 def _validate_stages(stages):
     if len(stages) > STAGE_COUNT:
-        raise HuntGroupInputError(
+        raise VodiaInputError(
             'stages has %d items, but a Vodia hunt group has %d ringing stages. Use final_destinations for the '
             'last-resort destination.' % (len(stages), STAGE_COUNT))
     cleaned = []
     for index, stage in enumerate(stages, start=1):
         if not isinstance(stage, dict):
-            raise HuntGroupInputError('stages item %d must be a dictionary with extensions and duration.' % index)
+            raise VodiaInputError('stages item %d must be a dictionary with extensions and duration.' % index)
         unknown = sorted(set(stage) - set(('extensions', 'duration')))
         if unknown:
-            raise HuntGroupInputError('stages item %d has unknown keys %s; use extensions and duration.' % (index, ', '.join(unknown)))
+            raise VodiaInputError('stages item %d has unknown keys %s; use extensions and duration.' % (index, ', '.join(unknown)))
         cleaned.append({
             'extensions': _validate_members('stages item %d extensions' % index, stage.get('extensions')),
             'duration': _validate_duration('stages item %d duration' % index, stage.get('duration')),
@@ -160,15 +142,15 @@ def _validate_stages(stages):
 def _settings_value_to_wire(key, value):
     if key == 'alias':
         if not isinstance(value, list):
-            raise HuntGroupInputError('settings.alias must be a list of names, like the PBX returns it.')
+            raise VodiaInputError('settings.alias must be a list of names, like the PBX returns it.')
         return _validate_members('settings.alias', value)
     if value is None or isinstance(value, (dict, list)):
-        raise HuntGroupInputError(
+        raise VodiaInputError(
             'settings.%s must be a single value (string, number or boolean); got %r. Vodia settings are flat.' % (key, value))
     return _as_text(key, value)
 
 
-def to_wire_scalar(value):
+def to_wire_scalar(value: object) -> str:
     """The PBX keeps every scalar as a string; booleans are "true"/"false"."""
     if isinstance(value, bool):
         return 'true' if value else 'false'
@@ -179,7 +161,7 @@ def to_wire_scalar(value):
 
 # Desired state: options -> Vodia fields ------------------------------------------------
 
-def desired_fields(options):
+def desired_fields(options: dict) -> dict:
     """Turn a task's hunt-group options into the Vodia fields to enforce.
 
     Only options that are given (not None) are managed. ``stages``, when given, sets all
@@ -207,11 +189,11 @@ def desired_fields(options):
 
     for key, value in sorted((options.get('settings') or {}).items()):
         if not SETTINGS_KEY.match(str(key)):
-            raise HuntGroupInputError('settings key %r is not a Vodia field name (letters, digits and _ only).' % (key,))
+            raise VodiaInputError('settings key %r is not a Vodia field name (letters, digits and _ only).' % (key,))
         wire = _settings_value_to_wire(key, value)
         if key in fields:
             if not same_value(key, fields[key], wire):
-                raise HuntGroupInputError(
+                raise VodiaInputError(
                     'settings.%s conflicts with the typed option that sets the same Vodia field (%r versus %r); '
                     'set it in one place only.' % (key, wire, fields[key]))
             continue
@@ -242,7 +224,7 @@ def _as_text(field, value):
     return text
 
 
-def same_value(field, left, right):
+def same_value(field: str, left: object, right: object) -> bool:
     kind = FIELD_KINDS.get(field, TEXT)
     if kind in (WORDS, NAMES):
         return _words(left) == _words(right)
@@ -253,7 +235,7 @@ def same_value(field, left, right):
     return _as_text(field, left) == _as_text(field, right)
 
 
-def changed_fields(current, desired):
+def changed_fields(current: dict, desired: dict) -> dict:
     """The subset of desired fields whose value differs from the PBX's raw settings.
 
     A field the PBX leaves out of its answer counts as empty, so clearing it is not a change.
@@ -264,7 +246,7 @@ def changed_fields(current, desired):
     )
 
 
-def apply_fields(current, changes):
+def apply_fields(current: dict, changes: dict) -> dict:
     """What the PBX will hold after a partial update: omitted fields stay as they are."""
     updated = dict(current)
     updated.update(changes)
@@ -294,7 +276,7 @@ def _stages_from_wire(raw):
     return stages
 
 
-def canonical(name, raw):
+def canonical(name: str, raw: dict) -> dict:
     """A hunt group as the modules return it; ``settings`` is the raw object the PBX returned."""
     group = {'name': str(name)}
     for field in TYPED_FIELDS:
@@ -311,6 +293,6 @@ def canonical(name, raw):
     return group
 
 
-def unapplied_fields(actual, desired):
+def unapplied_fields(actual: dict, desired: dict) -> list[str]:
     """Fields the PBX did not take over after a write: proof that a write did what it claimed."""
     return sorted(changed_fields(actual, desired))

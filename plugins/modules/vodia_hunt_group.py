@@ -20,6 +20,7 @@ author:
   - vodia.pbx maintainers (@vodia-pbx)
 extends_documentation_fragment:
   - vodia.pbx.connection
+  - vodia.pbx.hunt_group
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
@@ -53,96 +54,7 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  display_name:
-    description:
-      - The name shown for the hunt group. Sets the Vodia field C(display).
-    type: str
-  stages:
-    description:
-      - The ringing stages in ring order, at most three. Each stage rings its extensions together for O(stages[].duration)
-        seconds before the next stage starts. Sets the Vodia fields C(st1_ext), C(st1_dur) to C(st3_ext), C(st3_dur).
-      - When given, the list is authoritative for all three stages; stages you do not list are cleared.
-        Give an empty list to clear them all.
-      - The order of stages matters. The order of extensions inside one stage does not, because they ring together.
-      - To keep an extension ringing through later stages, list it in each of them.
-    type: list
-    elements: dict
-    suboptions:
-      extensions:
-        description:
-          - Extension numbers (or other destinations) that ring in this stage, one per item.
-        type: list
-        elements: str
-        default: []
-      duration:
-        description:
-          - Seconds this stage rings before the next stage starts. Omit it for the PBX default. Must not be negative.
-        type: int
-  final_destinations:
-    description:
-      - Destinations of the last-resort stage, reached when nobody in the stages answers, for example an auto
-        attendant or a mobile number. Sets the Vodia field C(st4_ext).
-      - Order does not matter. An empty list clears it.
-    type: list
-    elements: str
-  aliases:
-    description:
-      - All names and numbers the hunt group answers to. Sets the Vodia field C(alias).
-      - The PBX usually lists the account number itself here too, so include it.
-      - Order does not matter.
-    type: list
-    elements: str
-  caller_id:
-    description:
-      - Caller ID presented when the hunt group sends a call to an external number. Sets the Vodia field C(ani).
-    type: str
-  ring_melody:
-    description:
-      - Ring melody for calls from the hunt group, for example V(ringer6); an empty string uses the default.
-        Sets the Vodia field C(melody). The PBX lists the melodies it knows under C(/rest/domain/<domain>/ringtones/en).
-    type: str
-  music_on_hold:
-    description:
-      - Music-on-hold source for waiting callers, as the PBX's ID for it; an empty string uses the default.
-        Sets the Vodia field C(moh).
-    type: str
-  record_calls:
-    description:
-      - Whether calls to the hunt group are recorded. Sets the Vodia field C(rec).
-    type: bool
-  anonymous_caller_destination:
-    description:
-      - Where calls from callers who withhold their caller ID go. Sets the Vodia field C(hunt_anonymous_dest).
-    type: str
-  dial_plan:
-    description:
-      - The dial plan for calls the hunt group sends out, as the PBX's ID for it (see C(/rest/domain/<domain>/dialplans)).
-        Sets the Vodia field C(dial_plan).
-    type: str
-  night_service:
-    description:
-      - The night service (service flag) account that switches the hunt group to its night behaviour.
-        Sets the Vodia field C(night).
-    type: str
-  email:
-    description:
-      - Email address for the hunt group's notifications and reports. Sets the Vodia field C(email).
-    type: str
-  disabled:
-    description:
-      - Whether the hunt group account is disabled. Sets the Vodia field C(disabled).
-    type: bool
-  settings:
-    description:
-      - Raw Vodia fields for everything the typed options do not cover, for example C(connect), C(ncf),
-        C(from_header) or C(st1_miss), so no PBX feature is out of reach.
-      - Values must be single values (strings, numbers or booleans); the PBX keeps them as strings, and booleans are
-        sent as V(true) or V(false). The one list field is C(alias).
-      - Only the keys you give are managed. A key that a typed option also sets must agree with it.
-      - The RV(vodia.pbx.vodia_hunt_group#module:hunt_group.settings) returned by M(vodia.pbx.vodia_hunt_group) or by
-        M(vodia.pbx.vodia_hunt_group_info) can be given here
-        unchanged.
-    type: dict
+  # display_name, stages, final_destinations, ... settings: from the doc fragment vodia.pbx.hunt_group.
 notes:
   - The module runs where the task runs. With one inventory host per PBX, run it on the controller with
     C(connection=local) or C(delegate_to=localhost).
@@ -279,32 +191,13 @@ diff:
   sample: {"before": {}, "after": {"name": "1005", "display_name": "Support"}}
 '''
 
-from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import desired_fields, hunt_group_argument_spec
-from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group_converge import converge, outcome_diff
-from ansible_collections.vodia.pbx.plugins.module_utils.vodia_module import VodiaModule
-
-
-def run(module):
-    domain = module.identifier('domain')
-    name = module.identifier('name')
-    desired = desired_fields(module.params) if module.params['state'] == 'present' else {}
-    outcome = converge(module.client, domain, name, module.params['state'], desired, module.check_mode)
-    result = {'changed': outcome['changed'], 'hunt_group': outcome['after']}
-    if module._diff:
-        result['diff'] = outcome_diff(outcome)
-    return result
+from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import hunt_group_spec
+from ansible_collections.vodia.pbx.plugins.module_utils.module_adapter import run_module
+from ansible_collections.vodia.pbx.plugins.module_utils.operations import manage_hunt_group
 
 
 def main():
-    argument_spec = dict(
-        domain=dict(type='str', required=True),
-        name=dict(type='str', required=True),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-    )
-    argument_spec.update(hunt_group_argument_spec())
-    module = VodiaModule(argument_spec)
-    result = module.run_safely(lambda: run(module))
-    module.exit_json(**result)
+    run_module(hunt_group_spec(), manage_hunt_group)
 
 
 if __name__ == '__main__':

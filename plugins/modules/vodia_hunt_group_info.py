@@ -104,30 +104,13 @@ hunt_groups:
       settings: {"display": "Hunt", "st1_ext": "444", "st1_dur": "5", "alias": ["1002"]}
 '''
 
-from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import canonical
-from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group_converge import list_hunt_group_names, read_settings, run_parallel
-from ansible_collections.vodia.pbx.plugins.module_utils.vodia_module import VodiaModule
-
-
-def run(module):
-    domain = module.identifier('domain')
-    wanted = module.identifier('name') if module.params['name'] is not None else None
-    module.check_parallel()
-    names = list_hunt_group_names(module.client, domain)
-    if wanted is not None:
-        names = [name for name in names if name == wanted]
-    hunt_groups = run_parallel(lambda name: canonical(name, read_settings(module.client, domain, name)), names, module.parallel)
-    return {'changed': False, 'hunt_groups': hunt_groups}
+from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import hunt_group_info_spec
+from ansible_collections.vodia.pbx.plugins.module_utils.module_adapter import run_module
+from ansible_collections.vodia.pbx.plugins.module_utils.operations import read_hunt_groups
 
 
 def main():
-    module = VodiaModule(dict(
-        domain=dict(type='str', required=True),
-        name=dict(type='str'),
-        parallel=dict(type='int', default=4),
-    ))
-    result = module.run_safely(lambda: run(module))
-    module.exit_json(**result)
+    run_module(hunt_group_info_spec(), read_hunt_groups)
 
 
 if __name__ == '__main__':

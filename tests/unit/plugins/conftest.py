@@ -2,24 +2,44 @@
 # Copyright (c) vodia.pbx contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""An in-memory stand-in for VodiaClient, for unit tests of the state machine.
+"""Shared fakes for the unit tests.
 
-It speaks the client's interface (get/post/delete on REST paths) over a dict of
-accounts, records every request, and can be told to misbehave. Real HTTP is tested
+FakePbx stands in for a Transport (transport.py): it speaks its interface (get/post/delete/request on REST paths,
+retries, retry_log, writes_done, record_manual_retry, describe, close) over a dict of accounts, records every
+request, and can be told to misbehave. Real HTTP is tested in test_transport.py against a local server, and
 against the simulator in the integration tests.
+
+The ``pbx`` fixture also makes ConnectionSettings.open() hand out this fake instead of a real Transport, so
+that everything above the transport (runner, module adapter, action adapter, modules, action plugins) runs
+against it with the real connection checks.
+
+``run_main`` runs a module's main() through AnsibleModule; ``make_action`` builds an action plugin with
+mocked task, connection, play context, loader and templar.
 """
 
 from __future__ import annotations
 
 import copy
+import json
+
+from unittest.mock import MagicMock
 from urllib.parse import unquote
 
 import pytest
 
-from ansible_collections.vodia.pbx.plugins.module_utils.vodia_client import VodiaApiError
+from ansible.module_utils import _internal as module_utils_internal
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.vodia.pbx.plugins.module_utils import connection
+from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaApiError
+from ansible_collections.vodia.pbx.plugins.module_utils.transport import RetryRecord, WRITE_METHODS
+
+PASSWORD = 'Unit-Test-Secret-4711'
+CONNECTION = {'url': 'https://pbx.example.com', 'username': 'admin', 'password': PASSWORD}
 
 
 class FakePbx:
+    """An in-memory PBX behind the Transport interface."""
 
     def __init__(self):
         self.accounts = {
@@ -28,41 +48,62 @@ class FakePbx:
                 '444': {'type': 'extensions', 'settings': {'display': 'Desk 444', 'alias': ['444']}},
             },
         }
-        self.requests = []
-        self.ignore_settings_writes = False
-        self.create_silently_fails = False
-        self.retries = 0
+        self.requests = []          # (method, path, body) of every request, in order
+        self.single_shot = []       # (method, path) of the requests sent with repeatable=False
+        self.retries = 3
         self.retry_log = []
         self.writes_done = 0
+        self.manual_retries = []    # (method, path, reason, attempt) of record_manual_retry calls
+        self.closed = False
+        self.opened_with = None     # the keyword arguments ConnectionSettings.open() gave the transport
+        self.ignore_settings_writes = False
+        self.create_silently_fails = False
         self.delete_answers_404 = False
-        self.pauses = []
-        self.failures = {}  # (method, path) -> list of errors to raise, one per request
+        self.failures = {}          # (method, path) -> [(error, applied)], one per request
 
     @property
     def writes(self):
         return [request for request in self.requests if request[0] != 'GET']
 
+    def paths(self, method=None):
+        return [path for sent_method, path, _body in self.requests if method in (None, sent_method)]
+
+    # Misbehaviour ------------------------------------------------------------------------
+
+    def fail_next(self, method, path, *failures):
+        """The next requests to METHOD PATH raise these errors; each is (error, applied): was the request carried out?"""
+        self.failures.setdefault((method, path), []).extend(failures)
+
+    def fail_with(self, method, path, status=500, applied=False):
+        """The next request to METHOD PATH fails with HTTP ``status`` (None: no answer at all)."""
+        error = VodiaApiError('%s %s on %s failed with HTTP %s.' % (method, path, self.describe(), status), method, path, status)
+        self.fail_next(method, path, (error, applied))
+
+    # The Transport interface ---------------------------------------------------------------
+
     def describe(self):
         return 'http://fake-pbx'
 
+    def close(self):
+        self.closed = True
+
+    def record_manual_retry(self, method, path, reason, attempt):
+        self.manual_retries.append((method, path, reason, attempt))
+        self.retry_log.append(RetryRecord(method, path, reason, attempt, 0.0))
+
     def get(self, path, missing_ok=False):
-        return self._handle('GET', path, None, missing_ok)
+        return self.request('GET', path, missing_ok=missing_ok)
 
     def post(self, path, body, repeatable=True):
-        return self._handle('POST', path, body, False)
-
-    def pause_before_retry(self, method, path, attempt, reason, retry_after=None):
-        self.pauses.append((method, path, attempt, reason))
-
-    def fail_next(self, method, path, *errors):
-        """The next requests to METHOD PATH raise these errors; an error may come after the PBX applied the request."""
-        self.failures.setdefault((method, path), []).extend(errors)
+        return self.request('POST', path, body=body, repeatable=repeatable)
 
     def delete(self, path, missing_ok=False):
-        return self._handle('DELETE', path, None, missing_ok)
+        return self.request('DELETE', path, missing_ok=missing_ok)
 
-    def _handle(self, method, path, body, missing_ok):
+    def request(self, method, path, body=None, missing_ok=False, repeatable=True):
         self.requests.append((method, path, copy.deepcopy(body)))
+        if not repeatable:
+            self.single_shot.append((method, path))
         pending = self.failures.get((method, path))
         if pending:
             error, applied = pending.pop(0)
@@ -70,9 +111,11 @@ class FakePbx:
                 self._apply(method, path, body, missing_ok)
             raise error
         answer = self._apply(method, path, body, missing_ok)
-        if method != 'GET' and answer is not None:
+        if method in WRITE_METHODS and answer is not None:
             self.writes_done += 1
         return answer
+
+    # The PBX -------------------------------------------------------------------------------
 
     def _apply(self, method, path, body, missing_ok):
         parts = [unquote(part) for part in path.split('/')[2:]]  # drop '' and 'rest'
@@ -99,13 +142,90 @@ class FakePbx:
             account['settings'].update(body)
         return copy.deepcopy(account['settings'])
 
-    @staticmethod
-    def _missing(method, path, missing_ok):
+    def _missing(self, method, path, missing_ok):
         if missing_ok:
             return None
-        raise VodiaApiError('%s %s failed with HTTP 404' % (method, path), method, path, 404)
+        raise VodiaApiError('%s %s on %s failed with HTTP 404.' % (method, path, self.describe()), method, path, 404)
 
 
 @pytest.fixture
-def pbx():
-    return FakePbx()
+def pbx(monkeypatch):
+    """A FakePbx, also handed out by ConnectionSettings.open() instead of a real Transport."""
+    fake = FakePbx()
+
+    def open_transport(base_url, username, password, **options):
+        fake.opened_with = dict(options, base_url=base_url, username=username, password=password)
+        fake.retries = options['retries']
+        return fake
+
+    monkeypatch.setattr(connection, 'Transport', open_transport)
+    return fake
+
+
+# Modules through AnsibleModule ------------------------------------------------------------
+
+class ModuleRun:
+    """What a module's main() printed, and how it exited."""
+
+    def __init__(self, result, exit_code):
+        self.result = result
+        self.exit_code = exit_code
+
+    @property
+    def failed(self):
+        return self.exit_code != 0
+
+    @property
+    def warnings(self):
+        """The warning texts; ansible-core 2.19 sends each warning as a structured summary."""
+        return [warning['event']['msg'] if isinstance(warning, dict) else warning for warning in self.result.get('warnings', [])]
+
+
+@pytest.fixture
+def run_main(capsys, monkeypatch):
+    """Run a module's main() as Ansible would, with real exit_json/fail_json, and return its ModuleRun.
+
+    Every run is checked: the password never reaches the output.
+    """
+    # A module runs in a process of its own. Once a test has imported controller code (action plugins), ansible-core
+    # believes it runs on the controller and would show module warnings on the screen instead of returning them.
+    monkeypatch.setattr(module_utils_internal, 'is_controller', False)
+
+    def run(module, args, check_mode=False, diff=False, module_name=None):
+        internal = {'_ansible_check_mode': check_mode, '_ansible_diff': diff}
+        if module_name is not None:
+            internal['_ansible_module_name'] = module_name
+        capsys.readouterr()
+        with patch_module_args(dict(args, **internal)):
+            with pytest.raises(SystemExit) as caught:
+                module.main()
+        output = capsys.readouterr().out
+        assert PASSWORD not in output
+        return ModuleRun(json.loads(output), caught.value.code)
+
+    return run
+
+
+# Action plugins with mocked surroundings --------------------------------------------------
+
+def make_action(action_class, args, action='vodia.pbx.vodia_hunt_group', connection_type='local', become=False,
+                async_val=0, check_mode=False, diff=False, environment=None, has_native_async=False):
+    """An action plugin as the task executor would build it, from mocks."""
+    task = MagicMock(name='task')
+    task.args = dict(args)
+    task.action = action
+    task.resolved_action = action if '.' in action else 'vodia.pbx.' + action
+    task.async_val = async_val
+    task.check_mode = check_mode
+    task.diff = diff
+    task.environment = list(environment or [])
+    task.no_log = False
+    connection_mock = MagicMock(name='connection')
+    connection_mock.transport = connection_type
+    connection_mock.has_native_async = has_native_async
+    connection_mock._shell.tmpdir = None
+    play_context = MagicMock(name='play_context')
+    play_context.become = become
+    templar = MagicMock(name='templar')
+    templar.template.side_effect = lambda value: value
+    return action_class(task, connection_mock, play_context, MagicMock(name='loader'), templar, shared_loader_obj=None)

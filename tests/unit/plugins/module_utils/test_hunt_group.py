@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.vodia.pbx.plugins.module_utils import hunt_group as model
+from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaInputError
 
 # The settings object of hunt group 1002 on the vendor's API page.
 VENDOR_1002 = {
@@ -86,7 +87,7 @@ def test_info_output_can_be_fed_back_unchanged():
 
 
 def test_settings_that_contradict_a_typed_option_are_refused():
-    with pytest.raises(model.HuntGroupInputError, match='conflicts'):
+    with pytest.raises(VodiaInputError, match='conflicts'):
         model.desired_fields(options(display_name='Sales', settings={'display': 'Support'}))
 
 
@@ -106,13 +107,13 @@ def test_settings_that_contradict_a_typed_option_are_refused():
     ({'settings': {'alias': 'x'}}, 'list of names'),
 ])
 def test_bad_input_is_refused_with_a_reason(bad, message):
-    with pytest.raises(model.HuntGroupInputError, match=message):
+    with pytest.raises(VodiaInputError, match=message):
         model.desired_fields(options(**bad))
 
 
 @pytest.mark.parametrize('value', ['', '  ', 'a/b', '..', '.', 'a b', 'x?y', 'x#y', '%2e', 'tab\t', 'a\\b'])
 def test_identifiers_that_could_leave_their_url_segment_are_refused(value):
-    with pytest.raises(model.HuntGroupInputError):
+    with pytest.raises(VodiaInputError):
         model.validate_identifier('name', value)
 
 
@@ -201,8 +202,15 @@ def test_a_field_the_pbx_leaves_out_equals_empty():
     assert model.changed_fields(sparse, desired) == {}
 
 
-def test_the_argument_spec_follows_the_typed_fields():
-    spec = model.hunt_group_argument_spec()
-    assert set(spec) == set(field.option for field in model.TYPED_FIELDS) | {'stages', 'settings'}
-    assert spec['record_calls'] == {'type': 'bool'}
-    assert spec['final_destinations'] == {'type': 'list', 'elements': 'str'}
+def test_settings_that_agree_with_a_typed_option_are_accepted_once():
+    assert model.desired_fields(options(display_name='Sales', settings={'display': 'Sales'})) == {'display': 'Sales'}
+
+
+def test_a_member_listed_twice_is_sent_once():
+    fields = model.desired_fields(options(final_destinations=['777', '777', '778'], aliases=['1002', '1002']))
+    assert fields == {'st4_ext': '777 778', 'alias': ['1002']}
+
+
+@pytest.mark.parametrize('value, wire', [(True, 'true'), (False, 'false'), (20, '20'), (20.0, '20'), (2.5, '2.5'), ('x', 'x')])
+def test_scalars_go_to_the_pbx_as_the_strings_it_keeps(value, wire):
+    assert model.to_wire_scalar(value) == wire

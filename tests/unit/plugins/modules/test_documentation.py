@@ -2,8 +2,16 @@
 # Copyright (c) vodia.pbx contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Documentation that sanity tests do not check: examples use FQCNs, and the bulk module documents each item
-exactly as vodia_hunt_group documents the same options."""
+"""Documentation that sanity tests do not check.
+
+- Examples use FQCNs.
+- The options of the modules, as ansible-doc shows them (doc fragments merged in), match the argument
+  specs the modules run with: the same names, types, elements, defaults, choices, required flags and
+  suboptions. validate-modules checks much of this too, but not every detail of nested suboptions, and
+  only when sanity runs.
+- vodia_hunt_groups documents each item of hunt_groups exactly as vodia_hunt_group documents the same
+  options, so the two modules cannot drift apart.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +20,27 @@ import json
 import pytest
 import yaml
 
+from ansible.plugins.loader import fragment_loader, module_loader
+from ansible.utils.plugin_docs import get_plugin_docs
+
+from ansible_collections.vodia.pbx.plugins.module_utils import argument_specs
 from ansible_collections.vodia.pbx.plugins.modules import vodia_hunt_group, vodia_hunt_group_info, vodia_hunt_groups
 
 MODULES = [vodia_hunt_group, vodia_hunt_group_info, vodia_hunt_groups]
 TASK_KEYWORDS = {'name', 'register', 'when', 'loop', 'loop_control', 'module_defaults', 'block', 'check_mode', 'diff',
                  'vars', 'environment', 'delegate_to', 'tags'}
+SPECS = {
+    'vodia_hunt_group': argument_specs.hunt_group_spec,
+    'vodia_hunt_group_info': argument_specs.hunt_group_info_spec,
+    'vodia_hunt_groups': argument_specs.hunt_groups_spec,
+}
+CONNECTION_OPTIONS = set(argument_specs.connection_spec())
+ITEM_IDENTITY = {'name', 'state'}
+BULK_PREFIX = 'hunt_groups[].'
+
+
+def short_name(module):
+    return module.__name__.rsplit('.', 1)[-1]
 
 
 def task_actions(tasks):
@@ -28,18 +52,67 @@ def task_actions(tasks):
             yield from task_actions([inner])
 
 
-@pytest.mark.parametrize('module', MODULES, ids=lambda module: module.__name__.rsplit('.', 1)[-1])
+def documented_options(name):
+    """The options of vodia.pbx.NAME as ansible-doc loads them: DOCUMENTATION with its doc fragments merged in."""
+    doc = get_plugin_docs('vodia.pbx.%s' % name, 'module', module_loader, fragment_loader, False)[0]
+    # Round-trip through JSON, as ansible-doc --json does: plain dicts, lists and strings.
+    return json.loads(json.dumps(doc['options']))
+
+
+def comparable(options, children='suboptions'):
+    """What an option must agree on between the documentation and the argument spec, and between modules."""
+    result = {}
+    for name, option in options.items():
+        entry = {
+            'type': option.get('type', 'str'),
+            'elements': option.get('elements'),
+            'default': option.get('default'),
+            'choices': option.get('choices'),
+            'required': bool(option.get('required', False)),
+        }
+        if option.get(children):
+            entry['suboptions'] = comparable(option[children], children)
+        result[name] = entry
+    return result
+
+
+@pytest.mark.parametrize('module', MODULES, ids=short_name)
 def test_examples_use_fully_qualified_names(module):
     actions = list(task_actions(yaml.safe_load(module.EXAMPLES)))
     assert actions
     assert all(action.startswith(('vodia.pbx.', 'ansible.builtin.')) for action in actions), actions
 
 
+@pytest.mark.parametrize('name', sorted(SPECS))
+def test_documented_options_match_the_argument_spec(name):
+    documented = comparable(documented_options(name))
+    spec = comparable(SPECS[name](), children='options')
+    assert sorted(documented) == sorted(spec)
+    for option in sorted(spec):
+        assert documented[option] == spec[option], option
+
+
 def test_bulk_items_are_documented_like_the_single_module():
-    single = yaml.safe_load(vodia_hunt_group.DOCUMENTATION)['options']
-    items = yaml.safe_load(vodia_hunt_groups.DOCUMENTATION)['options']['hunt_groups']['suboptions']
-    shared = set(single) - {'domain', 'name', 'state'}
-    assert shared == set(items) - {'name', 'state'}
+    single = documented_options('vodia_hunt_group')
+    items = documented_options('vodia_hunt_groups')['hunt_groups']['suboptions']
+    shared = set(single) - CONNECTION_OPTIONS - {'domain'} - ITEM_IDENTITY
+    assert shared
+    assert sorted(shared) == sorted(set(items) - ITEM_IDENTITY)
     for option in sorted(shared):
-        item_doc = json.dumps(items[option]).replace('hunt_groups[].', '')
-        assert item_doc == json.dumps(single[option]), option
+        # The same text, word for word, except that references to options point into the list.
+        assert json.dumps(items[option], sort_keys=True).replace(BULK_PREFIX, '') == json.dumps(single[option], sort_keys=True), option
+    # name and state are worded for each module, but must accept the same values.
+    assert comparable(dict((key, items[key]) for key in ITEM_IDENTITY)) == comparable(dict((key, single[key]) for key in ITEM_IDENTITY))
+
+
+def test_bulk_references_point_into_the_list():
+    items = documented_options('vodia_hunt_groups')['hunt_groups']['suboptions']
+    assert 'O(hunt_groups[].stages[].duration)' in ' '.join(items['stages']['description'])
+
+
+def test_bulk_items_take_the_options_of_the_single_module():
+    single = argument_specs.hunt_group_spec()
+    items = argument_specs.hunt_groups_spec()['hunt_groups']['options']
+    for option in CONNECTION_OPTIONS | {'domain'}:
+        single.pop(option)
+    assert comparable(items, children='options') == comparable(single, children='options')

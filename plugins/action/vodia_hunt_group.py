@@ -1,0 +1,16 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) vodia.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Runs vodia.pbx.vodia_hunt_group in the controller's process when the task runs on the controller (see the module's notes)."""
+
+from __future__ import annotations
+
+from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import hunt_group_spec
+from ansible_collections.vodia.pbx.plugins.module_utils.operations import manage_hunt_group
+from ansible_collections.vodia.pbx.plugins.plugin_utils.action_adapter import VodiaAction
+
+
+class ActionModule(VodiaAction):
+    argument_spec = staticmethod(hunt_group_spec)
+    operation = staticmethod(manage_hunt_group)

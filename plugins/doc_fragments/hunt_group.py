@@ -1,0 +1,170 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) vodia.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The options that describe one hunt group, written once for every module that changes hunt groups.
+
+``vodia.pbx.hunt_group`` adds them at the top level (vodia_hunt_group).
+``vodia.pbx.hunt_group.bulk`` adds them as the suboptions of each item of ``hunt_groups``
+(vodia_hunt_groups), together with the item's ``name`` and ``state``.
+
+The argument specs come from plugins/module_utils/argument_specs.py; the unit tests in
+tests/unit/plugins/modules/test_documentation.py keep the two in step, and
+tests/tools/field_reference.py builds docs/hunt-group-fields.md from this text.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+
+class ModuleDocFragment:
+    # Option references (O(...)) to these options are written as seen from vodia_hunt_group; the bulk
+    # variant prefixes them with hunt_groups[]. Return values must be referenced fully qualified
+    # (RV(vodia.pbx.vodia_hunt_group#module:...)), because the bulk module has other return values.
+    DOCUMENTATION = r'''
+options:
+  display_name:
+    description:
+      - The name shown for the hunt group. Sets the Vodia field C(display).
+    type: str
+  stages:
+    description:
+      - The ringing stages in ring order, at most three. Each stage rings its extensions together for O(stages[].duration)
+        seconds before the next stage starts. Sets the Vodia fields C(st1_ext), C(st1_dur) to C(st3_ext), C(st3_dur).
+      - When given, the list is authoritative for all three stages; stages you do not list are cleared.
+        Give an empty list to clear them all.
+      - The order of stages matters. The order of extensions inside one stage does not, because they ring together.
+      - To keep an extension ringing through later stages, list it in each of them.
+    type: list
+    elements: dict
+    suboptions:
+      extensions:
+        description:
+          - Extension numbers (or other destinations) that ring in this stage, one per item.
+        type: list
+        elements: str
+        default: []
+      duration:
+        description:
+          - Seconds this stage rings before the next stage starts. Omit it for the PBX default. Must not be negative.
+        type: int
+  final_destinations:
+    description:
+      - Destinations of the last-resort stage, reached when nobody in the stages answers, for example an auto
+        attendant or a mobile number. Sets the Vodia field C(st4_ext).
+      - Order does not matter. An empty list clears it.
+    type: list
+    elements: str
+  aliases:
+    description:
+      - All names and numbers the hunt group answers to. Sets the Vodia field C(alias).
+      - The PBX usually lists the account number itself here too, so include it.
+      - Order does not matter.
+    type: list
+    elements: str
+  caller_id:
+    description:
+      - Caller ID presented when the hunt group sends a call to an external number. Sets the Vodia field C(ani).
+    type: str
+  ring_melody:
+    description:
+      - Ring melody for calls from the hunt group, for example V(ringer6); an empty string uses the default.
+        Sets the Vodia field C(melody). The PBX lists the melodies it knows under C(/rest/domain/<domain>/ringtones/en).
+    type: str
+  music_on_hold:
+    description:
+      - Music-on-hold source for waiting callers, as the PBX's ID for it; an empty string uses the default.
+        Sets the Vodia field C(moh). The PBX lists the sources it knows under C(/rest/domain/<domain>/moh).
+    type: str
+  record_calls:
+    description:
+      - Whether calls to the hunt group are recorded. Sets the Vodia field C(rec).
+    type: bool
+  anonymous_caller_destination:
+    description:
+      - Where calls from callers who withhold their caller ID go. Sets the Vodia field C(hunt_anonymous_dest).
+    type: str
+  dial_plan:
+    description:
+      - The dial plan for calls the hunt group sends out, as the PBX's ID for it (see C(/rest/domain/<domain>/dialplans)).
+        Sets the Vodia field C(dial_plan).
+    type: str
+  night_service:
+    description:
+      - The night service (service flag) account that switches the hunt group to its night behaviour.
+        Sets the Vodia field C(night).
+    type: str
+  email:
+    description:
+      - Email address for the hunt group's notifications and reports. Sets the Vodia field C(email).
+    type: str
+  disabled:
+    description:
+      - Whether the hunt group account is disabled. Sets the Vodia field C(disabled).
+    type: bool
+  settings:
+    description:
+      - Raw Vodia fields for everything the typed options do not cover, for example C(connect), C(ncf),
+        C(from_header) or C(st1_miss), so no PBX feature is out of reach.
+      - Values must be single values (strings, numbers or booleans); the PBX keeps them as strings, and booleans are
+        sent as V(true) or V(false). The one list field is C(alias).
+      - Only the keys you give are managed. A key that a typed option also sets must agree with it.
+      - The RV(vodia.pbx.vodia_hunt_group#module:hunt_group.settings) returned by M(vodia.pbx.vodia_hunt_group) or by
+        M(vodia.pbx.vodia_hunt_group_info) can be given here unchanged.
+    type: dict
+'''
+
+
+# The option hunt_groups of vodia_hunt_groups, up to where the options above follow as the suboptions of
+# each item.
+_BULK_HEAD = r'''
+options:
+  hunt_groups:
+    description:
+      - The hunt groups, each with exactly the options of M(vodia.pbx.vodia_hunt_group) except the connection options
+        and O(domain).
+      - Names must be unique in the list.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      name:
+        description:
+          - The hunt group's account number or ID, for example V(1002).
+        type: str
+        required: true
+      state:
+        description:
+          - V(present) creates the hunt group if needed and applies the given options.
+          - V(absent) deletes the hunt group. Nothing happens if it does not exist.
+        type: str
+        choices: [present, absent]
+        default: present
+'''
+
+_OPTIONS_LINE = 'options:'
+# The options sit two spaces deep under options:, their bulk copies six deep under suboptions:.
+_BULK_INDENT = ' ' * 4
+_BULK_PREFIX = 'hunt_groups[].'
+
+
+def bulk_documentation(documentation, head=_BULK_HEAD):
+    """The variant of DOCUMENTATION whose options are the suboptions of each item of hunt_groups.
+
+    Ansible reads a doc fragment by importing it, so this variant is computed from the one text
+    instead of repeating it. Raises ValueError if DOCUMENTATION holds anything but options.
+    """
+    lines = documentation.strip('\n').split('\n')
+    if lines[0] != _OPTIONS_LINE or any(line[:1] not in ('', ' ') for line in lines[1:]):
+        raise ValueError('The hunt_group doc fragment must hold only options for its bulk variant to be computed.')
+    body = '\n'.join(lines[1:])
+    own = re.findall(r'^  ([A-Za-z0-9_]+):', body, re.MULTILINE) + ['name', 'state']
+    body = re.sub(r'\bO\((?=(?:%s)\b)' % '|'.join(own), 'O(' + _BULK_PREFIX, body)
+    return head.rstrip('\n') + '\n' + textwrap.indent(body, _BULK_INDENT, lambda line: bool(line.strip())) + '\n'
+
+
+# Assigned after the class, not in its body: ansible-test's yamllint reads every assignment in a doc
+# fragment class as a literal string, and this one is computed.
+ModuleDocFragment.BULK = bulk_documentation(ModuleDocFragment.DOCUMENTATION)

@@ -1,0 +1,100 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) vodia.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The options of every vodia.pbx module, in Ansible's argument spec form.
+
+Both adapters validate a task against the same spec: AnsibleModule in the module, ArgumentSpecValidator in
+the action plugin. The hunt-group options come from the model's field table, so a new typed field is a new
+option everywhere at once. The documentation of these options is in the doc fragments; a unit test keeps
+the two in step.
+"""
+
+from __future__ import annotations
+
+from ansible.module_utils.common.parameters import env_fallback
+
+from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import FLAG, NAMES, TEXT, TYPED_FIELDS, WORDS
+
+# The environment variable each connection option falls back to when the task does not set it.
+CONNECTION_ENVIRONMENT = {
+    'url': 'VODIA_URL',
+    'username': 'VODIA_USERNAME',
+    'password': 'VODIA_PASSWORD',
+    'validate_certs': 'VODIA_VALIDATE_CERTS',
+    'ca_path': 'VODIA_CA_PATH',
+    'timeout': 'VODIA_TIMEOUT',
+    'retries': 'VODIA_RETRIES',
+}
+
+# The Ansible type of each kind of typed option.
+OPTION_TYPES = {
+    TEXT: dict(type='str'),
+    FLAG: dict(type='bool'),
+    WORDS: dict(type='list', elements='str'),
+    NAMES: dict(type='list', elements='str'),
+}
+
+
+def connection_spec() -> dict:
+    spec = dict(
+        url=dict(type='str', required=True),
+        username=dict(type='str', required=True),
+        password=dict(type='str', required=True, no_log=True),
+        validate_certs=dict(type='bool', default=True),
+        ca_path=dict(type='path'),
+        timeout=dict(type='int', default=30),
+        retries=dict(type='int', default=3),
+    )
+    for option, variable in CONNECTION_ENVIRONMENT.items():
+        spec[option]['fallback'] = (env_fallback, [variable])
+    return spec
+
+
+def hunt_group_options() -> dict:
+    """The options that describe one hunt group, for every module that changes hunt groups."""
+    spec = dict((field.option, dict(OPTION_TYPES[field.kind])) for field in TYPED_FIELDS)
+    spec['stages'] = dict(
+        type='list', elements='dict',
+        options=dict(
+            extensions=dict(type='list', elements='str', default=[]),
+            duration=dict(type='int'),
+        ),
+    )
+    spec['settings'] = dict(type='dict')
+    return spec
+
+
+def _with_connection(spec: dict) -> dict:
+    return dict(connection_spec(), **spec)
+
+
+def _identity() -> dict:
+    return dict(
+        name=dict(type='str', required=True),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+    )
+
+
+def hunt_group_spec() -> dict:
+    """vodia.pbx.vodia_hunt_group"""
+    return _with_connection(dict(domain=dict(type='str', required=True), **_identity(), **hunt_group_options()))
+
+
+def hunt_group_info_spec() -> dict:
+    """vodia.pbx.vodia_hunt_group_info"""
+    return _with_connection(dict(
+        domain=dict(type='str', required=True),
+        name=dict(type='str'),
+        parallel=dict(type='int', default=4),
+    ))
+
+
+def hunt_groups_spec() -> dict:
+    """vodia.pbx.vodia_hunt_groups"""
+    return _with_connection(dict(
+        domain=dict(type='str', required=True),
+        hunt_groups=dict(type='list', elements='dict', required=True, options=dict(_identity(), **hunt_group_options())),
+        purge=dict(type='bool', default=False),
+        parallel=dict(type='int', default=4),
+    ))

@@ -1,0 +1,226 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) vodia.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The engine: converging hunt groups in two steps.
+
+- ``plan`` only reads: it decides the action with the model (hunt_group.py) and predicts what the PBX will
+  hold. Check mode reports the plan, so ``changed``, the diff and the returned hunt group are those of a
+  real run.
+- ``apply`` only writes what the plan says, then verifies the PBX's answer.
+Several hunt groups are all planned (reads may run in parallel) before any is applied.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, NamedTuple, TypeVar
+
+from ansible_collections.vodia.pbx.plugins.module_utils import hunt_group as model
+from ansible_collections.vodia.pbx.plugins.module_utils.errors import NotAHuntGroupError, PartialConvergeError, VodiaApiError
+from ansible_collections.vodia.pbx.plugins.module_utils.vodia_api import VodiaApi, settings_path
+
+CREATED = 'created'
+UPDATED = 'updated'
+DELETED = 'deleted'
+UNCHANGED = 'unchanged'
+
+PRESENT = 'present'
+ABSENT = 'absent'
+
+
+class Wanted(NamedTuple):
+    """What a task asks of one hunt group: its name, its state and the Vodia fields to enforce (wire form)."""
+    name: str
+    state: str
+    desired: dict
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What converging one hunt group takes, decided by reading only.
+
+    ``current`` is the PBX's raw settings (None when the hunt group is absent), ``changes`` the fields to
+    write, ``predicted`` the raw settings the PBX will hold afterwards (None after a deletion).
+    """
+    action: str
+    domain: str
+    name: str
+    current: dict | None = None
+    changes: dict = field(default_factory=dict)
+    predicted: dict | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one hunt group (in check mode: what would happen), canonical before and after."""
+    name: str
+    action: str
+    before: dict
+    after: dict
+
+    @property
+    def changed(self) -> bool:
+        return self.action != UNCHANGED
+
+    def diff(self) -> dict:
+        return {'before': self.before, 'after': self.after}
+
+
+# Planning (reads only) -----------------------------------------------------------------
+
+def read_hunt_group(api: VodiaApi, domain: str, name: str, hunt_group_names: Iterable[str]) -> dict | None:
+    """Raw settings of hunt group ``name``, or None when no account of that name exists.
+
+    ``user_settings`` answers for any account type, so the hunts list decides whether ``name`` is a hunt
+    group; an existing account of another type raises NotAHuntGroupError.
+    """
+    if name in hunt_group_names:
+        return api.read_settings(domain, name)
+    if api.find_settings(domain, name) is not None:
+        raise NotAHuntGroupError(
+            'Account %r in domain %r exists on the PBX but is not a hunt group (it is not in the hunts list, it may be '
+            'an extension or another account type). Nothing was changed; choose a name that is free or already '
+            'a hunt group.' % (name, domain))
+    return None
+
+
+def plan(api: VodiaApi, domain: str, wanted: Wanted, hunt_group_names: Iterable[str]) -> Plan:
+    """Decide, by reading only, what converging one hunt group takes."""
+    current = read_hunt_group(api, domain, wanted.name, hunt_group_names)
+    if wanted.state == ABSENT:
+        return Plan(UNCHANGED if current is None else DELETED, domain, wanted.name, current)
+    if current is None:
+        # The PBX fills in defaults for fields nobody sets; the prediction holds what would be written
+        # and the one default every source shows: the account answers to its own name.
+        predicted = model.apply_fields({'alias': [wanted.name]}, wanted.desired)
+        return Plan(CREATED, domain, wanted.name, None, wanted.desired, predicted)
+    changes = model.changed_fields(current, wanted.desired)
+    return Plan(UPDATED if changes else UNCHANGED, domain, wanted.name, current, changes,
+                model.apply_fields(current, changes))
+
+
+def plan_many(api: VodiaApi, domain: str, wanted: list[Wanted], hunt_group_names: list[str], workers: int) -> list[Plan]:
+    return run_parallel(lambda target: plan(api, domain, target, hunt_group_names), wanted, workers)
+
+
+# Applying (writes, then verifies) ----------------------------------------------------------
+
+def outcome(group_plan: Plan, after: dict | None = None) -> Outcome:
+    """The outcome of a plan; ``after`` is the PBX's answer after a write, else the prediction counts."""
+    after_raw = group_plan.predicted if after is None else after
+    return Outcome(
+        name=group_plan.name,
+        action=group_plan.action,
+        before=model.canonical(group_plan.name, group_plan.current) if group_plan.current is not None else {},
+        after=model.canonical(group_plan.name, after_raw) if after_raw is not None else {},
+    )
+
+
+def apply(api: VodiaApi, group_plan: Plan) -> Outcome:
+    """Carry out a plan with write requests, verify the PBX's answer, and return the outcome."""
+    if group_plan.action == CREATED:
+        return outcome(group_plan, _create(api, group_plan.domain, group_plan.name, group_plan.changes))
+    if group_plan.action == UPDATED:
+        return outcome(group_plan, _update(api, group_plan.domain, group_plan.name, group_plan.changes))
+    if group_plan.action == DELETED:
+        api.delete_account(group_plan.domain, group_plan.name)
+    return outcome(group_plan)
+
+
+def carry_out(api: VodiaApi, group_plan: Plan, check_mode: bool) -> Outcome:
+    """The outcome of a plan: predicted in check mode, otherwise applied."""
+    return outcome(group_plan) if check_mode else apply(api, group_plan)
+
+
+def converge(api: VodiaApi, domain: str, wanted: Wanted, check_mode: bool) -> Outcome:
+    """Plan, and unless in check mode apply, one hunt group."""
+    return carry_out(api, plan(api, domain, wanted, api.hunt_group_names(domain)), check_mode)
+
+
+def converge_many(api: VodiaApi, domain: str, wanted: list[Wanted], purge: bool, check_mode: bool,
+                  workers: int) -> list[Outcome]:
+    """Converge several hunt groups: one read of the hunts list, the plans read in parallel, then the plans
+    carried out one at a time. With ``purge``, every other hunt group of the list is deleted after them.
+
+    Raises PartialConvergeError, whose ``results`` are the outcomes so far, when one hunt group fails.
+    """
+    existing = api.hunt_group_names(domain)
+    if purge:
+        listed = set(target.name for target in wanted)
+        wanted = list(wanted) + [Wanted(name, ABSENT, {}) for name in existing if name not in listed]
+    outcomes = []
+    for group_plan in plan_many(api, domain, wanted, existing, workers):
+        try:
+            outcomes.append(carry_out(api, group_plan, check_mode))
+        except VodiaApiError as error:
+            raise PartialConvergeError('Hunt group %s: %s' % (group_plan.name, error.message), error, outcomes) from None
+    return outcomes
+
+
+def _create(api: VodiaApi, domain: str, name: str, desired: dict) -> dict:
+    api.add_hunt_group_account(domain, name)
+    if desired:
+        _write_after_create(api, domain, name, desired)
+    actual = api.find_settings(domain, name)
+    if actual is None:
+        raise _created_account_missing(domain, name, 'GET')
+    _verify(domain, name, actual, desired)
+    return actual
+
+
+def _write_after_create(api: VodiaApi, domain: str, name: str, desired: dict) -> None:
+    try:
+        api.write_settings(domain, name, desired)
+    except VodiaApiError as error:
+        if error.status == 404:
+            raise _created_account_missing(domain, name, 'POST') from None
+        raise error.with_message(
+            '%s The hunt group %r was created but its settings were not written; run the task again to complete it.'
+            % (error.message, name)) from None
+
+
+def _update(api: VodiaApi, domain: str, name: str, changes: dict) -> dict:
+    answer = api.write_settings(domain, name, changes)
+    if not answer or not isinstance(answer, dict):
+        # Older PBXs answer an update with an empty body: read back to verify.
+        answer = api.read_settings(domain, name)
+    _verify(domain, name, answer, changes)
+    return answer
+
+
+def _created_account_missing(domain: str, name: str, method: str) -> VodiaApiError:
+    # Public reports say addacc can answer 200 without creating anything.
+    return VodiaApiError(
+        'The PBX accepted the creation of hunt group %r in domain %r but the account does not exist afterwards. '
+        'Check the PBX logs and its account limits (max_hunts) for this domain.' % (name, domain),
+        method, settings_path(domain, name), 404)
+
+
+def _verify(domain: str, name: str, actual: dict, desired: dict) -> None:
+    unapplied = model.unapplied_fields(actual, desired)
+    if unapplied:
+        details = '; '.join('%s: sent %r, the PBX holds %r' % (key, desired[key], actual.get(key)) for key in unapplied)
+        raise VodiaApiError(
+            'The PBX accepted the settings of hunt group %r in domain %r but did not keep them (%s). The PBX may reject '
+            'such values silently; check them in its web interface (aliases usually must include the account number '
+            'itself).' % (name, domain, details),
+            'POST', settings_path(domain, name))
+
+
+Item = TypeVar('Item')
+Result = TypeVar('Result')
+
+
+def run_parallel(function: Callable[[Item], Result], items: Iterable[Item], workers: int) -> list[Result]:
+    """``[function(item) for item in items]`` with up to ``workers`` threads, in order.
+
+    Only for reads: writes to one PBX stay sequential, since no source says a PBX takes concurrent account
+    changes safely. Once a call fails, calls not yet started are cancelled; the first failure in item order is raised.
+    """
+    items = list(items)
+    if workers <= 1 or len(items) <= 1:
+        return [function(item) for item in items]
+    with ThreadPoolExecutor(max_workers=min(workers, len(items))) as pool:
+        return list(pool.map(function, items))

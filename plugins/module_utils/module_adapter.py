@@ -1,0 +1,28 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) vodia.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The module adapter: runs an operation inside an AnsibleModule, on whatever host the task runs on.
+
+Every vodia.pbx module file is this adapter with its argument spec and its operation. The action plugin of
+the same name runs the same operation in the controller's own process instead, when it can.
+"""
+
+from __future__ import annotations
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.vodia.pbx.plugins.module_utils.runner import Operation, RunMode, run_operation
+from ansible_collections.vodia.pbx.plugins.module_utils.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+
+
+def run_module(argument_spec: dict, operation: Operation) -> None:
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
+    outcome = run_operation(operation, module.params, RunMode(check_mode=module.check_mode, diff_mode=module._diff))
+    for warning in outcome.warnings:
+        module.warn(warning)
+    if outcome.failed:
+        module.fail_json(**outcome.result)
+    module.exit_json(**outcome.result)

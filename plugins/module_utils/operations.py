@@ -1,0 +1,104 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) vodia.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""What each vodia.pbx module does, as one function each, knowing nothing of Ansible.
+
+An operation takes the task's parameters (already validated against its argument spec), the run mode and a
+transport to the PBX, and returns the task result as a dict, or raises a VodiaError. The module file and the
+action plugin of the same name are two thin adapters over the same operation.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.vodia.pbx.plugins.module_utils import engine
+from ansible_collections.vodia.pbx.plugins.module_utils.engine import Outcome, Wanted
+from ansible_collections.vodia.pbx.plugins.module_utils.errors import PartialConvergeError, VodiaInputError
+from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import canonical, desired_fields, validate_identifier
+from ansible_collections.vodia.pbx.plugins.module_utils.runner import RunMode
+from ansible_collections.vodia.pbx.plugins.module_utils.vodia_api import VodiaApi
+
+MAX_PARALLEL = 16
+
+
+def manage_hunt_group(params: dict, mode: RunMode, transport) -> dict:
+    """vodia.pbx.vodia_hunt_group: converge one hunt group."""
+    domain = validate_identifier('domain', params['domain'])
+    name = validate_identifier('name', params['name'])
+    desired = desired_fields(params) if params['state'] == engine.PRESENT else {}
+    result = engine.converge(VodiaApi(transport), domain, Wanted(name, params['state'], desired), mode.check_mode)
+    report = {'changed': result.changed, 'hunt_group': result.after}
+    if mode.diff_mode:
+        report['diff'] = result.diff()
+    return report
+
+
+def read_hunt_groups(params: dict, mode: RunMode, transport) -> dict:
+    """vodia.pbx.vodia_hunt_group_info: read one or every hunt group of a domain."""
+    domain = validate_identifier('domain', params['domain'])
+    wanted = validate_identifier('name', params['name']) if params['name'] is not None else None
+    workers = checked_parallel(params['parallel'])
+    api = VodiaApi(transport)
+    names = api.hunt_group_names(domain)
+    if wanted is not None:
+        names = [name for name in names if name == wanted]
+    hunt_groups = engine.run_parallel(lambda name: canonical(name, api.read_settings(domain, name)), names, workers)
+    return {'changed': False, 'hunt_groups': hunt_groups}
+
+
+def manage_hunt_groups(params: dict, mode: RunMode, transport) -> dict:
+    """vodia.pbx.vodia_hunt_groups: converge the listed hunt groups of a domain, and with purge delete the others."""
+    domain = validate_identifier('domain', params['domain'])
+    workers = checked_parallel(params['parallel'])
+    wanted = wanted_hunt_groups(params['hunt_groups'], params['purge'])
+    try:
+        outcomes = engine.converge_many(VodiaApi(transport), domain, wanted, params['purge'], mode.check_mode, workers)
+    except PartialConvergeError as failure:
+        raise PartialConvergeError(
+            '%s The hunt groups before it were converged; run the task again to continue.' % failure.message,
+            failure.cause, [_report(done, mode.diff_mode) for done in failure.results]) from None
+    present = set(target.name for target in wanted if target.state == engine.PRESENT)
+    result = {
+        'changed': any(item.changed for item in outcomes),
+        'hunt_groups': [item.after for item in outcomes if item.name in present],
+        'results': [_report(item, mode.diff_mode) for item in outcomes],
+    }
+    if mode.diff_mode:
+        result['diff'] = [
+            dict(item.diff(), before_header='hunt group %s' % item.name, after_header='hunt group %s' % item.name)
+            for item in outcomes if item.changed
+        ]
+    return result
+
+
+def wanted_hunt_groups(items: list[dict], purge: bool) -> list[Wanted]:
+    """Validate every item before any request."""
+    if purge and not items:
+        raise VodiaInputError(
+            'hunt_groups is empty and purge is true, which would delete every hunt group of the domain. If that is '
+            'what you want, list them with state absent; otherwise check the variable that fills hunt_groups.')
+    wanted, seen = [], set()
+    for position, item in enumerate(items, start=1):
+        name = validate_identifier('hunt_groups item %d name' % position, item['name'])
+        if name in seen:
+            raise VodiaInputError('hunt_groups names hunt group %r more than once; give each hunt group once.' % name)
+        seen.add(name)
+        try:
+            desired = desired_fields(item) if item['state'] == engine.PRESENT else {}
+        except VodiaInputError as error:
+            raise VodiaInputError('hunt_groups item %d (%s): %s' % (position, name, error.message)) from None
+        wanted.append(Wanted(name, item['state'], desired))
+    return wanted
+
+
+def checked_parallel(parallel: int) -> int:
+    if not 1 <= parallel <= MAX_PARALLEL:
+        raise VodiaInputError('parallel must be between 1 and %d; got %d.' % (MAX_PARALLEL, parallel))
+    return parallel
+
+
+def _report(item: Outcome, diff_mode: bool) -> dict:
+    entry = {'name': item.name, 'action': item.action, 'changed': item.changed}
+    if diff_mode:
+        entry['diff'] = item.diff()
+    return entry

@@ -1,0 +1,54 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) vodia.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""What both adapters do around an operation: open the connection, run it, and turn every VodiaError into a
+failed result. It knows no particular module and nothing of Ansible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ansible_collections.vodia.pbx.plugins.module_utils.connection import ConnectionSettings
+from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaError
+
+
+@dataclass(frozen=True)
+class RunMode:
+    """How Ansible runs the task: check mode sends no write, diff mode adds before and after."""
+    check_mode: bool = False
+    diff_mode: bool = False
+
+
+@dataclass
+class TaskOutcome:
+    """The result an adapter hands to Ansible, whether the task failed, and the warnings to show."""
+    result: dict
+    failed: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+Operation = Callable[[dict, RunMode, object], dict]
+
+
+def run_operation(operation: Operation, params: dict, mode: RunMode) -> TaskOutcome:
+    """Run one operation against the PBX that ``params`` names. Never raises a VodiaError."""
+    transport = None
+    warnings: list[str] = []
+    try:
+        transport, warnings = ConnectionSettings.from_params(params).open()
+        outcome = TaskOutcome(operation(params, mode, transport), warnings=warnings)
+    except VodiaError as error:
+        result = dict(error.facts(), msg=error.message)
+        # A task that fails after a write has still changed the PBX, and must say so.
+        result['changed'] = transport is not None and transport.writes_done > 0
+        outcome = TaskOutcome(result, failed=True, warnings=warnings)
+    finally:
+        if transport is not None:
+            transport.close()
+    if transport is not None and transport.retry_log:
+        # Every retry is reported, so it shows in verbose output and in AWX job events.
+        outcome.result['http_retries'] = [record.as_dict() for record in transport.retry_log]
+    return outcome

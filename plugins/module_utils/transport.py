@@ -1,0 +1,306 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) vodia.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Transport: HTTP and JSON to one PBX over a kept-alive requests session.
+
+It knows nothing about Vodia endpoints or hunt groups. Retries happen inside urllib3 (a ``Retry`` on the
+session's adapter); RecordingRetry reports each one so that the task result can list it. Every failure
+becomes a VodiaApiError that says what was attempted and what to check.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+
+from dataclasses import asdict, dataclass
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaApiError, VodiaConfigError
+
+try:
+    import requests
+    from urllib3.exceptions import ConnectTimeoutError, InvalidHeader, MaxRetryError, NewConnectionError, ReadTimeoutError
+    from urllib3.util.retry import Retry
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError as import_error:  # pragma: no cover - exercised only without requests
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = import_error
+    Retry = object
+
+ERROR_BODY_LIMIT = 300
+WRITE_METHODS = frozenset(('POST', 'PUT', 'DELETE'))
+# Answers that say "try again later"; 500 is included because PBXs answer it for transient overload too.
+RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
+RETRY_BASE_SECONDS = 0.5
+RETRY_MAX_WAIT_SECONDS = 30.0
+# Kept-alive connections per PBX: enough for the largest number of parallel reads a task may ask for.
+MAX_CONNECTIONS = 16
+
+HINTS = {
+    400: 'The PBX rejected the request as invalid; check the values sent.',
+    401: 'Check username and password (VODIA_USERNAME, VODIA_PASSWORD).',
+    403: ('The account is not allowed to do this: give the administrator API access on the PBX, '
+          'and use a system administrator or the tenant administrator of this domain.'),
+    404: ('Check that the domain (tenant) exists on this PBX, that url points at the PBX, and that the account was not '
+          'deleted meanwhile.'),
+}
+
+
+@dataclass(frozen=True)
+class RetryRecord:
+    """One repeated request, as the task result lists it under http_retries."""
+    method: str
+    path: str
+    reason: str
+    attempt: int
+    wait_seconds: float
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class RecordingRetry(Retry):
+    """urllib3's Retry, with backoff and jitter of our own, a cap on every wait, and a report of each retry.
+
+    A request that timed out is not repeated: a PBX that hangs then fails within one timeout instead of several.
+    """
+
+    def __init__(self, *args, on_retry: Callable[[RetryRecord], None] | None = None, sleep=time.sleep, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.on_retry = on_retry
+        self.sleep_function = sleep
+
+    def new(self, **kwargs):
+        # urllib3 makes a new Retry for every attempt; it must keep reporting to the same place.
+        retry = super().new(**kwargs)
+        retry.on_retry = self.on_retry
+        retry.sleep_function = self.sleep_function
+        return retry
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        if _is_timeout(error):
+            # Raised as urllib3 raises an exhausted retry, so that requests reports it as its Timeout.
+            if isinstance(error, ReadTimeoutError):
+                raise error
+            raise MaxRetryError(_pool, url, error)
+        return super().increment(method, url, response=response, error=error, _pool=_pool, _stacktrace=_stacktrace)
+
+    def sleep(self, response=None):
+        wait = self.planned_wait(response)
+        last = self.history[-1]
+        if self.on_retry is not None:
+            reason = 'HTTP %d' % last.status if last.status else _exception_summary(last.error)
+            self.on_retry(RetryRecord(last.method, last.url, reason, len(self.history), round(wait, 2)))
+        self.sleep_function(wait)
+
+    def planned_wait(self, response=None) -> float:
+        """Retry-After when the PBX gave one, else exponential backoff with jitter; never more than the cap."""
+        try:
+            wait = self.get_retry_after(response) if response is not None else None
+        except InvalidHeader:
+            # A Retry-After that is neither seconds nor a date (from a proxy, say) is no reason to give up.
+            wait = None
+        if wait is None:
+            return backoff_seconds(len(self.history))
+        return min(max(wait, 0.0), RETRY_MAX_WAIT_SECONDS)
+
+
+def backoff_seconds(attempt: int) -> float:
+    """Exponential backoff with jitter before retry number ``attempt`` (from 1), so that many clients spread out."""
+    return min(RETRY_BASE_SECONDS * (2 ** (attempt - 1)) * random.uniform(0.5, 1.0), RETRY_MAX_WAIT_SECONDS)
+
+
+def _is_timeout(error) -> bool:
+    # urllib3 derives "connection refused" (NewConnectionError) from ConnectTimeoutError; it is not a timeout.
+    if isinstance(error, ReadTimeoutError):
+        return True
+    return isinstance(error, ConnectTimeoutError) and not isinstance(error, NewConnectionError)
+
+
+class Transport:
+    """One kept-alive HTTP session to one PBX.
+
+    Requests whose repetition is harmless (``repeatable=True``) are sent again up to ``retries`` times after a
+    refused or dropped connection or a "try again" status. The others (account creation) go through a session
+    without retries: the caller re-reads and decides.
+    """
+
+    def __init__(self, base_url: str, username: str, password: str, verify: bool | str = True, timeout: int = 30,
+                 retries: int = 3, sleep: Callable[[float], None] = time.sleep):
+        if not HAS_REQUESTS:
+            raise VodiaConfigError('The Python library requests is required on the host that runs the task.')
+        self.base_url = base_url
+        self.timeout = timeout
+        self.retries = retries
+        self.retry_log: list[RetryRecord] = []
+        self.writes_done = 0
+        self._credentials = (username, password)
+        # Passed with every request: requests lets REQUESTS_CA_BUNDLE and similar environment
+        # variables override a verify setting made on the session.
+        self._verify = verify
+        self._sleep = sleep
+        self._base_path = urlsplit(base_url).path
+        self._session = self._new_session(self._retry_policy(retries))
+        self._single_shot_session = None
+
+    def _retry_policy(self, retries: int) -> RecordingRetry:
+        return RecordingRetry(
+            total=retries, connect=retries, read=retries, status=retries, other=0, redirect=False,
+            allowed_methods=None, status_forcelist=RETRY_STATUSES, raise_on_status=False,
+            respect_retry_after_header=True, on_retry=self._record_retry, sleep=self._sleep)
+
+    def _new_session(self, retry_policy) -> requests.Session:
+        session = requests.Session()
+        # Parallel reads share the session; its pool keeps one connection alive per reading thread.
+        adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=MAX_CONNECTIONS, max_retries=retry_policy)
+        session.mount('https://', adapter)
+        session.mount('http://', adapter)
+        session.auth = self._credentials
+        session.headers.update({'Accept': 'application/json'})
+        return session
+
+    def _record_retry(self, record: RetryRecord) -> None:
+        path = record.path
+        if self._base_path and path.startswith(self._base_path):
+            path = path[len(self._base_path):]
+        self.retry_log.append(RetryRecord(record.method, path, record.reason, record.attempt, record.wait_seconds))
+
+    def close(self) -> None:
+        self._session.close()
+        if self._single_shot_session is not None:
+            self._single_shot_session.close()
+
+    def describe(self) -> str:
+        return self.base_url
+
+    def record_manual_retry(self, method: str, path: str, reason: str, attempt: int) -> None:
+        """Wait before a retry that the caller makes itself (after reading what a failed request did), and report it."""
+        wait = backoff_seconds(attempt)
+        self.retry_log.append(RetryRecord(method, path, reason, attempt, round(wait, 2)))
+        self._sleep(wait)
+
+    # Verbs ---------------------------------------------------------------------------
+
+    def get(self, path: str, missing_ok: bool = False) -> Any:
+        """GET a JSON document. With missing_ok, a 404 returns None instead of raising."""
+        return self.request('GET', path, missing_ok=missing_ok)
+
+    def post(self, path: str, body: Any, repeatable: bool = True) -> Any:
+        """POST JSON. ``repeatable=False`` for requests that must not be sent twice blindly."""
+        return self.request('POST', path, body=body, repeatable=repeatable)
+
+    def delete(self, path: str, missing_ok: bool = False) -> Any:
+        return self.request('DELETE', path, missing_ok=missing_ok)
+
+    def request(self, method: str, path: str, body: Any = None, missing_ok: bool = False, repeatable: bool = True) -> Any:
+        retries_before = len(self.retry_log)
+        session = self._session if repeatable else self._single_shot()
+        try:
+            response = self._send(session, method, path, body)
+            return self._decode(method, path, response, missing_ok)
+        except VodiaApiError as error:
+            attempts = 1 + sum(1 for record in self.retry_log[retries_before:] if record.method == method and record.path == path)
+            if attempts > 1:
+                raise error.with_message('%s (Sent %d times; the last answer is shown.)' % (error.message, attempts)) from None
+            raise
+
+    def _single_shot(self) -> requests.Session:
+        if self._single_shot_session is None:
+            self._single_shot_session = self._new_session(RecordingRetry(total=0, read=False, redirect=False))
+        return self._single_shot_session
+
+    def _send(self, session, method, path, body):
+        """One HTTP exchange, with urllib3's retries inside it. Raises VodiaApiError when no answer arrived."""
+        url = self.base_url + path
+        data = None
+        headers = {}
+        if body is not None:
+            data = json.dumps(body)
+            headers['Content-Type'] = 'application/json'
+        try:
+            return session.request(
+                method, url, data=data, headers=headers, timeout=self.timeout, allow_redirects=False, verify=self._verify)
+        except requests.exceptions.SSLError as error:
+            raise VodiaApiError(
+                '%s %s on %s failed: TLS certificate check failed (%s). Give the PBX certificate authority '
+                'with ca_path (VODIA_CA_PATH), or set validate_certs to false if you accept the risk of '
+                'talking to an unverified server.' % (method, path, self.base_url, _exception_summary(error)),
+                method, path) from None
+        except requests.exceptions.Timeout:
+            raise VodiaApiError(
+                '%s %s on %s got no answer within the timeout of %s seconds. Check that the PBX is up and '
+                'reachable, or raise timeout (VODIA_TIMEOUT).' % (method, path, self.base_url, self.timeout),
+                method, path) from None
+        except requests.exceptions.ConnectionError as error:
+            raise VodiaApiError(
+                '%s %s on %s failed: %s. Check url and that the PBX is reachable from this host.'
+                % (method, path, self.base_url, _exception_summary(error)),
+                method, path) from None
+        except requests.exceptions.RequestException as error:
+            raise VodiaApiError(
+                '%s %s on %s failed: %s. Check url and the connection options.'
+                % (method, path, self.base_url, _exception_summary(error)),
+                method, path) from None
+
+    def _decode(self, method, path, response, missing_ok):
+        status = response.status_code
+        if status == 404 and missing_ok:
+            return None
+        if 300 <= status < 400:
+            raise VodiaApiError(
+                '%s %s on %s was redirected (HTTP %s) to %s. Redirects are not followed, so that '
+                'credentials and writes go only where you pointed them; set url to the address the PBX '
+                'redirects to.' % (method, path, self.base_url, status, response.headers.get('Location', '?')),
+                method, path, status)
+        if status >= 400:
+            body = _short_body(response.text)
+            hint = HINTS.get(status, 'The PBX reported an internal error; check the PBX logs.' if status >= 500 else '')
+            raise VodiaApiError(
+                '%s %s on %s failed with HTTP %s%s. %s' % (
+                    method, path, self.base_url, status, (': %s' % body) if body else '', hint),
+                method, path, status, body)
+        if method in WRITE_METHODS:
+            self.writes_done += 1
+        if not response.content:
+            return {}
+        try:
+            return response.json()
+        except ValueError:
+            raise VodiaApiError(
+                '%s %s on %s answered HTTP %s with a body that is not JSON (%s). Check that url points at '
+                'the Vodia PBX itself, not at a proxy or login page.' % (
+                    method, path, self.base_url, status, _short_body(response.text)[:80]),
+                method, path, status) from None
+
+
+def _short_body(text):
+    text = (text or '').strip()
+    if len(text) > ERROR_BODY_LIMIT:
+        return text[:ERROR_BODY_LIMIT] + '...'
+    return text
+
+
+def _exception_summary(error):
+    """The innermost reason of a requests or urllib3 failure, without the retry wrapping.
+
+    requests wraps the socket error in MaxRetryError and NewConnectionError; users need the
+    last link ("Connection refused", "certificate verify failed"), which never holds credentials.
+    """
+    reason = error
+    while True:
+        inner = getattr(reason, 'reason', None)
+        if inner is None:
+            inner = next((arg for arg in getattr(reason, 'args', ()) if isinstance(arg, Exception)), None)
+        if inner is None or inner is reason:
+            break
+        reason = inner
+    text = str(reason)
+    # urllib3 puts the connection object's repr before the message ("<...HTTPConnection object>: ...").
+    if ': ' in text and text.startswith(('<', 'HTTP')):
+        text = text.split(': ', 1)[1]
+    return text.strip() or reason.__class__.__name__

@@ -1,0 +1,125 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) vodia.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The action adapter: runs a vodia.pbx operation inside the controller's worker process.
+
+A module task costs a new Python process (AnsiballZ payload, interpreter start, imports) before its first
+request; on the controller that is almost all of a task's time. When the task runs on the controller, this
+adapter validates the arguments exactly as AnsibleModule would and calls the operation in-process. Anywhere
+else (a jump host over SSH, become, async) it runs the module as Ansible always does. The variable
+``vodia_pbx_execution: module`` forces the module path.
+"""
+
+from __future__ import annotations
+
+import os
+
+from contextlib import contextmanager
+
+from ansible.errors import AnsibleActionFail
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.common.parameters import remove_values
+from ansible.module_utils.errors import UnsupportedError
+from ansible.plugins.action import ActionBase
+
+# Importing the transport here, at plugin load, makes the controller import requests once: the strategy
+# loads this class before it forks the workers, and every worker inherits the import.
+from ansible_collections.vodia.pbx.plugins.module_utils.runner import RunMode, run_operation
+from ansible_collections.vodia.pbx.plugins.module_utils.transport import HAS_REQUESTS
+
+EXECUTION_VARIABLE = 'vodia_pbx_execution'
+EXECUTION_CHOICES = ('auto', 'module')
+LOCAL_CONNECTIONS = frozenset(('local', 'ansible.builtin.local'))
+
+
+class VodiaAction(ActionBase):
+    """Subclasses name their argument spec and operation (see plugins/action/)."""
+
+    _supports_check_mode = True
+    # Async tasks are handed to the module, which Ansible runs in the background as usual.
+    _supports_async = True
+
+    @staticmethod
+    def argument_spec() -> dict:
+        raise NotImplementedError
+
+    @staticmethod
+    def operation(params, mode, transport) -> dict:
+        raise NotImplementedError
+
+    def run(self, tmp=None, task_vars=None):
+        task_vars = task_vars or {}
+        result = super().run(tmp, task_vars)
+        if self._runs_in_controller(task_vars):
+            result.update(self._run_in_process())
+            return result
+        return self._run_module(result, task_vars)
+
+    def _runs_in_controller(self, task_vars) -> bool:
+        execution = self._templar.template(task_vars.get(EXECUTION_VARIABLE, 'auto'))
+        if execution not in EXECUTION_CHOICES:
+            raise AnsibleActionFail('%s must be one of %s; got %r.' % (EXECUTION_VARIABLE, ', '.join(EXECUTION_CHOICES), execution))
+        return (
+            execution == 'auto'
+            and self._connection.transport in LOCAL_CONNECTIONS
+            and not self._play_context.become
+            and not self._task.async_val
+            and HAS_REQUESTS  # without it on the controller, the module may still find it in another interpreter
+        )
+
+    def _run_module(self, result, task_vars):
+        wrap_async = bool(self._task.async_val) and not self._connection.has_native_async
+        result.update(self._execute_module(task_vars=task_vars, wrap_async=wrap_async))
+        if not wrap_async:
+            self._remove_tmp_path(self._connection._shell.tmpdir)
+        return result
+
+    def _run_in_process(self) -> dict:
+        task_environment = {}
+        self._compute_environment_string(task_environment)
+        # A module sees the controller's environment plus the task's environment: keyword. That decides the
+        # VODIA_* fallbacks, and also what requests takes from the environment (HTTPS_PROXY, NO_PROXY,
+        # REQUESTS_CA_BUNDLE). This worker process runs only this task, and the environment is restored after.
+        with environment_variables(task_environment):
+            validation = ArgumentSpecValidator(self.argument_spec()).validate(dict(self._task.args))
+            params = validation.validated_parameters
+            if validation.error_messages:
+                result = {'failed': True, 'msg': self._validation_message(validation.errors), 'changed': False}
+            else:
+                mode = RunMode(check_mode=bool(self._task.check_mode), diff_mode=bool(self._task.diff))
+                result = self._result_of(run_operation(self.operation, params, mode))
+        result['invocation'] = {'module_args': params}
+        # AnsibleModule masks no_log values in everything it returns; an action plugin has to do it itself.
+        return remove_values(result, validation._no_log_values)
+
+    @staticmethod
+    def _result_of(outcome) -> dict:
+        result = dict(outcome.result)
+        if outcome.failed:
+            result['failed'] = True
+        if outcome.warnings:
+            result['warnings'] = list(outcome.warnings)
+        return result
+
+    def _validation_message(self, errors) -> str:
+        if isinstance(errors[0], UnsupportedError):
+            # The words AnsibleModule uses, so that both paths fail alike.
+            # AnsibleModule names the module as the task does (_ansible_module_name is the task's action).
+            return 'Unsupported parameters for (%s) module: %s' % (self._task.action, errors.msg)
+        return errors.msg
+
+
+@contextmanager
+def environment_variables(variables: dict):
+    """Set environment variables for the duration of a block, then put back what was there."""
+    saved = dict((name, os.environ.get(name)) for name in variables)
+    os.environ.update((name, str(value)) for name, value in variables.items())
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

@@ -1,0 +1,114 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) vodia.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import pytest
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.vodia.pbx.plugins.module_utils import argument_specs
+from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import (
+    CONNECTION_ENVIRONMENT,
+    connection_spec,
+    hunt_group_info_spec,
+    hunt_group_options,
+    hunt_group_spec,
+    hunt_groups_spec,
+)
+from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import TYPED_FIELDS
+
+CONNECTION_OPTIONS = {'url', 'username', 'password', 'validate_certs', 'ca_path', 'timeout', 'retries'}
+MODULE_SPECS = [hunt_group_spec, hunt_group_info_spec, hunt_groups_spec]
+
+
+def test_the_hunt_group_options_follow_the_typed_fields_of_the_model():
+    spec = hunt_group_options()
+    assert set(spec) == set(field.option for field in TYPED_FIELDS) | {'stages', 'settings'}
+    assert spec['record_calls'] == {'type': 'bool'}
+    assert spec['display_name'] == {'type': 'str'}
+    assert spec['final_destinations'] == {'type': 'list', 'elements': 'str'}
+    assert spec['aliases'] == {'type': 'list', 'elements': 'str'}
+    assert spec['settings'] == {'type': 'dict'}
+    assert spec['stages']['options'] == {'extensions': {'type': 'list', 'elements': 'str', 'default': []}, 'duration': {'type': 'int'}}
+
+
+def test_every_connection_option_falls_back_to_its_environment_variable():
+    spec = connection_spec()
+    assert set(spec) == set(CONNECTION_ENVIRONMENT) == CONNECTION_OPTIONS
+    for option, variable in CONNECTION_ENVIRONMENT.items():
+        assert variable == 'VODIA_' + option.upper()
+        assert spec[option]['fallback'][1] == [variable]
+
+
+def test_only_the_password_is_secret():
+    assert [option for option, details in connection_spec().items() if details.get('no_log')] == ['password']
+
+
+def test_the_connection_defaults_are_safe():
+    spec = connection_spec()
+    assert spec['validate_certs']['default'] is True
+    assert (spec['timeout']['default'], spec['retries']['default']) == (30, 3)
+    assert all(spec[option]['required'] for option in ('url', 'username', 'password'))
+
+
+@pytest.mark.parametrize('spec', MODULE_SPECS, ids=lambda spec: spec.__name__)
+def test_every_module_takes_the_connection_options_and_a_domain(spec):
+    options = spec()
+    assert CONNECTION_OPTIONS <= set(options)
+    assert options['domain'] == {'type': 'str', 'required': True}
+
+
+def test_the_single_module_takes_a_name_a_state_and_the_hunt_group_options():
+    assert set(hunt_group_spec()) == CONNECTION_OPTIONS | {'domain', 'name', 'state'} | set(hunt_group_options())
+    assert hunt_group_spec()['state'] == {'type': 'str', 'default': 'present', 'choices': ['present', 'absent']}
+    assert hunt_group_spec()['name']['required'] is True
+
+
+def test_the_info_module_takes_an_optional_name_and_a_parallelism():
+    assert set(hunt_group_info_spec()) == CONNECTION_OPTIONS | {'domain', 'name', 'parallel'}
+    assert hunt_group_info_spec()['name'] == {'type': 'str'}
+    assert hunt_group_info_spec()['parallel'] == {'type': 'int', 'default': 4}
+
+
+def test_each_bulk_item_takes_what_the_single_module_takes_for_one_hunt_group():
+    spec = hunt_groups_spec()
+    assert set(spec) == CONNECTION_OPTIONS | {'domain', 'hunt_groups', 'purge', 'parallel'}
+    items = spec['hunt_groups']
+    assert (items['type'], items['elements'], items['required']) == ('list', 'dict', True)
+    single = hunt_group_spec()
+    assert items['options'] == dict((option, single[option]) for option in set(single) - CONNECTION_OPTIONS - {'domain'})
+    assert spec['purge'] == {'type': 'bool', 'default': False}
+
+
+def test_specs_are_fresh_copies_that_callers_may_change():
+    hunt_group_spec()['url']['required'] = False
+    hunt_group_options()['stages']['options']['duration']['type'] = 'str'
+    assert hunt_group_spec()['url']['required'] is True
+    assert hunt_group_options()['stages']['options']['duration']['type'] == 'int'
+
+
+def test_connection_options_are_taken_from_the_environment_and_typed(monkeypatch):
+    environment = {'VODIA_URL': 'https://env.example.com', 'VODIA_USERNAME': 'env-admin', 'VODIA_PASSWORD': 'env-secret',
+                   'VODIA_VALIDATE_CERTS': 'no', 'VODIA_CA_PATH': '/etc/ca.pem', 'VODIA_TIMEOUT': '7', 'VODIA_RETRIES': '0'}
+    for variable, value in environment.items():
+        monkeypatch.setenv(variable, value)
+    validation = ArgumentSpecValidator(hunt_group_info_spec()).validate({'domain': 'localhost'})
+    assert not validation.error_messages
+    params = validation.validated_parameters
+    assert params['url'] == 'https://env.example.com'
+    assert params['username'] == 'env-admin'
+    assert (params['validate_certs'], params['ca_path'], params['timeout'], params['retries']) == (False, '/etc/ca.pem', 7, 0)
+    assert 'env-secret' in validation._no_log_values
+
+
+def test_a_task_option_wins_over_the_environment(monkeypatch):
+    monkeypatch.setenv('VODIA_URL', 'https://env.example.com')
+    validation = ArgumentSpecValidator(hunt_group_info_spec()).validate(
+        {'domain': 'localhost', 'url': 'https://task.example.com', 'username': 'a', 'password': 'b'})
+    assert validation.validated_parameters['url'] == 'https://task.example.com'
+
+
+def test_the_option_types_cover_every_kind_of_typed_field():
+    assert set(field.kind for field in TYPED_FIELDS) <= set(argument_specs.OPTION_TYPES)

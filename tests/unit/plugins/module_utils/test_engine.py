@@ -1,0 +1,278 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) vodia.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+
+import pytest
+
+from ansible_collections.vodia.pbx.plugins.module_utils import engine
+from ansible_collections.vodia.pbx.plugins.module_utils.engine import Outcome, Plan, Wanted
+from ansible_collections.vodia.pbx.plugins.module_utils.errors import NotAHuntGroupError, PartialConvergeError, VodiaApiError
+from ansible_collections.vodia.pbx.plugins.module_utils.vodia_api import VodiaApi
+
+HUNTS = '/rest/domain/localhost/hunts'
+ADDACC = '/rest/domain/localhost/addacc'
+SETTINGS_1002 = '/rest/domain/localhost/user_settings/1002'
+SETTINGS_1005 = '/rest/domain/localhost/user_settings/1005'
+
+
+def run(pbx, name, state='present', check_mode=False, **desired):
+    return engine.converge(VodiaApi(pbx), 'localhost', Wanted(name, state, desired), check_mode)
+
+
+# One hunt group --------------------------------------------------------------------------------
+
+def test_a_create_adds_the_account_writes_its_settings_and_reads_them_back(pbx):
+    outcome = run(pbx, '1005', display='Support', st1_ext='444')
+    assert outcome.action == engine.CREATED and outcome.changed
+    assert outcome.before == {}
+    assert outcome.after['display_name'] == 'Support'
+    assert outcome.after['stages'] == [{'extensions': ['444'], 'duration': None}]
+    assert [request[:2] for request in pbx.requests] == [
+        ('GET', HUNTS),
+        ('GET', SETTINGS_1005),
+        ('POST', ADDACC),
+        ('POST', SETTINGS_1005),
+        ('GET', SETTINGS_1005),
+    ]
+    assert pbx.requests[2][2] == {'type': 'hunts', 'account': '1005'}
+    assert pbx.requests[3][2] == {'display': 'Support', 'st1_ext': '444'}
+
+
+def test_a_create_without_fields_to_set_writes_no_settings(pbx):
+    outcome = run(pbx, '1005')
+    assert outcome.action == engine.CREATED
+    assert [request[:2] for request in pbx.writes] == [('POST', ADDACC)]
+    assert outcome.after['aliases'] == ['1005']
+
+
+def test_an_unchanged_hunt_group_costs_two_reads_and_no_write(pbx):
+    outcome = run(pbx, '1002', display='Hunt', st1_ext='444')
+    assert outcome.action == engine.UNCHANGED and not outcome.changed
+    assert pbx.writes == []
+    assert len(pbx.requests) == 2
+    assert outcome.before == outcome.after
+
+
+def test_an_update_sends_only_the_changed_fields(pbx):
+    outcome = run(pbx, '1002', display='Sales', st1_ext='444')
+    assert outcome.action == engine.UPDATED
+    assert pbx.writes == [('POST', SETTINGS_1002, {'display': 'Sales'})]
+    assert outcome.before['display_name'] == 'Hunt'
+    assert outcome.after['display_name'] == 'Sales'
+
+
+def test_an_update_answered_with_an_empty_body_is_verified_by_reading_back(pbx):
+    write = pbx.post
+    pbx.post = lambda path, body, repeatable=True: (write(path, body, repeatable), {})[1]
+    outcome = run(pbx, '1002', display='Sales')
+    assert outcome.after['display_name'] == 'Sales'
+    assert [request[:2] for request in pbx.requests][-2:] == [('POST', SETTINGS_1002), ('GET', SETTINGS_1002)]
+
+
+@pytest.mark.parametrize('state, name, desired', [
+    ('present', '1005', {'display': 'Support'}),
+    ('present', '1005', {}),
+    ('present', '1002', {'display': 'Sales'}),
+    ('present', '1002', {'display': 'Hunt'}),
+    ('absent', '1002', {}),
+    ('absent', '1009', {}),
+])
+def test_check_mode_writes_nothing_and_predicts_the_real_run(pbx, state, name, desired):
+    real_pbx = copy.deepcopy(pbx)
+    predicted = run(pbx, name, state, check_mode=True, **desired)
+    assert pbx.writes == []
+    real = run(real_pbx, name, state, **desired)
+    assert predicted.changed == real.changed
+    assert predicted.action == real.action
+    assert predicted.before == real.before
+    if real.action == engine.CREATED:
+        # The PBX adds defaults of its own on creation; every typed option and every predicted field is exact.
+        for key, value in predicted.after.items():
+            if key != 'settings' and value is not None:
+                assert real.after[key] == value
+        for key, value in predicted.after['settings'].items():
+            assert real.after['settings'][key] == value
+    else:
+        assert predicted.after == real.after
+
+
+def test_absent_deletes_the_hunt_group_and_proves_it_gone(pbx):
+    outcome = run(pbx, '1002', 'absent')
+    assert outcome.action == engine.DELETED and outcome.changed
+    assert outcome.after == {}
+    assert outcome.before['name'] == '1002'
+    assert ('DELETE', '/rest/domain/localhost/addacc/1002', None) in pbx.requests
+    assert '1002' not in pbx.accounts['localhost']
+
+
+def test_absent_when_already_absent_changes_nothing(pbx):
+    outcome = run(pbx, '1009', 'absent')
+    assert outcome.action == engine.UNCHANGED and not outcome.changed
+    assert outcome.before == outcome.after == {}
+    assert pbx.writes == []
+
+
+@pytest.mark.parametrize('state', ['present', 'absent'])
+def test_an_account_of_another_type_is_never_touched(pbx, state):
+    before = copy.deepcopy(pbx.accounts)
+    with pytest.raises(NotAHuntGroupError, match="Account '444' in domain 'localhost' exists on the PBX but is not a hunt group"):
+        run(pbx, '444', state, display='Hijacked')
+    assert pbx.writes == []
+    assert pbx.accounts == before
+
+
+def test_a_write_the_pbx_ignores_is_reported(pbx):
+    pbx.ignore_settings_writes = True
+    with pytest.raises(VodiaApiError, match=r"did not keep them \(display: sent 'Sales', the PBX holds 'Hunt'\)") as caught:
+        run(pbx, '1002', display='Sales')
+    assert (caught.value.method, caught.value.path) == ('POST', SETTINGS_1002)
+
+
+def test_a_create_the_pbx_silently_drops_is_reported(pbx):
+    pbx.create_silently_fails = True
+    with pytest.raises(VodiaApiError, match='does not exist afterwards') as caught:
+        run(pbx, '1005', display='Support')
+    assert caught.value.status == 404
+
+
+def test_a_create_the_pbx_drops_is_reported_when_the_settings_write_finds_no_account(pbx):
+    pbx.create_silently_fails = True
+    pbx.fail_with('POST', SETTINGS_1005, 404)
+    with pytest.raises(VodiaApiError, match='does not exist afterwards') as caught:
+        run(pbx, '1005', display='Support')
+    assert (caught.value.method, caught.value.path, caught.value.status) == ('POST', SETTINGS_1005, 404)
+
+
+def test_a_hunts_list_that_is_not_a_list_stops_before_any_write(pbx):
+    pbx.get = lambda path, missing_ok=False: {'error': 'login'}
+    with pytest.raises(VodiaApiError, match='refusing to guess'):
+        run(pbx, '1005', display='Support')
+    assert pbx.writes == []
+
+
+def test_a_failed_settings_write_after_a_create_is_completed_by_the_next_run(pbx):
+    pbx.fail_with('POST', SETTINGS_1005, 500)
+    with pytest.raises(VodiaApiError, match="The hunt group '1005' was created but its settings were not written; run the task again") as caught:
+        run(pbx, '1005', display='Support')
+    assert caught.value.status == 500
+    assert '1005' in pbx.accounts['localhost']
+    outcome = run(pbx, '1005', display='Support')
+    assert outcome.action == engine.UPDATED
+    assert outcome.after['display_name'] == 'Support'
+
+
+def test_a_deletion_answered_404_while_the_account_stays_is_an_error(pbx):
+    pbx.delete_answers_404 = True
+    with pytest.raises(VodiaApiError, match='still exists'):
+        run(pbx, '1002', 'absent')
+
+
+# Plans and outcomes ------------------------------------------------------------------------------
+
+def test_a_plan_with_the_hunts_list_already_read_costs_only_the_settings_read(pbx):
+    current = copy.deepcopy(pbx.accounts['localhost']['1002']['settings'])
+    group_plan = engine.plan(VodiaApi(pbx), 'localhost', Wanted('1002', 'present', {'display': 'Sales'}), ['1002'])
+    assert pbx.paths() == [SETTINGS_1002]
+    assert group_plan == Plan(engine.UPDATED, 'localhost', '1002', current, {'display': 'Sales'}, dict(current, display='Sales'))
+
+
+def test_the_plan_of_a_new_hunt_group_predicts_its_own_name_as_alias(pbx):
+    group_plan = engine.plan(VodiaApi(pbx), 'localhost', Wanted('1005', 'present', {'display': 'New'}), ['1002'])
+    assert group_plan.action == engine.CREATED
+    assert group_plan.current is None
+    assert group_plan.changes == {'display': 'New'}
+    assert group_plan.predicted == {'alias': ['1005'], 'display': 'New'}
+
+
+def test_an_outcome_diff_is_before_and_after():
+    outcome = Outcome('1002', engine.UPDATED, {'name': '1002', 'display_name': 'A'}, {'name': '1002', 'display_name': 'B'})
+    assert outcome.changed
+    assert outcome.diff() == {'before': {'name': '1002', 'display_name': 'A'}, 'after': {'name': '1002', 'display_name': 'B'}}
+    assert not Outcome('1002', engine.UNCHANGED, {}, {}).changed
+
+
+# Several hunt groups -----------------------------------------------------------------------------
+
+def converge_many(pbx, wanted, purge=False, check_mode=False, workers=2):
+    return engine.converge_many(VodiaApi(pbx), 'localhost', wanted, purge, check_mode, workers)
+
+
+def test_converging_several_reads_the_hunts_list_once_and_reports_partial_progress(pbx):
+    wanted = [Wanted('1002', 'present', {'display': 'Main'}), Wanted('1005', 'present', {'display': 'New'}),
+              Wanted('1006', 'present', {})]
+    pbx.fail_with('POST', SETTINGS_1005, 500)
+    with pytest.raises(PartialConvergeError) as caught:
+        converge_many(pbx, wanted)
+    assert caught.value.message.startswith('Hunt group 1005: POST %s' % SETTINGS_1005)
+    assert caught.value.cause.status == 500
+    assert [(done.name, done.action) for done in caught.value.results] == [('1002', engine.UPDATED)]
+    assert pbx.paths().count(HUNTS) == 1
+    assert '1006' not in pbx.accounts['localhost']
+
+
+def test_converging_several_plans_all_before_writing_any(pbx):
+    wanted = [Wanted('1002', 'present', {'display': 'Main'}), Wanted('444', 'present', {'display': 'Hijacked'})]
+    with pytest.raises(NotAHuntGroupError):
+        converge_many(pbx, wanted)
+    assert pbx.writes == []
+
+
+def test_converging_several_in_check_mode_writes_nothing(pbx):
+    wanted = [Wanted('1002', 'present', {'display': 'Main'}), Wanted('1005', 'present', {})]
+    outcomes = converge_many(pbx, wanted, purge=True, check_mode=True)
+    assert [(outcome.name, outcome.action) for outcome in outcomes] == [('1002', engine.UPDATED), ('1005', engine.CREATED)]
+    assert pbx.writes == []
+
+
+def test_purge_deletes_only_the_other_hunt_groups_after_the_listed_ones(pbx):
+    pbx.accounts['localhost']['1003'] = {'type': 'hunts', 'settings': {'display': 'Old', 'alias': ['1003']}}
+    outcomes = converge_many(pbx, [Wanted('1002', 'present', {}), Wanted('1005', 'present', {})], purge=True, workers=4)
+    assert [(outcome.name, outcome.action) for outcome in outcomes] == [
+        ('1002', engine.UNCHANGED), ('1005', engine.CREATED), ('1003', engine.DELETED)]
+    assert '444' in pbx.accounts['localhost']
+    assert '1003' not in pbx.accounts['localhost']
+
+
+def test_without_purge_unlisted_hunt_groups_stay(pbx):
+    pbx.accounts['localhost']['1003'] = {'type': 'hunts', 'settings': {'display': 'Old', 'alias': ['1003']}}
+    outcomes = converge_many(pbx, [Wanted('1002', 'present', {})])
+    assert [outcome.name for outcome in outcomes] == ['1002']
+    assert '1003' in pbx.accounts['localhost']
+
+
+# Reading in parallel -----------------------------------------------------------------------------
+
+def test_parallel_results_come_in_the_order_of_the_items():
+    def slow_square(number):
+        time.sleep(0.01 * (5 - number))
+        return number * number
+
+    assert engine.run_parallel(slow_square, range(5), 4) == [0, 1, 4, 9, 16]
+
+
+def test_parallel_calls_really_overlap():
+    barrier = threading.Barrier(3, timeout=5)
+    assert engine.run_parallel(lambda item: barrier.wait() >= 0, ['a', 'b', 'c'], 3) == [True, True, True]
+
+
+@pytest.mark.parametrize('workers, items', [(1, ['a', 'b', 'c']), (4, ['a'])])
+def test_one_worker_or_one_item_runs_in_the_calling_thread(workers, items):
+    threads = engine.run_parallel(lambda item: threading.current_thread(), items, workers)
+    assert threads == [threading.current_thread()] * len(items)
+
+
+def test_the_first_failure_in_item_order_is_raised():
+    def read(item):
+        if item == 'first':
+            time.sleep(0.05)
+            raise VodiaApiError('first failed')
+        raise VodiaApiError('%s failed' % item)
+
+    with pytest.raises(VodiaApiError, match='first failed'):
+        engine.run_parallel(read, ['first', 'second'], 2)

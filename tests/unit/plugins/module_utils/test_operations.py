@@ -1,0 +1,227 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) vodia.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The operations with parameters as Ansible validates them, against the fake PBX."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import hunt_group_info_spec, hunt_group_spec, hunt_groups_spec
+from ansible_collections.vodia.pbx.plugins.module_utils.errors import NotAHuntGroupError, PartialConvergeError, VodiaInputError
+from ansible_collections.vodia.pbx.plugins.module_utils.operations import (
+    MAX_PARALLEL,
+    checked_parallel,
+    manage_hunt_group,
+    manage_hunt_groups,
+    read_hunt_groups,
+)
+from ansible_collections.vodia.pbx.plugins.module_utils.runner import RunMode
+
+from ansible_collections.vodia.pbx.tests.unit.plugins.conftest import CONNECTION
+
+SETTINGS_1005 = '/rest/domain/localhost/user_settings/1005'
+SETTINGS_1006 = '/rest/domain/localhost/user_settings/1006'
+NORMAL = RunMode()
+DIFF = RunMode(diff_mode=True)
+CHECK = RunMode(check_mode=True, diff_mode=True)
+
+
+def params(spec, **given):
+    validation = ArgumentSpecValidator(spec()).validate(dict(CONNECTION, **given))
+    assert not validation.error_messages
+    return validation.validated_parameters
+
+
+def single(pbx, mode=NORMAL, **given):
+    return manage_hunt_group(params(hunt_group_spec, **dict({'domain': 'localhost'}, **given)), mode, pbx)
+
+
+def info(pbx, **given):
+    return read_hunt_groups(params(hunt_group_info_spec, **dict({'domain': 'localhost'}, **given)), NORMAL, pbx)
+
+
+def bulk(pbx, hunt_groups, mode=NORMAL, **given):
+    return manage_hunt_groups(params(hunt_groups_spec, **dict({'domain': 'localhost', 'hunt_groups': hunt_groups}, **given)), mode, pbx)
+
+
+# vodia_hunt_group ----------------------------------------------------------------------------
+
+def test_a_new_hunt_group_is_created_and_returned(pbx):
+    result = single(pbx, name='1005', display_name='Support', stages=[{'extensions': ['444'], 'duration': 10}], record_calls=True)
+    assert result['changed']
+    assert result['hunt_group']['display_name'] == 'Support'
+    assert result['hunt_group']['stages'] == [{'extensions': ['444'], 'duration': 10}]
+    assert 'diff' not in result
+    assert pbx.writes[1] == ('POST', SETTINGS_1005, {
+        'display': 'Support', 'rec': 'true', 'st1_ext': '444', 'st1_dur': '10', 'st2_ext': '', 'st2_dur': '', 'st3_ext': '', 'st3_dur': ''})
+
+
+def test_diff_mode_adds_before_and_after(pbx):
+    result = single(pbx, DIFF, name='1005', display_name='Support')
+    assert result['diff']['before'] == {}
+    assert result['diff']['after'] == result['hunt_group']
+
+
+def test_a_second_identical_run_changes_nothing_and_writes_nothing(pbx):
+    single(pbx, name='1005', display_name='Support', record_calls=True)
+    writes = len(pbx.writes)
+    assert not single(pbx, name='1005', display_name='Support', record_calls=True)['changed']
+    assert len(pbx.writes) == writes
+
+
+def test_check_mode_reports_the_change_and_writes_nothing(pbx):
+    result = single(pbx, CHECK, name='1002', display_name='Sales')
+    assert result['changed']
+    assert result['hunt_group']['display_name'] == 'Sales'
+    assert result['diff']['before']['display_name'] == 'Hunt'
+    assert pbx.writes == []
+
+
+def test_absent_deletes_and_ignores_the_hunt_group_options(pbx):
+    result = single(pbx, name='1002', state='absent', display_name='Ignored')
+    assert result == {'changed': True, 'hunt_group': {}}
+    assert [request[0] for request in pbx.writes] == ['DELETE']
+
+
+@pytest.mark.parametrize('given, message', [
+    ({'name': 'a/b'}, "name 'a/b' is not valid"),
+    ({'name': ''}, 'name must not be empty'),
+    ({'domain': '../x'}, "domain '../x' is not valid"),
+    ({'stages': [{'extensions': ['1']}] * 4}, 'ringing stages'),
+    ({'stages': [{'extensions': ['1'], 'duration': -1}]}, 'must not be negative'),
+    ({'settings': {'display': {'a': 1}}}, 'single value'),
+])
+def test_bad_input_is_refused_before_any_request(pbx, given, message):
+    with pytest.raises(VodiaInputError, match=message):
+        single(pbx, **dict({'name': '1005'}, **given))
+    assert pbx.requests == []
+
+
+def test_an_account_of_another_type_is_refused(pbx):
+    with pytest.raises(NotAHuntGroupError):
+        single(pbx, name='444', display_name='x')
+    assert pbx.writes == []
+
+
+# vodia_hunt_group_info -----------------------------------------------------------------------
+
+def test_info_returns_every_hunt_group_of_the_domain_without_change(pbx):
+    pbx.accounts['localhost']['1003'] = {'type': 'hunts', 'settings': {'display': 'Other', 'alias': ['1003']}}
+    result = info(pbx, parallel=2)
+    assert result['changed'] is False
+    assert [group['name'] for group in result['hunt_groups']] == ['1002', '1003']
+    assert result['hunt_groups'][0]['stages'] == [{'extensions': ['444'], 'duration': 5}]
+    assert pbx.writes == []
+
+
+def test_info_returns_one_hunt_group_by_name(pbx):
+    assert [group['display_name'] for group in info(pbx, name='1002')['hunt_groups']] == ['Hunt']
+
+
+@pytest.mark.parametrize('name', ['444', '1009'])
+def test_info_returns_nothing_for_a_name_that_is_not_a_hunt_group(pbx, name):
+    assert info(pbx, name=name)['hunt_groups'] == []
+    assert pbx.paths() == ['/rest/domain/localhost/hunts']
+
+
+@pytest.mark.parametrize('given', [{'parallel': 0}, {'parallel': MAX_PARALLEL + 1}, {'name': 'a b'}, {'domain': ''}])
+def test_info_refuses_bad_input_before_any_request(pbx, given):
+    with pytest.raises(VodiaInputError):
+        info(pbx, **given)
+    assert pbx.requests == []
+
+
+# vodia_hunt_groups ---------------------------------------------------------------------------
+
+def test_bulk_reports_each_hunt_group_and_returns_the_present_ones(pbx):
+    pbx.accounts['localhost']['1003'] = {'type': 'hunts', 'settings': {'display': 'Old', 'alias': ['1003']}}
+    result = bulk(pbx, [{'name': '1002', 'display_name': 'Main'}, {'name': '1005', 'display_name': 'New'},
+                        {'name': '1003', 'state': 'absent'}])
+    assert result['changed']
+    assert result['results'] == [{'name': '1002', 'action': 'updated', 'changed': True},
+                                 {'name': '1005', 'action': 'created', 'changed': True},
+                                 {'name': '1003', 'action': 'deleted', 'changed': True}]
+    assert [group['display_name'] for group in result['hunt_groups']] == ['Main', 'New']
+    assert 'diff' not in result
+
+
+def test_bulk_diff_lists_only_the_changed_hunt_groups_with_headers(pbx):
+    result = bulk(pbx, [{'name': '1002', 'display_name': 'Hunt'}, {'name': '1005', 'display_name': 'New'}], DIFF)
+    assert [(entry['before_header'], entry['after_header']) for entry in result['diff']] == [('hunt group 1005', 'hunt group 1005')]
+    assert result['diff'][0]['after']['display_name'] == 'New'
+    assert [entry['diff']['after']['name'] for entry in result['results']] == ['1002', '1005']
+
+
+def test_bulk_without_a_change_reports_unchanged(pbx):
+    result = bulk(pbx, [{'name': '1002', 'display_name': 'Hunt'}])
+    assert not result['changed']
+    assert pbx.writes == []
+
+
+def test_bulk_in_check_mode_writes_nothing(pbx):
+    result = bulk(pbx, [{'name': '1002', 'display_name': 'Main'}, {'name': '1005'}], CHECK, purge=True)
+    assert result['changed']
+    assert [item['action'] for item in result['results']] == ['updated', 'created']
+    assert pbx.writes == []
+
+
+def test_purge_deletes_the_unlisted_hunt_groups_but_does_not_return_them(pbx):
+    pbx.accounts['localhost']['1003'] = {'type': 'hunts', 'settings': {'display': 'Old', 'alias': ['1003']}}
+    result = bulk(pbx, [{'name': '1002'}], purge=True)
+    assert [(item['name'], item['action']) for item in result['results']] == [('1002', 'unchanged'), ('1003', 'deleted')]
+    assert [group['name'] for group in result['hunt_groups']] == ['1002']
+
+
+def test_purge_with_an_empty_list_is_refused_before_any_request(pbx):
+    with pytest.raises(VodiaInputError, match='would delete every hunt group'):
+        bulk(pbx, [], purge=True)
+    assert pbx.requests == []
+
+
+def test_an_empty_list_without_purge_changes_nothing(pbx):
+    assert bulk(pbx, []) == {'changed': False, 'hunt_groups': [], 'results': []}
+
+
+def test_a_hunt_group_named_twice_is_refused_before_any_request(pbx):
+    with pytest.raises(VodiaInputError, match="names hunt group '1002' more than once"):
+        bulk(pbx, [{'name': '1002'}, {'name': '1002', 'state': 'absent'}])
+    assert pbx.requests == []
+
+
+@pytest.mark.parametrize('item, message', [
+    ({'name': '1005', 'stages': [{'extensions': ['1'], 'duration': -1}]}, r'hunt_groups item 2 \(1005\): stages item 1 duration must not be negative'),
+    ({'name': 'a/b'}, "hunt_groups item 2 name 'a/b' is not valid"),
+])
+def test_a_bad_item_is_named_by_its_position_before_any_request(pbx, item, message):
+    with pytest.raises(VodiaInputError, match=message):
+        bulk(pbx, [{'name': '1002'}, item])
+    assert pbx.requests == []
+
+
+@pytest.mark.parametrize('parallel', [0, MAX_PARALLEL + 1])
+def test_bulk_refuses_a_parallelism_out_of_range_before_any_request(pbx, parallel):
+    with pytest.raises(VodiaInputError, match='parallel must be between 1 and %d' % MAX_PARALLEL):
+        bulk(pbx, [{'name': '1002'}], parallel=parallel)
+    assert pbx.requests == []
+
+
+@pytest.mark.parametrize('mode', [NORMAL, DIFF])
+def test_a_failure_midway_reports_what_was_done_and_asks_for_another_run(pbx, mode):
+    pbx.fail_with('POST', SETTINGS_1006, 500)
+    with pytest.raises(PartialConvergeError) as caught:
+        bulk(pbx, [{'name': '1002', 'display_name': 'Again'}, {'name': '1006', 'display_name': 'Broken'}], mode)
+    error = caught.value
+    assert error.message.startswith('Hunt group 1006: ')
+    assert error.message.endswith('The hunt groups before it were converged; run the task again to continue.')
+    assert error.cause.path == SETTINGS_1006
+    assert [(item['name'], item['action'], item['changed']) for item in error.results] == [('1002', 'updated', True)]
+    assert ('diff' in error.results[0]) == mode.diff_mode
+
+
+@pytest.mark.parametrize('parallel', [1, MAX_PARALLEL])
+def test_parallel_may_be_anything_from_one_to_the_maximum(parallel):
+    assert checked_parallel(parallel) == parallel

@@ -1,0 +1,133 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) vodia.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.vodia.pbx.plugins.module_utils.errors import (
+    NotAHuntGroupError,
+    PartialConvergeError,
+    VodiaApiError,
+    VodiaInputError,
+)
+from ansible_collections.vodia.pbx.plugins.module_utils.runner import RunMode, TaskOutcome, run_operation
+from ansible_collections.vodia.pbx.plugins.module_utils.transport import RetryRecord
+
+from ansible_collections.vodia.pbx.tests.unit.plugins.conftest import PASSWORD
+
+PARAMS = dict(url='https://pbx.example.com/', username='admin', password=PASSWORD, validate_certs=True, ca_path=None,
+              timeout=30, retries=3, domain='localhost')
+
+
+def params(**given):
+    return dict(PARAMS, **given)
+
+
+def test_the_operation_gets_the_parameters_the_mode_and_a_transport_to_the_pbx_they_name(pbx):
+    calls = []
+
+    def operation(task_params, mode, transport):
+        calls.append((task_params, mode, transport))
+        return {'changed': False, 'answer': 42}
+
+    outcome = run_operation(operation, params(timeout=7, retries=2), RunMode(check_mode=True, diff_mode=True))
+    assert outcome == TaskOutcome({'changed': False, 'answer': 42})
+    assert calls == [(params(timeout=7, retries=2), RunMode(check_mode=True, diff_mode=True), pbx)]
+    assert pbx.opened_with == {'base_url': 'https://pbx.example.com', 'username': 'admin', 'password': PASSWORD,
+                               'verify': True, 'timeout': 7, 'retries': 2}
+
+
+def test_the_transport_is_closed_after_the_operation(pbx):
+    run_operation(lambda *args: {'changed': False}, params(), RunMode())
+    assert pbx.closed
+
+
+def test_the_transport_is_closed_even_when_the_operation_breaks(pbx):
+    def broken(*args):
+        raise KeyError('a bug, not a PBX failure')
+
+    with pytest.raises(KeyError):
+        run_operation(broken, params(), RunMode())
+    assert pbx.closed
+
+
+def test_settings_that_cannot_work_fail_the_task_before_the_operation_runs(pbx):
+    calls = []
+    outcome = run_operation(lambda *args: calls.append(args), params(timeout=0), RunMode())
+    assert outcome.failed
+    assert outcome.result == {'msg': 'timeout must be at least 1 second; got 0.', 'changed': False}
+    assert calls == []
+    assert pbx.opened_with is None
+
+
+@pytest.mark.parametrize('error', [VodiaInputError('bad name'), NotAHuntGroupError('an extension')],
+                         ids=lambda error: type(error).__name__)
+def test_an_error_of_the_collection_fails_the_task_with_its_message(pbx, error):
+    def operation(*args):
+        raise error
+
+    outcome = run_operation(operation, params(), RunMode())
+    assert outcome == TaskOutcome({'msg': error.message, 'changed': False}, failed=True)
+
+
+def test_a_failed_request_adds_its_facts_to_the_result(pbx):
+    def operation(*args):
+        raise VodiaApiError('HTTP 500', 'POST', '/rest/x', 500, 'boom')
+
+    outcome = run_operation(operation, params(), RunMode())
+    assert outcome.failed
+    assert outcome.result == {'msg': 'HTTP 500', 'method': 'POST', 'path': '/rest/x', 'status': 500, 'response': 'boom',
+                              'changed': False}
+
+
+def test_a_failure_after_a_write_reports_changed(pbx):
+    def operation(task_params, mode, transport):
+        transport.post('/rest/domain/localhost/user_settings/1002', {'display': 'Written'})
+        raise PartialConvergeError('Hunt group 1003: HTTP 500', VodiaApiError('HTTP 500', 'POST', '/rest/y', 500), [{'name': '1002'}])
+
+    outcome = run_operation(operation, params(), RunMode())
+    assert outcome.failed
+    assert outcome.result['changed'] is True
+    assert outcome.result['results'] == [{'name': '1002'}]
+    assert outcome.result['msg'] == 'Hunt group 1003: HTTP 500'
+
+
+def test_every_retry_is_reported_in_the_result(pbx):
+    def operation(task_params, mode, transport):
+        transport.retry_log.append(RetryRecord('GET', '/rest/x', 'HTTP 503', 1, 0.4))
+        return {'changed': False}
+
+    outcome = run_operation(operation, params(), RunMode())
+    assert outcome.result['http_retries'] == [{'method': 'GET', 'path': '/rest/x', 'reason': 'HTTP 503', 'attempt': 1, 'wait_seconds': 0.4}]
+
+
+def test_retries_are_reported_on_failure_too(pbx):
+    def operation(task_params, mode, transport):
+        transport.record_manual_retry('POST', '/rest/domain/localhost/addacc', 'no answer', 1)
+        raise VodiaApiError('no answer', 'POST', '/rest/domain/localhost/addacc')
+
+    outcome = run_operation(operation, params(), RunMode())
+    assert outcome.failed
+    assert [record['reason'] for record in outcome.result['http_retries']] == ['no answer']
+
+
+def test_a_result_without_retries_has_no_retry_key(pbx):
+    assert 'http_retries' not in run_operation(lambda *args: {'changed': False}, params(), RunMode()).result
+
+
+@pytest.mark.parametrize('fails', [False, True])
+def test_the_warnings_about_the_settings_come_with_the_outcome(pbx, fails):
+    def operation(*args):
+        if fails:
+            raise VodiaInputError('bad')
+        return {'changed': False}
+
+    outcome = run_operation(operation, params(url='http://pbx.example.com'), RunMode())
+    assert outcome.failed == fails
+    assert outcome.warnings == ['url http://pbx.example.com uses http: the PBX password crosses the network unencrypted. Use https.']
+
+
+def test_the_run_mode_defaults_to_a_normal_run():
+    assert RunMode() == RunMode(check_mode=False, diff_mode=False)

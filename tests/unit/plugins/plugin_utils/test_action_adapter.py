@@ -1,0 +1,337 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) vodia.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""VodiaAction with a recording operation, built as the task executor builds it, from mocks."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from types import SimpleNamespace
+from unittest.mock import MagicMock
+
+import pytest
+
+from ansible.errors import AnsibleActionFail
+
+from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import hunt_group_info_spec
+from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaApiError
+from ansible_collections.vodia.pbx.plugins.module_utils.module_adapter import run_module
+from ansible_collections.vodia.pbx.plugins.module_utils.runner import RunMode
+from ansible_collections.vodia.pbx.plugins.plugin_utils import action_adapter
+from ansible_collections.vodia.pbx.plugins.plugin_utils.action_adapter import VodiaAction
+
+from ansible_collections.vodia.pbx.tests.unit.plugins.conftest import CONNECTION, PASSWORD, make_action
+
+TASK = dict(CONNECTION, domain='localhost')
+MODULE_RESULT = {'changed': True, 'ran_as': 'module'}
+MASK = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+
+
+class RecordingOperation:
+    """An operation that records its calls; it may write first, and fail."""
+
+    def __init__(self, result=None, error=None, write_first=False):
+        self.calls = []
+        self.result = {'changed': False, 'ran_as': 'operation'} if result is None else result
+        self.error = error
+        self.write_first = write_first
+
+    def __call__(self, params, mode, transport):
+        self.calls.append((params, mode, transport))
+        if self.write_first:
+            transport.post('/rest/domain/localhost/user_settings/1002', {'display': 'Written'})
+        if self.error is not None:
+            raise self.error
+        return dict(self.result)
+
+
+def action_class(operation, spec=hunt_group_info_spec):
+    return type('ActionModule', (VodiaAction,), {'argument_spec': staticmethod(spec), 'operation': staticmethod(operation)})
+
+
+def build(operation, args=None, **surroundings):
+    action = make_action(action_class(operation), TASK if args is None else args, **surroundings)
+    action._execute_module = MagicMock(name='_execute_module', return_value=dict(MODULE_RESULT))
+    action._remove_tmp_path = MagicMock(name='_remove_tmp_path')
+    return action
+
+
+def assert_never_shows_the_password(result):
+    assert PASSWORD not in json.dumps(result, default=str)
+
+
+# Where the task runs ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize('connection_type', ['local', 'ansible.builtin.local'])
+def test_a_task_on_a_local_connection_runs_in_the_controller_process(pbx, connection_type):
+    operation = RecordingOperation()
+    action = build(operation, connection_type=connection_type)
+    result = action.run(task_vars={})
+    assert result['ran_as'] == 'operation'
+    assert len(operation.calls) == 1
+    assert operation.calls[0][2] is pbx
+    action._execute_module.assert_not_called()
+
+
+@pytest.mark.parametrize('surroundings', [
+    {'connection_type': 'ssh'},
+    {'connection_type': 'ansible.builtin.ssh'},
+    {'connection_type': 'community.docker.docker'},
+    {'become': True},
+    {'async_val': 30, 'has_native_async': True},
+], ids=['ssh', 'fqcn-ssh', 'docker', 'become', 'async'])
+def test_a_task_that_does_not_run_plainly_on_the_controller_runs_the_module(pbx, surroundings):
+    operation = RecordingOperation()
+    action = build(operation, **surroundings)
+    task_vars = {'inventory_hostname': 'jump'}
+    result = action.run(task_vars=task_vars)
+    assert result == MODULE_RESULT
+    assert operation.calls == []
+    assert pbx.opened_with is None
+    action._execute_module.assert_called_once_with(task_vars=task_vars, wrap_async=False)
+
+
+def test_the_module_is_forced_by_the_execution_variable(pbx):
+    operation = RecordingOperation()
+    action = build(operation)
+    assert action.run(task_vars={'vodia_pbx_execution': 'module'}) == MODULE_RESULT
+    assert operation.calls == []
+
+
+def test_the_execution_variable_is_templated(pbx):
+    action = build(RecordingOperation())
+    action._templar.template.side_effect = lambda value: 'module' if value == '{{ how }}' else value
+    assert action.run(task_vars={'vodia_pbx_execution': '{{ how }}'}) == MODULE_RESULT
+
+
+def test_auto_execution_is_the_default_and_may_be_named(pbx):
+    operation = RecordingOperation()
+    build(operation).run(task_vars={'vodia_pbx_execution': 'auto'})
+    assert len(operation.calls) == 1
+
+
+@pytest.mark.parametrize('value', ['modul', 'controller', '', None, True])
+def test_an_unknown_execution_value_fails_the_task(pbx, value):
+    operation = RecordingOperation()
+    with pytest.raises(AnsibleActionFail, match='vodia_pbx_execution must be one of auto, module; got'):
+        build(operation).run(task_vars={'vodia_pbx_execution': value})
+    assert operation.calls == []
+
+
+def test_without_requests_on_the_controller_the_module_runs(pbx, monkeypatch):
+    monkeypatch.setattr(action_adapter, 'HAS_REQUESTS', False)
+    operation = RecordingOperation()
+    assert build(operation).run(task_vars={}) == MODULE_RESULT
+    assert operation.calls == []
+
+
+def test_an_async_task_without_native_async_is_wrapped_and_keeps_its_temporary_files(pbx):
+    action = build(RecordingOperation(), async_val=60, has_native_async=False)
+    action.run(task_vars={})
+    action._execute_module.assert_called_once_with(task_vars={}, wrap_async=True)
+    action._remove_tmp_path.assert_not_called()
+
+
+def test_a_module_run_cleans_up_its_temporary_files(pbx):
+    action = build(RecordingOperation(), connection_type='ssh')
+    action._connection._shell.tmpdir = '/tmp/ansible-tmp-1'
+    action.run(task_vars={})
+    action._remove_tmp_path.assert_called_once_with('/tmp/ansible-tmp-1')
+
+
+def test_the_action_supports_check_mode_and_async():
+    assert VodiaAction._supports_check_mode and VodiaAction._supports_async
+
+
+# The in-process run ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('check_mode, diff', [(False, False), (True, False), (False, True), (True, True)])
+def test_check_mode_and_diff_mode_reach_the_operation(pbx, check_mode, diff):
+    operation = RecordingOperation()
+    build(operation, check_mode=check_mode, diff=diff).run(task_vars={})
+    assert operation.calls[0][1] == RunMode(check_mode=check_mode, diff_mode=diff)
+
+
+def test_the_operation_gets_parameters_validated_and_typed_as_a_module_gets_them(pbx):
+    operation = RecordingOperation()
+    build(operation, dict(TASK, timeout='12', validate_certs='no', name=1002)).run(task_vars={})
+    params = operation.calls[0][0]
+    assert (params['timeout'], params['validate_certs'], params['name'], params['parallel']) == (12, False, '1002', 4)
+
+
+def test_the_invocation_shows_the_parameters_with_the_password_masked(pbx):
+    result = build(RecordingOperation()).run(task_vars={})
+    assert result['invocation']['module_args']['password'] == MASK
+    assert result['invocation']['module_args']['username'] == 'admin'
+    assert_never_shows_the_password(result)
+
+
+def test_the_password_is_masked_wherever_it_appears_in_a_failure(pbx):
+    error = VodiaApiError('The PBX said: bad password %s' % PASSWORD, 'GET', '/rest/x', 401, 'echo %s' % PASSWORD)
+    result = build(RecordingOperation(error=error)).run(task_vars={})
+    assert result['failed']
+    assert result['msg'] == 'The PBX said: bad password ********'
+    assert result['response'] == 'echo ********'
+    assert_never_shows_the_password(result)
+
+
+def test_a_failed_operation_fails_the_task_with_the_request_facts(pbx):
+    error = VodiaApiError('GET /rest/x failed with HTTP 500.', 'GET', '/rest/x', 500, 'boom')
+    result = build(RecordingOperation(error=error)).run(task_vars={})
+    assert result['failed'] is True and result['changed'] is False
+    assert (result['msg'], result['method'], result['path'], result['status'], result['response']) == (
+        'GET /rest/x failed with HTTP 500.', 'GET', '/rest/x', 500, 'boom')
+
+
+def test_a_failure_after_a_write_reports_changed(pbx):
+    result = build(RecordingOperation(error=VodiaApiError('HTTP 500'), write_first=True)).run(task_vars={})
+    assert result['failed'] is True
+    assert result['changed'] is True
+
+
+def test_a_successful_run_is_not_marked_failed(pbx):
+    result = build(RecordingOperation()).run(task_vars={})
+    assert 'failed' not in result and 'warnings' not in result
+
+
+def test_warnings_about_the_settings_are_returned(pbx):
+    result = build(RecordingOperation(), dict(TASK, url='http://pbx.example.com')).run(task_vars={})
+    assert result['warnings'] == ['url http://pbx.example.com uses http: the PBX password crosses the network unencrypted. Use https.']
+
+
+def test_retries_are_returned(pbx):
+    def operation(params, mode, transport):
+        transport.record_manual_retry('POST', '/rest/domain/localhost/addacc', 'no answer', 1)
+        return {'changed': True}
+
+    result = build(operation).run(task_vars={})
+    assert result['http_retries'] == [{'method': 'POST', 'path': '/rest/domain/localhost/addacc', 'reason': 'no answer',
+                                       'attempt': 1, 'wait_seconds': 0.0}]
+
+
+# The task environment --------------------------------------------------------------------------
+
+ENVIRONMENT = {'VODIA_URL': 'https://env-pbx.example.com/', 'VODIA_USERNAME': 'env-admin', 'VODIA_PASSWORD': PASSWORD,
+               'VODIA_TIMEOUT': '9', 'VODIA_RETRIES': '1', 'VODIA_VALIDATE_CERTS': 'false'}
+
+
+def test_the_connection_comes_from_the_task_environment_as_a_module_would_see_it(pbx):
+    operation = RecordingOperation()
+    result = build(operation, {'domain': 'localhost'}, environment=[ENVIRONMENT]).run(task_vars={})
+    assert pbx.opened_with == {'base_url': 'https://env-pbx.example.com', 'username': 'env-admin', 'password': PASSWORD,
+                               'verify': False, 'timeout': 9, 'retries': 1}
+    assert result['invocation']['module_args']['password'] == MASK
+    assert_never_shows_the_password(result)
+
+
+def test_the_task_environment_overrides_the_play_environment(pbx):
+    play = dict(ENVIRONMENT, VODIA_URL='https://play.example.com')
+    task = {'VODIA_URL': 'https://task.example.com'}
+    build(RecordingOperation(), {'domain': 'localhost'}, environment=[play, task]).run(task_vars={})
+    assert pbx.opened_with['base_url'] == 'https://task.example.com'
+
+
+def test_task_options_win_over_the_task_environment(pbx):
+    build(RecordingOperation(), dict(TASK, timeout=20), environment=[ENVIRONMENT]).run(task_vars={})
+    assert (pbx.opened_with['base_url'], pbx.opened_with['timeout']) == ('https://pbx.example.com', 20)
+
+
+def test_the_task_environment_wins_over_the_controller_environment(pbx, monkeypatch):
+    monkeypatch.setenv('VODIA_URL', 'https://controller.example.com')
+    build(RecordingOperation(), {'domain': 'localhost'}, environment=[ENVIRONMENT]).run(task_vars={})
+    assert pbx.opened_with['base_url'] == 'https://env-pbx.example.com'
+
+
+def test_the_controller_environment_applies_when_the_task_sets_nothing(pbx, monkeypatch):
+    monkeypatch.setenv('VODIA_URL', 'https://controller.example.com')
+    monkeypatch.setenv('VODIA_USERNAME', 'controller-admin')
+    monkeypatch.setenv('VODIA_PASSWORD', PASSWORD)
+    result = build(RecordingOperation(), {'domain': 'localhost'}).run(task_vars={})
+    assert (pbx.opened_with['base_url'], pbx.opened_with['username']) == ('https://controller.example.com', 'controller-admin')
+    assert result['invocation']['module_args']['password'] == MASK
+    assert_never_shows_the_password(result)
+
+
+def test_the_operation_sees_the_task_environment_and_the_process_gets_its_own_back(pbx, monkeypatch):
+    # requests takes HTTPS_PROXY, NO_PROXY and REQUESTS_CA_BUNDLE from the environment, as it would in the module.
+    monkeypatch.setenv('NO_PROXY', 'controller.example.com')
+    monkeypatch.delenv('HTTPS_PROXY', raising=False)
+    seen = []
+
+    def operation(params, mode, transport):
+        seen.append((os.environ.get('HTTPS_PROXY'), os.environ.get('NO_PROXY')))
+        return {'changed': False}
+
+    build(operation, TASK, environment=[{'HTTPS_PROXY': 'http://proxy:3128', 'NO_PROXY': 'pbx.example.com'}]).run(task_vars={})
+    assert seen == [('http://proxy:3128', 'pbx.example.com')]
+    assert 'HTTPS_PROXY' not in os.environ
+    assert os.environ['NO_PROXY'] == 'controller.example.com'
+
+
+def test_the_process_gets_its_environment_back_even_when_the_operation_breaks(pbx, monkeypatch):
+    monkeypatch.delenv('VODIA_TIMEOUT', raising=False)
+
+    def broken(params, mode, transport):
+        raise KeyError('a bug')
+
+    with pytest.raises(KeyError):
+        build(broken, TASK, environment=[{'VODIA_TIMEOUT': '5'}]).run(task_vars={})
+    assert 'VODIA_TIMEOUT' not in os.environ
+
+
+def test_other_environment_variables_are_not_options(pbx):
+    operation = RecordingOperation()
+    build(operation, TASK, environment=[{'HTTPS_PROXY': 'http://proxy:3128', 'VODIA_DOMAIN': 'other'}]).run(task_vars={})
+    assert operation.calls[0][0]['domain'] == 'localhost'
+
+
+# Argument validation -----------------------------------------------------------------------------
+
+def module_message(run_main, args, module_name):
+    """The message AnsibleModule gives for the same arguments, running the same spec."""
+    run = run_main(SimpleNamespace(main=lambda: run_module(hunt_group_info_spec(), RecordingOperation())), args,
+                   module_name=module_name)
+    assert run.failed
+    return run.result['msg']
+
+
+@pytest.mark.parametrize('action_name', ['vodia.pbx.vodia_hunt_group_info', 'vodia_hunt_group_info'])
+def test_unsupported_parameters_fail_with_the_words_of_ansible_module(pbx, run_main, action_name):
+    args = dict(TASK, bogus=1, colour='red')
+    operation = RecordingOperation()
+    result = build(operation, args, action=action_name).run(task_vars={})
+    assert result['failed'] is True and result['changed'] is False
+    assert result['msg'].startswith('Unsupported parameters for (%s) module: bogus, colour.' % action_name)
+    assert result['msg'] == module_message(run_main, args, action_name)
+    assert operation.calls == []
+    assert pbx.opened_with is None
+
+
+@pytest.mark.parametrize('args', [
+    {'url': 'https://pbx.example.com', 'username': 'admin', 'password': PASSWORD},
+    dict(TASK, timeout='soon'),
+    dict(TASK, parallel=[1]),
+], ids=['missing-domain', 'bad-int', 'bad-list'])
+def test_other_validation_errors_fail_with_the_message_of_ansible_module(pbx, run_main, args):
+    operation = RecordingOperation()
+    result = build(operation, args).run(task_vars={})
+    assert result['failed'] is True
+    assert result['msg'] == module_message(run_main, args, 'vodia.pbx.vodia_hunt_group')
+    assert operation.calls == []
+
+
+def test_a_validation_failure_masks_the_password_in_the_invocation(pbx):
+    result = build(RecordingOperation(), dict(TASK, bogus=PASSWORD)).run(task_vars={})
+    assert result['failed']
+    assert result['invocation']['module_args']['password'] == MASK
+    assert_never_shows_the_password(result)
+
+
+def test_the_adapter_itself_names_no_spec_and_no_operation():
+    with pytest.raises(NotImplementedError):
+        VodiaAction.argument_spec()
+    with pytest.raises(NotImplementedError):
+        VodiaAction.operation({}, RunMode(), None)

@@ -1,0 +1,86 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) vodia.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The layers import in one direction only: adapters -> operations -> engine -> model and Vodia API -> transport.
+
+Read from the source with ast, so a new import that points the wrong way fails here, not in review.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+
+import pytest
+
+PLUGINS = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'plugins')
+PREFIX = 'ansible_collections.vodia.pbx.plugins.'
+
+# What each file of the collection may import from the collection itself.
+ALLOWED = {
+    'module_utils/errors.py': set(),
+    'module_utils/transport.py': {'module_utils.errors'},
+    'module_utils/connection.py': {'module_utils.errors', 'module_utils.transport'},
+    'module_utils/vodia_api.py': {'module_utils.errors'},
+    'module_utils/hunt_group.py': {'module_utils.errors'},
+    'module_utils/engine.py': {'module_utils.errors', 'module_utils.hunt_group', 'module_utils.vodia_api'},
+    'module_utils/runner.py': {'module_utils.connection', 'module_utils.errors'},
+    'module_utils/operations.py': {'module_utils.engine', 'module_utils.errors', 'module_utils.hunt_group', 'module_utils.vodia_api',
+                                   'module_utils.runner'},
+    'module_utils/argument_specs.py': {'module_utils.hunt_group'},
+    'module_utils/module_adapter.py': {'module_utils.runner', 'module_utils.transport'},
+    'plugin_utils/action_adapter.py': {'module_utils.runner', 'module_utils.transport'},
+}
+# Files that know nothing of Ansible: they import no ansible.* module at all.
+ANSIBLE_FREE = {'errors', 'transport', 'connection', 'vodia_api', 'hunt_group', 'engine', 'runner', 'operations'}
+
+
+def imports_of(relative_path):
+    with open(os.path.join(PLUGINS, relative_path), encoding='utf-8') as handle:
+        tree = ast.parse(handle.read())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update('%s.%s' % (node.module, alias.name) for alias in node.names)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return names
+
+
+def collection_imports(relative_path):
+    found = set()
+    for name in imports_of(relative_path):
+        if name.startswith(PREFIX):
+            parts = name[len(PREFIX):].split('.')
+            if len(parts) >= 2:
+                found.add('.'.join(parts[:2]))
+    return found - {'module_utils', 'plugin_utils'}
+
+
+def test_every_layer_file_is_listed():
+    listed = set(ALLOWED)
+    for directory in ('module_utils', 'plugin_utils'):
+        for name in os.listdir(os.path.join(PLUGINS, directory)):
+            if name.endswith('.py') and name != '__init__.py':
+                assert '%s/%s' % (directory, name) in listed, 'add %s/%s to ALLOWED with the layers it may import' % (directory, name)
+
+
+@pytest.mark.parametrize('relative_path', sorted(ALLOWED))
+def test_imports_point_one_way(relative_path):
+    own = relative_path[:-3].replace('/', '.')
+    assert collection_imports(relative_path) - {own} <= ALLOWED[relative_path]
+
+
+@pytest.mark.parametrize('name', sorted(ANSIBLE_FREE))
+def test_the_core_knows_nothing_of_ansible(name):
+    ansible_imports = [imported for imported in imports_of('module_utils/%s.py' % name)
+                       if imported.startswith('ansible.') or imported == 'ansible']
+    assert not ansible_imports
+
+
+@pytest.mark.parametrize('relative_path', ['plugin_utils/action_adapter.py', 'module_utils/module_adapter.py'])
+def test_the_base_adapters_import_no_hunt_group_code(relative_path):
+    imported = collection_imports(relative_path)
+    assert not imported & {'module_utils.hunt_group', 'module_utils.engine', 'module_utils.operations', 'module_utils.vodia_api'}
