@@ -13,7 +13,7 @@ TEST_PYTHON := 3.11
 # pip versions pinned by the ansible-test releases we run (see tests/tools/prepare_ansible_test.sh)
 ANSIBLE_TEST_PIPS := 24.2 23.1.2 25.2
 
-.PHONY: help venv tree demo bench chaos test test-matrix test-oldest test-newest test-2.20 test-simulator test-fleet test-reliability test-runner release-checks changelog-lint sanity units integration lint build clean
+.PHONY: help venv tree demo bench chaos test test-matrix test-oldest test-newest test-2.20 test-simulator test-fleet test-reliability test-ssh test-runner release-checks changelog-lint sanity units integration integration-controller integration-module lint build clean
 
 help:
 	@echo "make demo   - run the example playbook against the embedded PBX simulator"
@@ -33,7 +33,7 @@ $(VENV)/.installed: tests/requirements-dev.txt
 tree: venv
 	@tests/tools/collection_tree.sh $(COLLECTIONS) >/dev/null
 
-test: test-simulator changelog-lint sanity units integration test-fleet test-reliability test-runner lint release-checks test-oldest test-newest
+test: test-simulator changelog-lint sanity units integration test-fleet test-reliability test-ssh test-runner lint release-checks test-oldest test-newest
 	@echo "make test: all suites passed"
 
 test-simulator: venv
@@ -46,6 +46,10 @@ test-fleet: tree
 # 50 forks on one PBX, and the fleet converging through injected faults (make chaos alone: about a minute).
 test-reliability: tree
 	VODIA_COLLECTIONS_PATH=$(COLLECTIONS) PYTHONPATH=tests $(BIN)/pytest -q -s tests/reliability
+
+# Delegated tasks run as real modules over SSH: a throw-away sshd on 127.0.0.1 (installs openssh-server if missing; needs root).
+test-ssh: tree
+	VODIA_COLLECTIONS_PATH=$(COLLECTIONS) PYTHONPATH=tests $(BIN)/pytest -q tests/ssh
 
 chaos: tree
 	VODIA_COLLECTIONS_PATH=$(COLLECTIONS) PYTHONPATH=tests $(BIN)/pytest -q -s tests/reliability/test_chaos.py
@@ -64,9 +68,17 @@ sanity: tree
 units: tree
 	cd $(TREE) && $(ANSIBLE_TEST) units --venv --python $(TEST_PYTHON) --color no
 
-integration: tree
-	cd $(TREE) && $(BIN)/python tests/tools/with_simulator.py --config tests/integration/integration_config.yml -- \
-		$(ANSIBLE_TEST) integration --venv --python $(TEST_PYTHON) --color no
+# The integration suite runs twice: through the action plugins in the controller's process (the default for tasks on
+# the controller), and through the modules (vodia_pbx_execution=module, as on a jump host), so both paths keep every promise.
+integration: integration-controller integration-module
+
+INTEGRATION = cd $(TREE) && $(BIN)/python tests/tools/with_simulator.py --config tests/integration/integration_config.yml
+
+integration-controller: tree
+	$(INTEGRATION) -- $(ANSIBLE_TEST) integration --venv --python $(TEST_PYTHON) --color no
+
+integration-module: tree
+	$(INTEGRATION) --var vodia_pbx_execution=module -- $(ANSIBLE_TEST) integration --venv --python $(TEST_PYTHON) --color no
 
 lint: tree
 	cd $(TREE) && ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(BIN)/ansible-lint --offline --profile production
@@ -84,13 +96,17 @@ demo: build
 	$(BIN)/ansible-galaxy collection install --force -p $(DEMO)/collections $(BUILD)/vodia-pbx-*.tar.gz
 	$(BIN)/python tests/tools/demo.py $(DEMO)/collections $(DEMO)
 
-# Benchmarks, outside make test (about 45 minutes on 2 cores); figures in docs/performance.md and docs/simulator.md.
+# Benchmarks, outside make test (about 65 minutes on 2 cores); figures in docs/performance.md and docs/simulator.md.
 # The uri and loop approaches run once per scenario: each of their runs takes minutes.
 FLEET_BENCH := $(BIN)/python benchmarks/fleet_bench.py --collections $(COLLECTIONS) --json $(BUILD)/bench.jsonl
+
+CONTROLLER_BENCH := $(BIN)/python benchmarks/controller_bench.py --collections $(COLLECTIONS) --json $(BUILD)/bench.jsonl
 
 bench: tree
 	$(BIN)/python benchmarks/sim_throughput.py --clients 50 --duration 10
 	rm -f $(BUILD)/bench.jsonl
+	$(CONTROLLER_BENCH) --pbxs 200 --groups 20 --forks 20 --items 1000 --paths controller,module --repeat 3
+	$(BIN)/python benchmarks/controller_bench.py --report $(BUILD)/bench.jsonl
 	$(FLEET_BENCH) --pbxs 20 --groups 50 --approaches role
 	$(FLEET_BENCH) --pbxs 20 --groups 50 --approaches uri,loop --repeat 1
 	$(FLEET_BENCH) --pbxs 20 --groups 10 --approaches role

@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """The password never appears in what ansible-playbook prints at -vvvv: normal, check and diff runs, a password
-from the environment or from a variable, successful and failing runs. (ansible-runner's job events are covered
-in tests/runner.)"""
+from the environment or from a variable, successful and failing runs, on both execution paths: in the controller's
+process (the action plugins, the default) and as a module (vodia_pbx_execution=module). (ansible-runner's job events
+are covered in tests/runner.)"""
 
 from __future__ import annotations
 
@@ -44,6 +45,15 @@ SINGLE = '''
 '''
 
 
+EXECUTION_PATHS = {'controller': [], 'module': ['-e', 'vodia_pbx_execution=module']}
+
+
+@pytest.fixture(params=sorted(EXECUTION_PATHS))
+def path_args(request):
+    """The ansible-playbook arguments that choose an execution path."""
+    return EXECUTION_PATHS[request.param]
+
+
 @pytest.fixture(scope='module')
 def pbx(tmp_path_factory):
     simulator = launch(['--tls'])
@@ -62,26 +72,26 @@ def pbx(tmp_path_factory):
 
 
 @pytest.mark.parametrize('args', [['-vvvv'], ['-vvvv', '--check', '--diff'], ['-vvvv', '--diff']])
-def test_fleet_run_at_vvvv_never_shows_the_password(pbx, args):
+def test_fleet_run_at_vvvv_never_shows_the_password(pbx, args, path_args):
     simulator, inventory, _single, _right, _wrong = pbx
-    code, output = run_playbook(FLEET, inventory, {'VODIA_CA_PATH': simulator.ca_file}, args)
+    code, output = run_playbook(FLEET, inventory, {'VODIA_CA_PATH': simulator.ca_file}, args + path_args)
     assert code == 0, output
     assert 'vodia.pbx.vodia_hunt_groups' in output or 'hunt_groups' in output
     assert PASSWORD not in output
 
 
 @pytest.mark.parametrize('args', [['-vvvv', '--diff'], ['-vvvv', '--check', '--diff']])
-def test_a_password_from_a_variable_is_masked(pbx, args):
+def test_a_password_from_a_variable_is_masked(pbx, args, path_args):
     simulator, inventory, single, right, _wrong = pbx
-    code, output = run_playbook(single, inventory, {'VODIA_CA_PATH': simulator.ca_file}, args + ['-e', '@' + right])
+    code, output = run_playbook(single, inventory, {'VODIA_CA_PATH': simulator.ca_file}, args + path_args + ['-e', '@' + right])
     assert code == 0, output
     assert 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER' in output
     assert PASSWORD not in output
 
 
-def test_a_failing_run_does_not_show_the_wrong_password(pbx):
+def test_a_failing_run_does_not_show_the_wrong_password(pbx, path_args):
     simulator, inventory, single, _right, wrong = pbx
-    code, output = run_playbook(single, inventory, {'VODIA_CA_PATH': simulator.ca_file}, ['-vvvv', '-e', '@' + wrong])
+    code, output = run_playbook(single, inventory, {'VODIA_CA_PATH': simulator.ca_file}, ['-vvvv', '-e', '@' + wrong] + path_args)
     assert code != 0
     assert 'HTTP 401' in output
     assert WRONG_PASSWORD not in output

@@ -4,12 +4,13 @@
 
 """Run a command while the Vodia PBX simulator runs, then stop the simulator.
 
-    python tests/tools/with_simulator.py [--pbx-count N] [--config FILE] [--sim-arg ARG ...] -- COMMAND...
+    python tests/tools/with_simulator.py [--pbx-count N] [--config FILE] [--var NAME=VALUE ...] [--sim-arg ARG ...] -- COMMAND...
 
 The simulator URLs reach the command as VODIA_SIM_URLS (space-separated) and, with
 --config, as an ansible-test integration_config.yml (vodia_url, vodia_sim_urls, and the
 simulator's default credentials). A second simulator serves HTTPS with a self-signed
-certificate authority: vodia_tls_url and vodia_tls_ca_path.
+certificate authority: vodia_tls_url and vodia_tls_ca_path. --var adds a variable to that file, for example
+vodia_pbx_execution=module to run the integration suite through the modules instead of the action plugins.
 """
 
 from __future__ import annotations
@@ -37,11 +38,12 @@ SIM_CREDENTIALS = {
 }
 
 
-def write_config(path, simulator, tls_simulator):
+def write_config(path, simulator, tls_simulator, variables):
     config = dict(
         SIM_CREDENTIALS,
         vodia_url=simulator.url, vodia_sim_urls=simulator.urls,
         vodia_tls_url=tls_simulator.url, vodia_tls_ca_path=tls_simulator.ca_file,
+        **variables
     )
     with open(path, 'w', encoding='utf-8') as handle:
         json.dump(config, handle, indent=2)  # JSON is YAML, and needs no YAML library here
@@ -51,6 +53,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--pbx-count', type=int, default=1)
     parser.add_argument('--config', help='write an ansible-test integration_config.yml here')
+    parser.add_argument('--var', action='append', default=[], metavar='NAME=VALUE', help='extra variable for --config')
     parser.add_argument('--sim-arg', action='append', default=[], help='extra argument for the simulator')
     parser.add_argument('command', nargs=argparse.REMAINDER)
     options = parser.parse_args()
@@ -62,7 +65,7 @@ def main():
     tls_simulator = launch(['--tls'])
     try:
         if options.config:
-            write_config(options.config, simulator, tls_simulator)
+            write_config(options.config, simulator, tls_simulator, dict(item.split('=', 1) for item in options.var))
         env = dict(os.environ, VODIA_SIM_URLS=' '.join(simulator.urls))
         return subprocess.call(command, env=env)
     finally:

@@ -1,0 +1,82 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) vodia.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Which way a task runs: in the controller's process by default, as a module when asked or when it must be.
+
+A module run leaves its AnsiballZ payload in the -vvv output; a run in the controller's process leaves none.
+Both ways return the same result.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from playbooks import run_playbook, write_json
+from pbxsim.process import launch
+
+PLAYBOOK = '''
+- name: Read a hunt group
+  hosts: pbxs
+  connection: local
+  gather_facts: false
+  module_defaults:
+    group/vodia.pbx.vodia:
+      url: "{{ vodia_url }}"
+  tasks:
+    - name: Read hunt group 1002
+      vodia.pbx.vodia_hunt_group_info:
+        domain: localhost
+        name: "1002"
+      register: info
+      ASYNC
+    - name: Keep the result for the test
+      ansible.builtin.copy:
+        content: "{{ info.hunt_groups | to_json }}"
+        dest: RESULT_FILE
+        mode: "0600"
+'''
+
+
+@pytest.fixture(scope='module')
+def pbx(tmp_path_factory):
+    simulator = launch([])
+    directory = tmp_path_factory.mktemp('paths')
+    inventory = write_json(directory / 'inventory.json', {'pbxs': {'hosts': {'pbx-one': {'vodia_url': simulator.url}}, 'vars': {
+        'ansible_python_interpreter': sys.executable}}})
+    yield directory, inventory
+    simulator.stop()
+
+
+def run(pbx, async_keywords='', args=()):
+    directory, inventory = pbx
+    playbook = directory / 'read.yml'
+    result_file = directory / 'result.json'
+    playbook.write_text(PLAYBOOK.replace('ASYNC', async_keywords).replace('RESULT_FILE', str(result_file)))
+    code, output = run_playbook(str(playbook), inventory, {}, ['-vvv'] + list(args))
+    assert code == 0, output
+    return output, json.loads(result_file.read_text())
+
+
+def test_a_task_on_the_controller_runs_in_process_without_a_module_payload(pbx):
+    output, result = run(pbx)
+    assert 'AnsiballZ_vodia_hunt_group_info' not in output
+    assert result[0]['name'] == '1002'
+
+
+def test_vodia_pbx_execution_module_runs_the_module_with_the_same_result(pbx):
+    in_process_output, in_process = run(pbx)
+    output, as_module = run(pbx, args=['-e', 'vodia_pbx_execution=module'])
+    assert 'AnsiballZ_vodia_hunt_group_info' in output
+    assert 'AnsiballZ_vodia_hunt_group_info' not in in_process_output
+    assert as_module == in_process
+
+
+def test_an_async_task_runs_the_module_in_the_background(pbx):
+    output, result = run(pbx, async_keywords='async: 60\n      poll: 1')
+    assert 'AnsiballZ_vodia_hunt_group_info' in output
+    assert 'async_wrapper' in output or 'ansible_job_id' in output
+    assert result[0]['name'] == '1002'
