@@ -130,18 +130,25 @@ def _rest(url, ca_file, method, path, body):
     answer.raise_for_status()
 
 
-def run_playbook(approach, inventory, env, forks, check=False):
+def run_playbook(playbook, inventory, env, forks, extra_args=()):
+    """Wall time (s) of one whole ansible-playbook run, and the peak RSS (KiB) of its largest process."""
     command = [sys.executable, '-c', MEASURE, os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'),
-               PLAYBOOKS[approach], '-i', inventory, '--forks', str(forks)]
-    if check:
-        command.append('--check')
+               playbook, '-i', inventory, '--forks', str(forks)] + list(extra_args)
     started = time.monotonic()
     completed = subprocess.run(command, env=env, text=True, stdout=subprocess.PIPE, check=False)
     elapsed = time.monotonic() - started
     if completed.returncode != 0:
-        raise SystemExit('%s playbook failed (exit %d); run it by hand with -i %s to see why'
-                         % (approach, completed.returncode, inventory))
+        raise SystemExit('%s failed (exit %d); run it by hand with -i %s %s to see why'
+                         % (os.path.relpath(playbook, REPO_ROOT), completed.returncode, inventory, ' '.join(extra_args)))
     return elapsed, int(completed.stdout.strip().splitlines()[-1])
+
+
+def ansible_environment(collections, ca_file):
+    """The environment of every run: this collection copy, and the simulator's credentials and CA in VODIA_*."""
+    return dict(
+        os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.abspath(collections), ANSIBLE_NOCOLOR='1',
+        VODIA_USERNAME=seed.SYSTEM_ADMIN[0], VODIA_PASSWORD=seed.SYSTEM_ADMIN[1], VODIA_CA_PATH=ca_file,
+    )
 
 
 def measure(fleet, approach, scenario, inventory, env, options):
@@ -151,7 +158,7 @@ def measure(fleet, approach, scenario, inventory, env, options):
         if scenario == 'first':
             fleet.reset()
         fleet.clear_journals()
-        elapsed, peak_kib = run_playbook(approach, inventory, env, options.forks, check=scenario == 'check')
+        elapsed, peak_kib = run_playbook(PLAYBOOKS[approach], inventory, env, options.forks, ['--check'] if scenario == 'check' else [])
         times.append(elapsed)
         memory = max(memory, peak_kib)
     total, writes = fleet.requests()
@@ -199,7 +206,8 @@ def main():
     options = parser.parse_args()
     if options.report:
         with open(options.report, encoding='utf-8') as handle:
-            print_table([json.loads(line) for line in handle if line.strip()])
+            # The file may also hold controller_bench.py's rows (other fields), which its own --report prints.
+            print_table([r for r in map(json.loads, filter(str.strip, handle)) if r.get('bench', 'fleet') == 'fleet'])
         return 0
 
     if not options.collections:
@@ -208,10 +216,7 @@ def main():
     workdir = tempfile.mkdtemp(prefix='vodia-bench-')
     inventory = os.path.join(workdir, 'inventory.json')
     write_inventory(inventory, fleet.urls, options.groups)
-    env = dict(
-        os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.abspath(options.collections), ANSIBLE_NOCOLOR='1',
-        VODIA_USERNAME=seed.SYSTEM_ADMIN[0], VODIA_PASSWORD=seed.SYSTEM_ADMIN[1], VODIA_CA_PATH=fleet.simulator.ca_file,
-    )
+    env = ansible_environment(options.collections, fleet.simulator.ca_file)
     results = []
     try:
         for approach in options.approaches.split(','):

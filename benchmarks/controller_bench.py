@@ -1,0 +1,221 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) vodia.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Controller benchmark: what the action plugins changed, with ansible.builtin.debug as the floor.
+
+    .venv/bin/python benchmarks/controller_bench.py --collections build/collections [--cases fleet,loop]
+        [--paths controller,module] [--pbxs 200] [--groups 20] [--forks 20] [--items 1000] [--repeat 3] [--json FILE]
+
+Cases:
+  fleet  examples/fleet/playbook.yml (the vodia.pbx.hunt_groups role) re-run unchanged over --pbxs simulated PBXs
+         x --groups hunt groups with --forks forks, against benchmarks/debug_play.yml (one debug task per PBX) over
+         the same inventory. For each path the PBXs are reset first and the role's creating run is timed once.
+  loop   benchmarks/module_loop.yml (vodia.pbx.vodia_hunt_group in a loop) over --items unchanged hunt groups of one
+         PBX, against benchmarks/debug_loop.yml (a debug loop over the same items on one host). The role creates the
+         hunt groups once beforehand, with the same settings (timed once, for information).
+
+Paths:
+  controller  the default: the action plugins do the work in the controller's worker process
+  module      -e vodia_pbx_execution=module: a module run (its own Python process) per task, as before the action plugins
+
+Wall time is that of the whole ansible-playbook process, the median of --repeat runs. The runs of a case go round
+by round (debug, controller, module, debug, ...) so that a slow spell of the machine hits every candidate alike;
+nothing runs in parallel with a timed run (the simulator only answers its requests). Requests per hunt group and
+writes come from the simulator's journal; an unchanged re-run that writes anything fails the benchmark (exit 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import os
+import statistics
+import sys
+import tempfile
+
+from ansible.release import __version__ as ANSIBLE_CORE_VERSION
+
+from fleet_bench import PLAYBOOKS, Fleet, ansible_environment, run_playbook, write_inventory
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEBUG_PLAY = os.path.join(HERE, 'debug_play.yml')
+DEBUG_LOOP = os.path.join(HERE, 'debug_loop.yml')
+PATH_ARGUMENTS = {'controller': (), 'module': ('-e', 'vodia_pbx_execution=module')}
+CASES = ('fleet', 'loop')
+
+# One playbook to time: approach is debug, role or loop; path is None for debug, which has no vodia.pbx task.
+Candidate = collections.namedtuple('Candidate', 'approach path playbook arguments')
+
+
+def progress(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def time_once(fleet, candidate, inventory, env, forks):
+    """One run: wall time (s), peak RSS (KiB), and the requests and writes it made according to the journal."""
+    fleet.clear_journals()
+    elapsed, peak_kib = run_playbook(candidate.playbook, inventory, env, forks, candidate.arguments)
+    requests, writes = fleet.requests()
+    return {'times': [elapsed], 'peak_kib': peak_kib, 'requests': requests, 'writes': writes}
+
+
+def time_in_rounds(fleet, candidates, inventory, env, options):
+    """Time every candidate --repeat times, one run of each per round; writes add up over all runs."""
+    samples = {}
+    for round_number in range(options.repeat):
+        for candidate in candidates:
+            progress('  round %d/%d: %s' % (round_number + 1, options.repeat, ' '.join(filter(None, (candidate.approach, candidate.path)))))
+            run = time_once(fleet, candidate, inventory, env, options.forks)
+            sample = samples.setdefault(candidate, {'times': [], 'peak_kib': 0, 'requests': 0, 'writes': 0})
+            sample['times'] += run['times']
+            sample['peak_kib'] = max(sample['peak_kib'], run['peak_kib'])
+            sample['requests'] = run['requests']  # the same in every run of an unchanged re-run; the last one is kept
+            sample['writes'] += run['writes']
+    return samples
+
+
+def result_row(case, candidate, scenario, sample, size):
+    """size: pbxs, groups (per PBX), forks, units (hosts for fleet, loop items for loop)."""
+    seconds = statistics.median(sample['times'])
+    return dict(size, **{
+        'bench': 'controller', 'case': case, 'approach': candidate.approach, 'path': candidate.path or '-', 'scenario': scenario,
+        'seconds': round(seconds, 2), 'runs': [round(t, 2) for t in sample['times']],
+        'per_unit_ms': round(1000.0 * seconds / size['units'], 1),
+        'requests_per_group': round(sample['requests'] / float(size['pbxs'] * size['groups']), 2),
+        'writes': sample['writes'], 'peak_rss_mib': round(sample['peak_kib'] / 1024.0, 1), 'ansible_core': ANSIBLE_CORE_VERSION,
+    })
+
+
+def compare(rows):
+    """Add to each vodia.pbx row its ratio to the debug floor of its case, and to each controller row the module path's time over its own."""
+    by_key = dict(((r['case'], r['approach'], r['path'], r['scenario']), r) for r in rows)
+    for row in rows:
+        floor = by_key.get((row['case'], 'debug', '-', 'rerun'))
+        if row['approach'] != 'debug' and row['scenario'] == 'rerun' and floor:
+            row['debug_seconds'] = floor['seconds']
+            row['times_debug'] = round(row['seconds'] / floor['seconds'], 2)
+            row['extra_per_unit_ms'] = round(1000.0 * (row['seconds'] - floor['seconds']) / row['units'], 1)
+        as_module = by_key.get((row['case'], row['approach'], 'module', row['scenario']))
+        if row['path'] == 'controller' and as_module:
+            row['module_over_controller'] = round(as_module['seconds'] / row['seconds'], 2)
+    return rows
+
+
+def run_fleet_case(options, env_for):
+    """Case A: the role over many PBXs, first run per path (timed once) and unchanged re-runs against a debug play."""
+    size = {'pbxs': options.pbxs, 'groups': options.groups, 'forks': options.forks, 'units': options.pbxs, 'unit': 'host'}
+    progress('fleet: starting %d simulated PBXs' % options.pbxs)
+    fleet = Fleet(options.pbxs, 0)
+    try:
+        inventory = os.path.join(tempfile.mkdtemp(prefix='vodia-controller-bench-'), 'fleet.json')
+        write_inventory(inventory, fleet.urls, options.groups)
+        env = env_for(fleet)
+        roles = [Candidate('role', path, PLAYBOOKS['role'], PATH_ARGUMENTS[path]) for path in options.paths]
+        rows = []
+        for candidate in roles:
+            # Each path creates the hunt groups from scratch, so both first runs do the same work.
+            fleet.reset()
+            progress('fleet: first run (creates %d x %d hunt groups), %s path' % (options.pbxs, options.groups, candidate.path))
+            rows.append(result_row('fleet', candidate, 'first', time_once(fleet, candidate, inventory, env, options.forks), size))
+        progress('fleet: unchanged re-runs')
+        samples = time_in_rounds(fleet, [Candidate('debug', None, DEBUG_PLAY, ())] + roles, inventory, env, options)
+        rows += [result_row('fleet', candidate, 'rerun', sample, size) for candidate, sample in samples.items()]
+        return rows
+    finally:
+        fleet.stop()
+
+
+def run_loop_case(options, env_for):
+    """Case B: a loop of vodia_hunt_group over many unchanged hunt groups of one PBX, against a debug loop."""
+    size = {'pbxs': 1, 'groups': options.items, 'forks': options.forks, 'units': options.items, 'unit': 'item'}
+    fleet = Fleet(1, 0)
+    try:
+        inventory = os.path.join(tempfile.mkdtemp(prefix='vodia-controller-bench-'), 'loop.json')
+        write_inventory(inventory, fleet.urls, options.items)
+        env = env_for(fleet)
+        # The role creates the items exactly as the loop describes them (same inventory, same list), in one task.
+        setup = Candidate('role', 'controller', PLAYBOOKS['role'], PATH_ARGUMENTS['controller'])
+        progress('loop: creating %d hunt groups on one PBX with the role' % options.items)
+        rows = [result_row('loop', setup, 'first', time_once(fleet, setup, inventory, env, options.forks), size)]
+        progress('loop: unchanged loops')
+        loops = [Candidate('loop', path, PLAYBOOKS['loop'], PATH_ARGUMENTS[path]) for path in options.paths]
+        samples = time_in_rounds(fleet, [Candidate('debug', None, DEBUG_LOOP, ())] + loops, inventory, env, options)
+        rows += [result_row('loop', candidate, 'rerun', sample, size) for candidate, sample in samples.items()]
+        return rows
+    finally:
+        fleet.stop()
+
+
+def _cell(row, key, form):
+    return form % row[key] if key in row else '-'
+
+
+def print_table(rows):
+    print('| case | approach | path | scenario | wall time (s, median) | runs (s) | ms per host / item | x debug '
+          '| extra ms per host / item over debug | module path takes | requests/group | writes | peak RSS (MiB) |')
+    print('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
+    for row in rows:
+        setup = ('%d PBXs x %d groups, %d forks' % (row['pbxs'], row['groups'], row['forks']) if row['case'] == 'fleet'
+                 else '1 PBX, %d items' % row['units'])
+        print('| %s: %s | %s | %s | %s | %.2f | %s | %.1f / %s | %s | %s | %s | %.2f | %d | %.1f |' % (
+            row['case'], setup, row['approach'], row['path'], row['scenario'], row['seconds'], ', '.join('%.2f' % t for t in row['runs']),
+            row['per_unit_ms'], row['unit'], _cell(row, 'times_debug', '%.2fx'), _cell(row, 'extra_per_unit_ms', '%.1f'),
+            _cell(row, 'module_over_controller', '%.2fx as long'), row['requests_per_group'], row['writes'], row['peak_rss_mib']))
+
+
+def writing_reruns(rows):
+    return [r for r in rows if r['scenario'] == 'rerun' and r['writes']]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--collections', help='a directory that holds ansible_collections/vodia/pbx')
+    parser.add_argument('--cases', default=','.join(CASES), help='fleet (case A), loop (case B) or both (default)')
+    parser.add_argument('--paths', default=','.join(PATH_ARGUMENTS), help='execution paths to time: controller, module or both (default)')
+    parser.add_argument('--pbxs', type=int, default=200, help='simulated PBXs of the fleet case (default 200)')
+    parser.add_argument('--groups', type=int, default=20, help='hunt groups per PBX of the fleet case (default 20)')
+    parser.add_argument('--forks', type=int, default=20, help='Ansible forks (default 20)')
+    parser.add_argument('--items', type=int, default=1000, help='hunt groups (loop items) of the loop case (default 1000)')
+    parser.add_argument('--repeat', type=int, default=3, help='timed runs per candidate, median reported (default 3)')
+    parser.add_argument('--json', help='append the results as JSON lines to this file')
+    parser.add_argument('--report', help='only print the table of the JSON lines in this file')
+    options = parser.parse_args()
+    if options.report:
+        with open(options.report, encoding='utf-8') as handle:
+            print_table([row for row in map(json.loads, filter(str.strip, handle)) if row.get('bench') == 'controller'])
+        return 0
+
+    if not options.collections:
+        parser.error('--collections is required to run the benchmark')
+    cases, options.paths = options.cases.split(','), options.paths.split(',')
+    for name, chosen, known in (('--cases', cases, CASES), ('--paths', options.paths, tuple(PATH_ARGUMENTS))):
+        if not chosen or set(chosen) - set(known):
+            parser.error('%s takes a comma-separated subset of %s' % (name, ','.join(known)))
+    if min(options.pbxs, options.groups, options.forks, options.items, options.repeat) < 1:
+        parser.error('--pbxs, --groups, --forks, --items and --repeat must be at least 1')
+
+    def env_for(fleet):
+        return ansible_environment(options.collections, fleet.simulator.ca_file)
+
+    rows = []
+    if 'fleet' in cases:
+        rows += run_fleet_case(options, env_for)
+    if 'loop' in cases:
+        rows += run_loop_case(options, env_for)
+    compare(rows)
+    print_table(rows)
+    if options.json:
+        with open(options.json, 'a', encoding='utf-8') as handle:
+            for row in rows:
+                handle.write(json.dumps(row) + '\n')
+    failures = writing_reruns(rows)
+    for row in failures:
+        print('FAILED: the unchanged %s re-run (%s path, %s case) wrote %d times' % (row['approach'], row['path'], row['case'], row['writes']),
+              file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
