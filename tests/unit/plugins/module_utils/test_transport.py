@@ -17,6 +17,7 @@ import socket
 import threading
 import time
 
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import NamedTuple
 
@@ -299,6 +300,12 @@ def test_a_retry_after_longer_than_the_cap_waits_only_the_cap(server, connect, w
     server.answer(Reply(429, {}, {'Retry-After': '3600'}), Reply(200, {}))
     connect(server.url).get('/rest/x')
     assert waits == [RETRY_MAX_WAIT_SECONDS]
+
+
+def test_a_retry_after_given_as_a_date_waits_until_that_date(server, connect, waits):
+    server.answer(Reply(503, {}, {'Retry-After': formatdate(time.time() + 5, usegmt=True)}), Reply(200, {}))
+    connect(server.url).get('/rest/x')
+    assert len(waits) == 1 and 3.0 <= waits[0] <= 5.0
 
 
 def test_an_unreadable_retry_after_falls_back_to_the_backoff(server, connect, waits):
