@@ -229,3 +229,16 @@ def make_action(action_class, args, action='vodia.pbx.vodia_hunt_group', connect
     templar = MagicMock(name='templar')
     templar.template.side_effect = lambda value: value
     return action_class(task, connection_mock, play_context, MagicMock(name='loader'), templar, shared_loader_obj=None)
+
+
+def run_action(action_class, action, args, **surroundings):
+    """Run an action plugin for one task on a domain, with the module path replaced by a marker result.
+
+    The password must never be in what it returns.
+    """
+    plugin = make_action(action_class, dict(CONNECTION, domain='localhost', **args), action=action, **surroundings)
+    plugin._execute_module = MagicMock(name='_execute_module', return_value={'changed': False, 'ran_as': 'module'})
+    plugin._remove_tmp_path = MagicMock(name='_remove_tmp_path')
+    result = plugin.run(task_vars={})
+    assert PASSWORD not in json.dumps(result, default=str)
+    return result

@@ -6,26 +6,17 @@
 
 from __future__ import annotations
 
-import json
-
-from unittest.mock import MagicMock
-
 from ansible_collections.vodia.pbx.plugins.action.vodia_hunt_groups import ActionModule
 from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import hunt_groups_spec
 from ansible_collections.vodia.pbx.plugins.module_utils.operations import manage_hunt_groups
 
-from ansible_collections.vodia.pbx.tests.unit.plugins.conftest import CONNECTION, PASSWORD, make_action
+from ansible_collections.vodia.pbx.tests.unit.plugins.conftest import run_action
 
 ACTION = 'vodia.pbx.vodia_hunt_groups'
 
 
 def run(args, **surroundings):
-    action = make_action(ActionModule, dict(CONNECTION, domain='localhost', **args), action=ACTION, **surroundings)
-    action._execute_module = MagicMock(name='_execute_module', return_value={'changed': False, 'ran_as': 'module'})
-    action._remove_tmp_path = MagicMock(name='_remove_tmp_path')
-    result = action.run(task_vars={})
-    assert PASSWORD not in json.dumps(result, default=str)
-    return result
+    return run_action(ActionModule, ACTION, args, **surroundings)
 
 
 def test_the_plugin_runs_the_module_s_operation_with_the_module_s_spec():
