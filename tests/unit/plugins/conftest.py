@@ -19,6 +19,7 @@ mocked task, connection, play context, loader and templar.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 
@@ -27,8 +28,21 @@ from urllib.parse import unquote
 
 import pytest
 
-from ansible.module_utils import _internal as module_utils_internal
-from ansible.module_utils.testing import patch_module_args
+try:  # ansible-core >= 2.19
+    from ansible.module_utils import _internal as module_utils_internal
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19
+    from ansible.module_utils import basic
+    from ansible.module_utils.common.text.converters import to_bytes
+
+    module_utils_internal = None
+
+    @contextlib.contextmanager
+    def patch_module_args(args=None):
+        payload = to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args or {}}))
+        with pytest.MonkeyPatch.context() as patcher:
+            patcher.setattr(basic, '_ANSIBLE_ARGS', payload)
+            yield
 
 from ansible_collections.vodia.pbx.plugins.module_utils import connection
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaApiError
@@ -189,7 +203,8 @@ def run_main(capsys, monkeypatch):
     """
     # A module runs in a process of its own. Once a test has imported controller code (action plugins), ansible-core
     # believes it runs on the controller and would show module warnings on the screen instead of returning them.
-    monkeypatch.setattr(module_utils_internal, 'is_controller', False)
+    if module_utils_internal is not None:
+        monkeypatch.setattr(module_utils_internal, 'is_controller', False)
 
     def run(module, args, check_mode=False, diff=False, module_name=None):
         internal = {'_ansible_check_mode': check_mode, '_ansible_diff': diff}
