@@ -63,8 +63,10 @@ def test_check_mode_and_diff_mode_reach_the_operation(run_main, pbx, check_mode,
 
 def test_the_password_is_masked_in_the_invocation(run_main, pbx):
     run = run_main(module_running(RecordingOperation()), TASK)
-    assert run.result['invocation']['module_args']['password'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
-    assert run.result['invocation']['module_args']['username'] == 'admin'
+    assert 'Unit-Test-Secret-4711' not in str(run.result)
+    # ansible-core 2.21 returns the invocation only when the caller asks for it; where it is returned, it is masked.
+    if 'invocation' in run.result:
+        assert run.result['invocation']['module_args']['password'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
 
 
 def test_a_failed_operation_fails_the_task_with_the_request_facts(run_main, pbx):

@@ -112,7 +112,10 @@ def test_the_connection_may_come_from_the_environment(run_main, pbx, monkeypatch
 
 def test_the_password_is_masked_in_the_invocation(run_main, pbx):
     run = run_main(vodia_hunt_group, task(name='1002'))
-    assert run.result['invocation']['module_args']['password'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+    assert 'Unit-Test-Secret-4711' not in str(run.result)
+    # ansible-core 2.21 returns the invocation only when the caller asks for it; where it is returned, it is masked.
+    if 'invocation' in run.result:
+        assert run.result['invocation']['module_args']['password'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
 
 
 def test_unsupported_parameters_fail_before_any_request(run_main, pbx):
