@@ -15,7 +15,7 @@ import json
 import random
 import time
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
@@ -165,10 +165,10 @@ class Transport:
         return session
 
     def _record_retry(self, record: RetryRecord) -> None:
-        path = record.path
-        if self._base_path and path.startswith(self._base_path):
-            path = path[len(self._base_path):]
-        self.retry_log.append(RetryRecord(record.method, path, record.reason, record.attempt, record.wait_seconds))
+        # urllib3 reports the URL path; the log shows the REST path the caller asked for.
+        if self._base_path and record.path.startswith(self._base_path):
+            record = replace(record, path=record.path[len(self._base_path):])
+        self.retry_log.append(record)
 
     def close(self) -> None:
         self._session.close()

@@ -257,3 +257,32 @@ def run_action(action_class, action, args, **surroundings):
     result = plugin.run(task_vars={})
     assert PASSWORD not in json.dumps(result, default=str)
     return result
+
+
+class RecordingOperation:
+    """An operation that records its calls; it may write first, and fail."""
+
+    def __init__(self, result=None, error=None, write_first=False):
+        self.calls = []
+        self.result = {'changed': False, 'ran_as': 'operation'} if result is None else result
+        self.error = error
+        self.write_first = write_first
+
+    def __call__(self, params, mode, transport):
+        self.calls.append((params, mode, transport))
+        if self.write_first:
+            transport.post('/rest/domain/localhost/user_settings/1002', {'display': 'Written'})
+        if self.error is not None:
+            raise self.error
+        return dict(self.result)
+
+
+# Hunt-group input every changing module refuses before any request: (options, words of the message).
+BAD_HUNT_GROUP_INPUT = [
+    ({'name': 'a/b'}, "name 'a/b' is not valid"),
+    ({'name': ''}, 'name must not be empty'),
+    ({'domain': '../x'}, "domain '../x' is not valid"),
+    ({'stages': [{'extensions': ['1']}] * 4}, 'ringing stages'),
+    ({'stages': [{'extensions': ['1'], 'duration': -1}]}, 'must not be negative'),
+    ({'settings': {'display': {'a': 1}}}, 'single value'),
+]

@@ -16,25 +16,9 @@ from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaApiEr
 from ansible_collections.vodia.pbx.plugins.module_utils.module_adapter import run_module
 from ansible_collections.vodia.pbx.plugins.module_utils.runner import RunMode
 
-from ansible_collections.vodia.pbx.tests.unit.plugins.conftest import CONNECTION, PASSWORD
+from ansible_collections.vodia.pbx.tests.unit.plugins.conftest import CONNECTION, PASSWORD, RecordingOperation
 
 TASK = dict(CONNECTION, domain='localhost')
-
-
-class RecordingOperation:
-    def __init__(self, result=None, error=None, write_first=False):
-        self.calls = []
-        self.result = {'changed': False} if result is None else result
-        self.error = error
-        self.write_first = write_first
-
-    def __call__(self, params, mode, transport):
-        self.calls.append((params, mode, transport))
-        if self.write_first:
-            transport.post('/rest/domain/localhost/user_settings/1002', {'display': 'Written'})
-        if self.error is not None:
-            raise self.error
-        return dict(self.result)
 
 
 def module_running(operation):

@@ -21,7 +21,7 @@ from ansible_collections.vodia.pbx.plugins.module_utils.operations import (
 )
 from ansible_collections.vodia.pbx.plugins.module_utils.runner import RunMode
 
-from ansible_collections.vodia.pbx.tests.unit.plugins.conftest import CONNECTION
+from ansible_collections.vodia.pbx.tests.unit.plugins.conftest import BAD_HUNT_GROUP_INPUT, CONNECTION
 
 SETTINGS_1005 = '/rest/domain/localhost/user_settings/1005'
 SETTINGS_1006 = '/rest/domain/localhost/user_settings/1006'
@@ -87,14 +87,7 @@ def test_absent_deletes_and_ignores_the_hunt_group_options(pbx):
     assert [request[0] for request in pbx.writes] == ['DELETE']
 
 
-@pytest.mark.parametrize('given, message', [
-    ({'name': 'a/b'}, "name 'a/b' is not valid"),
-    ({'name': ''}, 'name must not be empty'),
-    ({'domain': '../x'}, "domain '../x' is not valid"),
-    ({'stages': [{'extensions': ['1']}] * 4}, 'ringing stages'),
-    ({'stages': [{'extensions': ['1'], 'duration': -1}]}, 'must not be negative'),
-    ({'settings': {'display': {'a': 1}}}, 'single value'),
-])
+@pytest.mark.parametrize('given, message', BAD_HUNT_GROUP_INPUT)
 def test_bad_input_is_refused_before_any_request(pbx, given, message):
     with pytest.raises(VodiaInputError, match=message):
         single(pbx, **dict({'name': '1005'}, **given))

@@ -10,7 +10,7 @@ import pytest
 
 from ansible_collections.vodia.pbx.plugins.modules import vodia_hunt_group
 
-from ansible_collections.vodia.pbx.tests.unit.plugins.conftest import CONNECTION
+from ansible_collections.vodia.pbx.tests.unit.plugins.conftest import BAD_HUNT_GROUP_INPUT, CONNECTION
 
 SETTINGS_1005 = '/rest/domain/localhost/user_settings/1005'
 
@@ -54,13 +54,7 @@ def test_absent_deletes_the_hunt_group(run_main, pbx):
     assert '1002' not in pbx.accounts['localhost']
 
 
-@pytest.mark.parametrize('args, message', [
-    ({'name': 'a/b'}, "name 'a/b' is not valid"),
-    ({'name': ''}, 'name must not be empty'),
-    ({'domain': '../x'}, "domain '../x' is not valid"),
-    ({'stages': [{'extensions': ['1']}] * 4}, 'ringing stages'),
-    ({'stages': [{'extensions': ['1'], 'duration': -1}]}, 'must not be negative'),
-    ({'settings': {'display': {'a': 1}}}, 'single value'),
+@pytest.mark.parametrize('args, message', BAD_HUNT_GROUP_INPUT + [
     ({'url': 'ftp://pbx'}, 'https://'),
     ({'timeout': 0}, 'timeout must be at least 1 second'),
     ({'retries': 11}, 'retries must be between 0 and 10'),

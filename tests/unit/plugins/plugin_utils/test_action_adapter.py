@@ -23,29 +23,11 @@ from ansible_collections.vodia.pbx.plugins.module_utils.runner import RunMode
 from ansible_collections.vodia.pbx.plugins.plugin_utils import action_adapter
 from ansible_collections.vodia.pbx.plugins.plugin_utils.action_adapter import VodiaAction
 
-from ansible_collections.vodia.pbx.tests.unit.plugins.conftest import CONNECTION, PASSWORD, make_action
+from ansible_collections.vodia.pbx.tests.unit.plugins.conftest import CONNECTION, PASSWORD, RecordingOperation, make_action
 
 TASK = dict(CONNECTION, domain='localhost')
 MODULE_RESULT = {'changed': True, 'ran_as': 'module'}
 MASK = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
-
-
-class RecordingOperation:
-    """An operation that records its calls; it may write first, and fail."""
-
-    def __init__(self, result=None, error=None, write_first=False):
-        self.calls = []
-        self.result = {'changed': False, 'ran_as': 'operation'} if result is None else result
-        self.error = error
-        self.write_first = write_first
-
-    def __call__(self, params, mode, transport):
-        self.calls.append((params, mode, transport))
-        if self.write_first:
-            transport.post('/rest/domain/localhost/user_settings/1002', {'display': 'Written'})
-        if self.error is not None:
-            raise self.error
-        return dict(self.result)
 
 
 def action_class(operation, spec=hunt_group_info_spec):
