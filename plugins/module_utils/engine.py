@@ -134,9 +134,40 @@ def carry_out(api: VodiaApi, group_plan: Plan, check_mode: bool) -> Outcome:
     return outcome(group_plan) if check_mode else apply(api, group_plan)
 
 
-def converge(api: VodiaApi, domain: str, wanted: Wanted, check_mode: bool) -> Outcome:
-    """Plan, and unless in check mode apply, one hunt group."""
-    return carry_out(api, plan(api, domain, wanted, api.hunt_group_names(domain)), check_mode)
+class Converged(NamedTuple):
+    """The outcome of converging one hunt group, and the hunts list that proved it (for the next item of a loop)."""
+    outcome: Outcome
+    hunt_group_names: list[str]
+
+
+def converge(api: VodiaApi, domain: str, wanted: Wanted, check_mode: bool,
+             earlier_names: list[str] | None = None) -> Converged:
+    """Plan, and unless in check mode apply, one hunt group.
+
+    ``earlier_names`` is a hunts list read before, by an earlier item of the same loop; it may be stale. It
+    settles only a hunt group that needs nothing, whose settings are read fresh in any case. Any other plan
+    is made, or confirmed, with a fresh read of the list, which proves that the account is a hunt group before
+    anything is written. A loop over many unchanged hunt groups so reads the list once, not once per item.
+    """
+    group_plan = None if earlier_names is None else _plan_with_earlier_list(api, domain, wanted, earlier_names)
+    if group_plan is not None and group_plan.action == UNCHANGED:
+        return Converged(outcome(group_plan), earlier_names)
+    names = api.hunt_group_names(domain)
+    if group_plan is None or (wanted.name in names) != (wanted.name in earlier_names):
+        group_plan = plan(api, domain, wanted, names)
+    return Converged(carry_out(api, group_plan, check_mode), names)
+
+
+def _plan_with_earlier_list(api: VodiaApi, domain: str, wanted: Wanted, earlier_names: list[str]) -> Plan | None:
+    """A plan made with a hunts list that may be stale, or None where only a fresh list can decide."""
+    try:
+        return plan(api, domain, wanted, earlier_names)
+    except NotAHuntGroupError:
+        return None  # it may have become a hunt group since
+    except VodiaApiError as error:
+        if error.status == 404:
+            return None  # deleted since
+        raise
 
 
 def converge_many(api: VodiaApi, domain: str, wanted: list[Wanted], purge: bool, check_mode: bool,

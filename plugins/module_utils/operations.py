@@ -19,6 +19,9 @@ from ansible_collections.vodia.pbx.plugins.module_utils.runner import RunMode
 from ansible_collections.vodia.pbx.plugins.module_utils.vodia_api import VodiaApi
 
 MAX_PARALLEL = 16
+# The hunts list read by the last vodia_hunt_group run of this process, by connection and domain. On the
+# controller every item of a loop runs in one process, and engine.converge lets the next item use it.
+EARLIER_HUNTS_LISTS: dict = {}
 
 
 def manage_hunt_group(params: dict, mode: RunMode, transport) -> dict:
@@ -26,7 +29,13 @@ def manage_hunt_group(params: dict, mode: RunMode, transport) -> dict:
     domain = validate_identifier('domain', params['domain'])
     name = validate_identifier('name', params['name'])
     desired = desired_fields(params) if params['state'] == engine.PRESENT else {}
-    result = engine.converge(VodiaApi(transport), domain, Wanted(name, params['state'], desired), mode.check_mode)
+    list_key = (transport.identity, domain)
+    converged = engine.converge(VodiaApi(transport), domain, Wanted(name, params['state'], desired), mode.check_mode,
+                                EARLIER_HUNTS_LISTS.get(list_key))
+    # Only the latest is kept: the items of a loop go to one domain of one PBX.
+    EARLIER_HUNTS_LISTS.clear()
+    EARLIER_HUNTS_LISTS[list_key] = converged.hunt_group_names
+    result = converged.outcome
     report = {'changed': result.changed, 'hunt_group': result.after}
     if mode.diff_mode:
         report['diff'] = result.diff()

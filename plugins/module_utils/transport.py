@@ -11,10 +11,13 @@ becomes a VodiaApiError that says what was attempted and what to check.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import random
 import time
 
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Callable
 from urllib.parse import urlsplit
@@ -40,6 +43,8 @@ RETRY_BASE_SECONDS = 0.5
 RETRY_MAX_WAIT_SECONDS = 30.0
 # Kept-alive connections per PBX: enough for the largest number of parallel reads a task may ask for.
 MAX_CONNECTIONS = 16
+# Sessions one process keeps between operations (see KeptSessions): more than a loop alternates between.
+KEPT_SESSIONS_LIMIT = 8
 
 HINTS = {
     400: 'The PBX rejected the request as invalid; check the values sent.',
@@ -110,6 +115,13 @@ class RecordingRetry(Retry):
         return min(max(wait, 0.0), RETRY_MAX_WAIT_SECONDS)
 
 
+def verify_from_environment(verify: bool | str) -> bool | str:
+    """What requests would verify against: REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE replace the default CA store."""
+    if verify is True:
+        return os.environ.get('REQUESTS_CA_BUNDLE') or os.environ.get('CURL_CA_BUNDLE') or True
+    return verify
+
+
 def backoff_seconds(attempt: int) -> float:
     """Exponential backoff with jitter before retry number ``attempt`` (from 1), so that many clients spread out."""
     return min(RETRY_BASE_SECONDS * (2 ** (attempt - 1)) * random.uniform(0.5, 1.0), RETRY_MAX_WAIT_SECONDS)
@@ -122,12 +134,53 @@ def _is_timeout(error) -> bool:
     return isinstance(error, ConnectTimeoutError) and not isinstance(error, NewConnectionError)
 
 
+class KeptSessions:
+    """Sessions that outlive one Transport, so that the next operation on the same PBX reuses open connections.
+
+    On the controller, Ansible runs every item of a loop in one worker process: without this, each item would
+    open a new connection and pay a new TLS handshake to the same PBX. A module process runs one operation, so
+    there nothing is reused. A session is taken out while a Transport uses it and given back when it closes.
+    """
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self._sessions: OrderedDict = OrderedDict()
+        self._owner_pid = os.getpid()
+
+    def take(self, key: tuple):
+        """The kept session for ``key``, or None."""
+        if self._owner_pid != os.getpid():
+            # A forked child must not share its parent's sockets; they stay open for the parent.
+            self._sessions = OrderedDict()
+            self._owner_pid = os.getpid()
+        return self._sessions.pop(key, None)
+
+    def give_back(self, key: tuple, session) -> None:
+        if self._owner_pid != os.getpid():
+            session.close()
+            return
+        self._sessions[key] = session
+        while len(self._sessions) > self.limit:
+            _oldest_key, oldest = self._sessions.popitem(last=False)
+            oldest.close()
+
+    def close_all(self) -> None:
+        while self._sessions:
+            self._sessions.popitem()[1].close()
+
+
+KEPT_SESSIONS = KeptSessions(KEPT_SESSIONS_LIMIT)
+
+
 class Transport:
     """One kept-alive HTTP session to one PBX.
 
     Requests whose repetition is harmless (``repeatable=True``) are sent again up to ``retries`` times after a
     refused or dropped connection or a "try again" status. The others (account creation) go through a session
     without retries: the caller re-reads and decides.
+
+    requests would read proxies and CA bundle from the environment again for every request; every request of a
+    Transport goes to the same PBX, so they are read once, when it is made, with the same rules.
     """
 
     def __init__(self, base_url: str, username: str, password: str, verify: bool | str = True, timeout: int = 30,
@@ -140,12 +193,15 @@ class Transport:
         self.retry_log: list[RetryRecord] = []
         self.writes_done = 0
         self._credentials = (username, password)
-        # Passed with every request: requests lets REQUESTS_CA_BUNDLE and similar environment
-        # variables override a verify setting made on the session.
-        self._verify = verify
+        self._verify = verify_from_environment(verify)
+        self._proxies = requests.utils.get_environ_proxies(base_url)
         self._sleep = sleep
         self._base_path = urlsplit(base_url).path
-        self._session = self._new_session(self._retry_policy(retries))
+        self._session_key = (base_url, username, hashlib.sha256(password.encode('utf-8')).hexdigest(), self._verify,
+                             tuple(sorted(self._proxies.items())))
+        self._session = KEPT_SESSIONS.take(self._session_key) or self._new_session()
+        # The retry policy reports to this Transport, also on a kept session.
+        self._session.get_adapter(base_url).max_retries = self._retry_policy(retries)
         self._single_shot_session = None
 
     def _retry_policy(self, retries: int) -> RecordingRetry:
@@ -154,7 +210,7 @@ class Transport:
             allowed_methods=None, status_forcelist=RETRY_STATUSES, raise_on_status=False,
             respect_retry_after_header=True, on_retry=self._record_retry, sleep=self._sleep)
 
-    def _new_session(self, retry_policy) -> requests.Session:
+    def _new_session(self, retry_policy: RecordingRetry | None = None) -> requests.Session:
         session = requests.Session()
         # Parallel reads share the session; its pool keeps one connection alive per reading thread.
         adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=MAX_CONNECTIONS, max_retries=retry_policy)
@@ -162,6 +218,8 @@ class Transport:
         session.mount('http://', adapter)
         session.auth = self._credentials
         session.headers.update({'Accept': 'application/json'})
+        session.trust_env = False
+        session.proxies = dict(self._proxies)
         return session
 
     def _record_retry(self, record: RetryRecord) -> None:
@@ -171,12 +229,17 @@ class Transport:
         self.retry_log.append(record)
 
     def close(self) -> None:
-        self._session.close()
+        KEPT_SESSIONS.give_back(self._session_key, self._session)
         if self._single_shot_session is not None:
             self._single_shot_session.close()
 
     def describe(self) -> str:
         return self.base_url
+
+    @property
+    def identity(self) -> tuple:
+        """What tells two connections apart (PBX, user, a digest of the password, TLS and proxy settings)."""
+        return self._session_key
 
     def record_manual_retry(self, method: str, path: str, reason: str, attempt: int) -> None:
         """Wait before a retry that the caller makes itself (after reading what a failed request did), and report it."""

@@ -44,7 +44,7 @@ except ImportError:  # ansible-core < 2.19
             patcher.setattr(basic, '_ANSIBLE_ARGS', payload)
             yield
 
-from ansible_collections.vodia.pbx.plugins.module_utils import connection
+from ansible_collections.vodia.pbx.plugins.module_utils import connection, operations, transport
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaApiError
 from ansible_collections.vodia.pbx.plugins.module_utils.transport import RetryRecord, WRITE_METHODS
 
@@ -97,6 +97,10 @@ class FakePbx:
 
     def describe(self):
         return 'http://fake-pbx'
+
+    @property
+    def identity(self):
+        return ('http://fake-pbx', 'admin')
 
     def close(self):
         self.closed = True
@@ -160,6 +164,14 @@ class FakePbx:
         if missing_ok:
             return None
         raise VodiaApiError('%s %s on %s failed with HTTP 404.' % (method, path, self.describe()), method, path, 404)
+
+
+@pytest.fixture(autouse=True)
+def nothing_kept_between_tests():
+    """What a process keeps between operations (kept sessions, the last hunts list) must not link two tests."""
+    yield
+    operations.EARLIER_HUNTS_LISTS.clear()
+    transport.KEPT_SESSIONS.close_all()
 
 
 @pytest.fixture

@@ -22,7 +22,12 @@ SETTINGS_1005 = '/rest/domain/localhost/user_settings/1005'
 
 
 def run(pbx, name, state='present', check_mode=False, **desired):
-    return engine.converge(VodiaApi(pbx), 'localhost', Wanted(name, state, desired), check_mode)
+    return engine.converge(VodiaApi(pbx), 'localhost', Wanted(name, state, desired), check_mode).outcome
+
+
+def run_after(pbx, earlier_names, name, state='present', check_mode=False, **desired):
+    """Converge as the next item of a loop does, with the hunts list an earlier item read."""
+    return engine.converge(VodiaApi(pbx), 'localhost', Wanted(name, state, desired), check_mode, earlier_names)
 
 
 # One hunt group --------------------------------------------------------------------------------
@@ -180,6 +185,52 @@ def test_a_plan_with_the_hunts_list_already_read_costs_only_the_settings_read(pb
     group_plan = engine.plan(VodiaApi(pbx), 'localhost', Wanted('1002', 'present', {'display': 'Sales'}), ['1002'])
     assert pbx.paths() == [SETTINGS_1002]
     assert group_plan == Plan(engine.UPDATED, 'localhost', '1002', current, {'display': 'Sales'}, dict(current, display='Sales'))
+
+
+def test_converge_hands_back_the_hunts_list_it_read(pbx):
+    converged = engine.converge(VodiaApi(pbx), 'localhost', Wanted('1002', 'present', {'display': 'Hunt'}), False)
+    assert converged.hunt_group_names == ['1002']
+
+
+# One hunt group after an earlier item of a loop -------------------------------------------------
+
+def test_an_unchanged_hunt_group_settled_by_an_earlier_list_costs_one_read(pbx):
+    converged = run_after(pbx, ['1002'], '1002', display='Hunt')
+    assert converged.outcome.action == engine.UNCHANGED
+    assert [request[:2] for request in pbx.requests] == [('GET', SETTINGS_1002)]
+    assert converged.hunt_group_names == ['1002']
+
+
+def test_a_change_is_proved_with_a_fresh_list_before_the_write(pbx):
+    converged = run_after(pbx, ['1002'], '1002', display='Sales')
+    assert converged.outcome.action == engine.UPDATED
+    assert [request[:2] for request in pbx.requests] == [('GET', SETTINGS_1002), ('GET', HUNTS), ('POST', SETTINGS_1002)]
+
+
+def test_a_change_in_check_mode_is_proved_with_a_fresh_list_too(pbx):
+    converged = run_after(pbx, ['1002'], '1002', check_mode=True, display='Sales')
+    assert converged.outcome.action == engine.UPDATED
+    assert [request[:2] for request in pbx.requests] == [('GET', SETTINGS_1002), ('GET', HUNTS)]
+
+
+def test_an_account_that_is_no_longer_a_hunt_group_is_never_written(pbx):
+    # The earlier list still names 444, which is (now) an extension: only a plan that writes nothing may trust it.
+    with pytest.raises(NotAHuntGroupError):
+        run_after(pbx, ['1002', '444'], '444', display='Changed')
+    assert pbx.writes == []
+
+
+def test_a_hunt_group_the_earlier_list_did_not_know_is_found_with_a_fresh_list(pbx):
+    converged = run_after(pbx, [], '1002', display='Sales')
+    assert converged.outcome.action == engine.UPDATED
+    assert converged.hunt_group_names == ['1002']
+    assert pbx.writes[0][:2] == ('POST', SETTINGS_1002)
+
+
+def test_a_hunt_group_deleted_since_the_earlier_list_is_created_again(pbx):
+    converged = run_after(pbx, ['1002', '1005'], '1005', display='Support')
+    assert converged.outcome.action == engine.CREATED
+    assert ('GET', HUNTS) in [request[:2] for request in pbx.requests]
 
 
 def test_the_plan_of_a_new_hunt_group_predicts_its_own_name_as_alias(pbx):

@@ -23,6 +23,8 @@ from ansible_collections.vodia.pbx.plugins.module_utils.runner import RunMode
 
 from ansible_collections.vodia.pbx.tests.unit.plugins.conftest import BAD_HUNT_GROUP_INPUT, CONNECTION
 
+HUNTS = '/rest/domain/localhost/hunts'
+SETTINGS_1002 = '/rest/domain/localhost/user_settings/1002'
 SETTINGS_1005 = '/rest/domain/localhost/user_settings/1005'
 SETTINGS_1006 = '/rest/domain/localhost/user_settings/1006'
 NORMAL = RunMode()
@@ -71,6 +73,26 @@ def test_a_second_identical_run_changes_nothing_and_writes_nothing(pbx):
     writes = len(pbx.writes)
     assert not single(pbx, name='1005', display_name='Support', record_calls=True)['changed']
     assert len(pbx.writes) == writes
+
+
+def test_the_next_unchanged_item_of_a_loop_reads_no_hunts_list(pbx):
+    single(pbx, name='1002', display_name='Hunt')
+    single(pbx, name='1002', display_name='Hunt')
+    assert pbx.paths('GET') == [HUNTS, SETTINGS_1002, SETTINGS_1002]
+
+
+def test_a_hunt_group_created_by_the_item_before_is_recognised_by_the_next(pbx):
+    single(pbx, name='1005', display_name='Support')
+    writes = len(pbx.writes)
+    assert not single(pbx, name='1005', display_name='Support')['changed']
+    assert len(pbx.writes) == writes
+
+
+def test_an_earlier_hunts_list_is_used_only_for_the_same_domain(pbx):
+    pbx.accounts['other'] = {'1002': {'type': 'hunts', 'settings': {'display': 'Hunt', 'alias': ['1002']}}}
+    single(pbx, name='1002', display_name='Hunt')
+    single(pbx, name='1002', domain='other', display_name='Hunt')
+    assert pbx.paths('GET') == [HUNTS, SETTINGS_1002, '/rest/domain/other/hunts', '/rest/domain/other/user_settings/1002']
 
 
 def test_check_mode_reports_the_change_and_writes_nothing(pbx):

@@ -32,6 +32,7 @@ from ansible_collections.vodia.pbx.plugins.module_utils.operations import MAX_PA
 from ansible_collections.vodia.pbx.plugins.module_utils.transport import (
     MAX_CONNECTIONS,
     RETRY_MAX_WAIT_SECONDS,
+    KeptSessions,
     RecordingRetry,
     RetryRecord,
     Transport,
@@ -71,6 +72,10 @@ class ScriptedHandler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # pylint: disable=redefined-builtin
         pass
 
+    def setup(self):
+        super().setup()
+        self.server.connections += 1
+
     def _answer(self):
         length = int(self.headers.get('Content-Length') or 0)
         body = self.rfile.read(length) if length else b''
@@ -101,6 +106,7 @@ class ScriptedServer(ThreadingHTTPServer):
         super().__init__(('127.0.0.1', 0), ScriptedHandler)
         self.script = []
         self.received = []
+        self.connections = 0
         self._lock = threading.Lock()
 
     @property
@@ -194,7 +200,8 @@ def test_requests_go_below_the_path_of_the_base_url(server, connect):
 
 @pytest.mark.parametrize('verify', [True, False, '/etc/pbx-ca.pem'])
 def test_the_tls_setting_goes_with_every_request(server, connect, monkeypatch, verify):
-    # Per request, because requests lets REQUESTS_CA_BUNDLE override a session-wide setting.
+    monkeypatch.delenv('REQUESTS_CA_BUNDLE', raising=False)
+    monkeypatch.delenv('CURL_CA_BUNDLE', raising=False)
     sent = []
     original = requests.Session.request
 
@@ -209,6 +216,97 @@ def test_the_tls_setting_goes_with_every_request(server, connect, monkeypatch, v
     transport.post('/rest/b', {}, repeatable=False)
     assert [kwargs['verify'] for kwargs in sent] == [verify, verify]
     assert [kwargs['timeout'] for kwargs in sent] == [7, 7]
+
+
+@pytest.mark.parametrize('variable', ['REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'])
+def test_a_ca_bundle_from_the_environment_replaces_the_default_store_as_in_requests(connect, monkeypatch, variable):
+    monkeypatch.delenv('REQUESTS_CA_BUNDLE', raising=False)
+    monkeypatch.delenv('CURL_CA_BUNDLE', raising=False)
+    monkeypatch.setenv(variable, '/etc/company-ca.pem')
+    assert connect('https://pbx.example.com', verify=True)._verify == '/etc/company-ca.pem'
+    # An explicit CA file or validate_certs=false is kept, as requests keeps it.
+    assert connect('https://pbx.example.com', verify='/etc/pbx-ca.pem')._verify == '/etc/pbx-ca.pem'
+    assert connect('https://pbx.example.com', verify=False)._verify is False
+
+
+def test_proxies_come_from_the_environment_once_with_no_proxy_honoured(connect, monkeypatch):
+    monkeypatch.setenv('HTTPS_PROXY', 'http://proxy.example.com:3128')
+    monkeypatch.setenv('NO_PROXY', 'direct.example.com')
+    proxied = connect('https://pbx.example.com')
+    direct = connect('https://direct.example.com')
+    monkeypatch.delenv('HTTPS_PROXY')
+    # Read when the transport was made; the session no longer looks at the environment per request.
+    assert proxied._session.proxies.get('https') == 'http://proxy.example.com:3128'
+    assert proxied._session.trust_env is False
+    assert 'https' not in direct._session.proxies
+
+
+def test_a_request_through_the_proxy_from_the_environment(server, connect, monkeypatch):
+    # The scripted server plays the proxy: a plain-http request through a proxy carries the absolute URL.
+    monkeypatch.setenv('HTTP_PROXY', server.url)
+    monkeypatch.delenv('NO_PROXY', raising=False)
+    monkeypatch.delenv('no_proxy', raising=False)
+    server.answer(Reply(200, {}))
+    connect('http://pbx.example.com').get('/rest/x')
+    assert server.received[0].path == 'http://pbx.example.com/rest/x'
+
+
+# Sessions kept between transports (the items of a loop on the controller) --------------------------
+
+def test_the_next_transport_to_the_same_pbx_reuses_the_session_and_its_connection(server, connect):
+    server.answer(Reply(200, {}), Reply(200, {}))
+    first = connect(server.url)
+    first.get('/rest/a')
+    session = first._session
+    first.close()
+    second = connect(server.url)
+    assert second._session is session
+    second.get('/rest/b')
+    assert server.connections == 1
+
+
+@pytest.mark.parametrize('difference', [{'password': 'another-password'}, {'username': 'other'}, {'verify': False}])
+def test_a_transport_with_other_credentials_or_tls_gets_its_own_session(difference):
+    settings = dict(username='admin', password=PASSWORD, verify=True)
+    first = Transport('https://pbx.example.com', **settings)
+    first.close()
+    second = Transport('https://pbx.example.com', **dict(settings, **difference))
+    assert second._session is not first._session
+    assert second.identity != first.identity
+    second.close()
+
+
+def test_the_identity_of_a_transport_never_holds_the_password(connect):
+    assert PASSWORD not in repr(connect('https://pbx.example.com').identity)
+
+
+def test_retries_on_a_kept_session_are_reported_to_the_transport_using_it(server, connect, waits):
+    server.answer(Reply(200, {}), Reply(503, {}), Reply(200, {}))
+    first = connect(server.url)
+    first.get('/rest/x')
+    first.close()
+    second = connect(server.url)
+    second.get('/rest/x')
+    assert [record.reason for record in second.retry_log] == ['HTTP 503']
+
+
+def test_a_kept_session_is_not_used_by_a_forked_child():
+    kept = KeptSessions(limit=2)
+    session = requests.Session()
+    kept.give_back(('pbx',), session)
+    kept._owner_pid = -1  # as if this process were a child forked after the session was kept
+    assert kept.take(('pbx',)) is None
+
+
+def test_beyond_the_limit_the_oldest_kept_session_is_closed():
+    kept = KeptSessions(limit=1)
+    oldest, newest = requests.Session(), requests.Session()
+    closed = []
+    oldest.close = lambda: closed.append('oldest')
+    kept.give_back(('a',), oldest)
+    kept.give_back(('b',), newest)
+    assert closed == ['oldest']
+    assert kept.take(('b',)) is newest and kept.take(('a',)) is None
 
 
 def test_the_connection_pool_keeps_a_connection_for_every_parallel_read(connect):
