@@ -144,6 +144,20 @@ def test_the_operation_gets_parameters_validated_and_typed_as_a_module_gets_them
     assert (params['timeout'], params['validate_certs'], params['name'], params['parallel']) == (12, False, '1002', 4)
 
 
+def test_arguments_reach_the_validator_as_the_plain_json_a_module_receives():
+    class TaggedText(str):
+        """Stands in for Ansible's tagged strings."""
+
+    received = action_adapter.as_module_receives({'name': TaggedText('1002'), 'aliases': ('1002', '+1555'), 'parallel': 4})
+    assert received == {'name': '1002', 'aliases': ['1002', '+1555'], 'parallel': 4}
+    assert type(received['name']) is str
+
+
+def test_arguments_json_cannot_hold_are_left_for_the_validator():
+    when = object()
+    assert action_adapter.as_module_receives({'name': when}) == {'name': when}
+
+
 def test_the_invocation_shows_the_parameters_with_the_password_masked(pbx):
     result = build(RecordingOperation()).run(task_vars={})
     assert result['invocation']['module_args']['password'] == MASK
