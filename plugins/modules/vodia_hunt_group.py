@@ -15,6 +15,9 @@ description:
   - A second run with the same options reports no change and sends no write request.
   - Before it creates, changes or deletes anything, the module checks in the PBX's hunts list that O(name) is a
     hunt group. An account of another type (an extension, an auto attendant, ...) is never changed or deleted.
+  - In a loop on the controller, an item reuses the connection of the item before, and a hunt group that needs no
+    change is settled with the hunts list the item before read; whatever would be created, changed or deleted is
+    checked against a fresh read of the list first.
   - Newer Vodia releases call hunt groups "ring groups"; the API is the same.
 author:
   - vodia.pbx maintainers (@vodia-pbx)
