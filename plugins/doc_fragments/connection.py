@@ -70,7 +70,9 @@ options:
         (HTTP 429, 500, 502, 503, 504), waiting as the PBX's C(Retry-After) asks or with exponential backoff.
       - Only requests whose repetition is harmless are repeated (reads, settings updates, deletions). Creating an
         account is never repeated blindly; the module reads first whether it exists.
-      - A request that times out is not repeated, so a PBX that hangs fails the task within O(timeout).
+      - A read that times out is sent once more (within O(retries)); a second timeout fails the task, so a PBX that
+        hangs fails a read within about twice O(timeout). A write that times out is not repeated, since the PBX may
+        have carried it out; the next run reads before it writes.
       - Each retry is listed in the task result under C(http_retries).
       - If not set, the value of the E(VODIA_RETRIES) environment variable is used.
     type: int

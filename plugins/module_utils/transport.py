@@ -72,7 +72,9 @@ class RetryRecord:
 class RecordingRetry(Retry):
     """urllib3's Retry, with backoff and jitter of our own, a cap on every wait, and a report of each retry.
 
-    A request that timed out is not repeated: a PBX that hangs then fails within one timeout instead of several.
+    A read (GET) that timed out is sent once more, within the retry budget: a PBX that hung on one request
+    usually answers the next. A second timeout ends it, so a hanging PBX fails a read within about twice the
+    timeout. Any other request that timed out is not repeated: the PBX may have carried it out.
     """
 
     def __init__(self, *args, on_retry: Callable[[RetryRecord], None] | None = None, sleep=time.sleep, **kwargs):
@@ -88,12 +90,15 @@ class RecordingRetry(Retry):
         return retry
 
     def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
-        if _is_timeout(error):
+        if _is_timeout(error) and not self._may_repeat_after_timeout(method):
             # Raised as urllib3 raises an exhausted retry, so that requests reports it as its Timeout.
             if isinstance(error, ReadTimeoutError):
                 raise error
             raise MaxRetryError(_pool, url, error)
         return super().increment(method, url, response=response, error=error, _pool=_pool, _stacktrace=_stacktrace)
+
+    def _may_repeat_after_timeout(self, method) -> bool:
+        return method == 'GET' and not any(_is_timeout(attempt.error) for attempt in self.history)
 
     def sleep(self, response=None):
         wait = self.planned_wait(response)

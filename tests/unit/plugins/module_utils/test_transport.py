@@ -492,27 +492,60 @@ def test_a_request_that_must_not_repeat_is_sent_exactly_once(server, connect, fi
     assert 'Sent' not in error.message
 
 
-def test_a_timeout_is_not_retried(server, connect):
-    server.answer(Late(2.0), Reply(200, {}))
+def test_a_read_that_timed_out_is_sent_once_more(server, connect, waits):
+    server.answer(Late(2.0), Reply(200, {'ok': True}))
     transport = connect(server.url, timeout=0.25)
+    assert transport.get('/rest/x') == {'ok': True}
+    assert len(server.received) == 2
+    assert [(record.method, record.path, record.attempt) for record in transport.retry_log] == [('GET', '/rest/x', 1)]
+    assert 'timed out' in transport.retry_log[0].reason
+
+
+def test_a_read_that_times_out_twice_fails_within_about_two_timeouts(server, connect):
+    server.answer(Late(2.0), Late(2.0), Reply(200, {}))
+    transport = connect(server.url, timeout=0.25, sleep=lambda seconds: None)
     started = time.monotonic()
     error = failure(lambda: transport.get('/rest/x'))
     assert time.monotonic() - started < 1.5
     assert 'got no answer within the timeout of 0.25 seconds' in error.message
     assert 'VODIA_TIMEOUT' in error.message
+    assert 'Sent 2 times' in error.message
     assert error.status is None
+    assert len(server.received) == 2
+
+
+@pytest.mark.parametrize('method', ['POST', 'DELETE'])
+def test_a_write_that_timed_out_is_not_repeated(server, connect, method):
+    # The PBX may have carried it out; the caller reads and decides.
+    server.answer(Late(2.0), Reply(200, {}))
+    transport = connect(server.url, timeout=0.25)
+    started = time.monotonic()
+    error = failure(lambda: transport.request(method, '/rest/x', body={} if method == 'POST' else None))
+    assert time.monotonic() - started < 1.5
+    assert 'got no answer within the timeout' in error.message
     assert len(server.received) == 1
     assert transport.retry_log == []
 
 
-def test_a_connect_timeout_is_not_retried_but_a_refused_connection_is():
+def test_without_a_retry_budget_a_timed_out_read_is_not_repeated(server, connect):
+    server.answer(Late(2.0), Reply(200, {}))
+    transport = connect(server.url, timeout=0.25, retries=0)
+    failure(lambda: transport.get('/rest/x'))
+    assert len(server.received) == 1
+
+
+def test_timeouts_of_a_read_are_retried_once_and_of_a_write_never():
     retry = RecordingRetry(total=3, connect=3, read=3, status=3, other=0)
     with pytest.raises(MaxRetryError):
-        retry.increment('GET', '/rest/x', error=ConnectTimeoutError('connect timed out'))
+        retry.increment('POST', '/rest/x', error=ConnectTimeoutError('connect timed out'))
     with pytest.raises(ReadTimeoutError):
-        retry.increment('GET', '/rest/x', error=ReadTimeoutError(None, '/rest/x', 'read timed out'))
+        retry.increment('POST', '/rest/x', error=ReadTimeoutError(None, '/rest/x', 'read timed out'))
+    once = retry.increment('GET', '/rest/x', error=ReadTimeoutError(None, '/rest/x', 'read timed out'))
+    with pytest.raises(ReadTimeoutError):
+        once.increment('GET', '/rest/x', error=ReadTimeoutError(None, '/rest/x', 'read timed out'))
+    assert retry.increment('GET', '/rest/x', error=ConnectTimeoutError('connect timed out')).connect == 2
     refused = NewConnectionError(None, 'Failed to establish a new connection: [Errno 111] Connection refused')
-    assert retry.increment('GET', '/rest/x', error=refused).connect == 2
+    assert retry.increment('POST', '/rest/x', error=refused).connect == 2
 
 
 @pytest.mark.parametrize('status', [400, 401, 403, 404])
