@@ -4,7 +4,7 @@
 
 """Chaos: the fleet example against simulated PBXs that answer 5xx, drop connections, hang and jitter.
 
-The playbook is repeated until it succeeds (at most 10 rounds). Then every PBX must hold exactly the
+The playbook is repeated until it succeeds, which must take at most 3 rounds. Then every PBX must hold exactly the
 desired hunt groups, every other account must be as it was, and every failure on the way must have
 named its PBX and its cause. Rounds and requests are printed (pytest -s) for docs/security.md.
 """
@@ -23,6 +23,7 @@ PLAYBOOK = os.path.join(REPO_ROOT, 'examples', 'fleet', 'playbook.yml')
 PBXS = 5
 GROUPS = 12
 MAX_ROUNDS = 10
+GOAL_ROUNDS = 3
 FAULTS = {'error_rate': 0.1, 'error_codes': [500, 502, 503], 'retry_after': '1', 'drop_rate': 0.05,
           'hang_rate': 0.01, 'hang_seconds': 6, 'latency_ms': 5, 'jitter_ms': 30}
 FAILED_TASK = re.compile(r'^fatal: \[(?P<host>[^\]]+)\]: FAILED! => (?P<result>.*)$', re.MULTILINE)
@@ -54,6 +55,9 @@ def test_the_fleet_converges_through_chaos(tmp_path):
             if code == 0:
                 break
         assert code == 0, 'not converged after %d rounds:\n%s' % (rounds, output)
+        # Reads that hit a hang or a run of 5xx are repeated within the task; what is left for another round
+        # is a write that hung (never repeated blindly) or a read unlucky beyond its retry budget.
+        assert rounds <= GOAL_ROUNDS, 'converged, but only after %d rounds (the goal is %d)' % (rounds, GOAL_ROUNDS)
 
         journals = [simulator.control('GET', '/_sim/journal', index=index)[1] for index in range(PBXS)]
         _stop_faults(simulator)
