@@ -72,7 +72,7 @@ for _number in range(1, STAGE_COUNT + 1):
 # Raw fields without a typed option whose values the vendor example shows as "true"/"false".
 FIELD_KINDS.update(connect=FLAG, ncf=FLAG)
 
-IDENTIFIER_FORBIDDEN = re.compile(r'[/\\\s?#%]|[\x00-\x1f\x7f]')
+IDENTIFIER_FORBIDDEN = re.compile(r'[/\\\s?#%;,]|[\x00-\x1f\x7f]')
 SETTINGS_KEY = re.compile(r'^[A-Za-z0-9_]+$')
 MEMBER_FORBIDDEN = re.compile(r'\s|[\x00-\x1f\x7f]')
 
@@ -83,15 +83,17 @@ def validate_identifier(label: str, value: object) -> str:
     """Refuse domains and account names that could reach something other than the one account meant.
 
     They travel in URL paths (quoted, but "." and ".." still resolve), and an account name also goes
-    into the addacc body, where "500/501" would create several accounts at once.
+    into the addacc body, where the PBX splits account lists on "/", ";", "," and whitespace: "500/501"
+    would create several accounts at once.
     """
     if value is None or not str(value).strip():
         raise VodiaInputError('%s must not be empty.' % label)
     text = str(value)
     if text != text.strip() or IDENTIFIER_FORBIDDEN.search(text) or text in ('.', '..'):
         raise VodiaInputError(
-            '%s %r is not valid: it must not contain spaces, slashes, backslashes, "?", "#", "%%" or control '
-            'characters, and must not be "." or "..". Use the account number or ID shown on the PBX.' % (label, text))
+            '%s %r is not valid: it must not contain spaces, slashes, backslashes, ";", ",", "?", "#", "%%" or '
+            'control characters, and must not be "." or "..". Use the account number or ID shown on the PBX.'
+            % (label, text))
     return text
 
 

@@ -292,6 +292,8 @@ class RecordingOperation:
 # Hunt-group input every changing module refuses before any request: (options, words of the message).
 BAD_HUNT_GROUP_INPUT = [
     ({'name': 'a/b'}, "name 'a/b' is not valid"),
+    ({'name': '500;501'}, "name '500;501' is not valid"),
+    ({'name': '500,501'}, "name '500,501' is not valid"),
     ({'name': ''}, 'name must not be empty'),
     ({'domain': '../x'}, "domain '../x' is not valid"),
     ({'stages': [{'extensions': ['1']}] * 4}, 'ringing stages'),

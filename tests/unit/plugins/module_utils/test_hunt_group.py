@@ -111,7 +111,7 @@ def test_bad_input_is_refused_with_a_reason(bad, message):
         model.desired_fields(options(**bad))
 
 
-@pytest.mark.parametrize('value', ['', '  ', 'a/b', '..', '.', 'a b', 'x?y', 'x#y', '%2e', 'tab\t', 'a\\b'])
+@pytest.mark.parametrize('value', ['', '  ', 'a/b', '..', '.', 'a b', 'x?y', 'x#y', '%2e', 'tab\t', 'a\\b', '500;501', '500,501'])
 def test_identifiers_that_could_leave_their_url_segment_are_refused(value):
     with pytest.raises(VodiaInputError):
         model.validate_identifier('name', value)
