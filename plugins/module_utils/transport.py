@@ -339,6 +339,10 @@ class Transport:
         try:
             return response.json()
         except ValueError:
+            if method in WRITE_METHODS:
+                # Some PBX versions answer a successful write with a body that is not JSON. Every write is
+                # verified by reading afterwards, so the answer itself is not needed: None says "no usable answer".
+                return None
             raise VodiaApiError(
                 '%s %s on %s answered HTTP %s with a body that is not JSON (%s). Check that url points at '
                 'the Vodia PBX itself, not at a proxy or login page.' % (

@@ -72,9 +72,11 @@ def test_an_update_sends_only_the_changed_fields(pbx):
     assert outcome.after['display_name'] == 'Sales'
 
 
-def test_an_update_answered_with_an_empty_body_is_verified_by_reading_back(pbx):
+# What a settings write answers: {} on 69.5, true on some versions, nothing usable (a body that is not JSON).
+@pytest.mark.parametrize('answer', [{}, True, None, ''])
+def test_an_update_answered_without_the_settings_is_verified_by_reading_back(pbx, answer):
     write = pbx.post
-    pbx.post = lambda path, body, repeatable=True: (write(path, body, repeatable), {})[1]
+    pbx.post = lambda path, body, repeatable=True: (write(path, body, repeatable), answer)[1]
     outcome = run(pbx, '1002', display='Sales')
     assert outcome.after['display_name'] == 'Sales'
     assert [request[:2] for request in pbx.requests][-2:] == [('POST', SETTINGS_1002), ('GET', SETTINGS_1002)]

@@ -328,6 +328,15 @@ def test_an_answer_that_is_not_json_is_an_error_not_an_empty_answer(server, conn
     assert error.status == 200
 
 
+@pytest.mark.parametrize('method', ['POST', 'DELETE'])
+def test_a_write_answered_with_a_body_that_is_not_json_has_no_usable_answer(server, connect, method):
+    # The caller verifies every write by reading; a login page answering the read still fails it (above).
+    server.answer(Reply(200, b'OK'))
+    transport = connect(server.url)
+    assert transport.request(method, '/rest/x', body={} if method == 'POST' else None) is None
+    assert transport.writes_done == 1
+
+
 def test_a_redirect_is_not_followed(server, connect):
     server.answer(Reply(301, b'', {'Location': server.url + '/elsewhere'}), Reply(200, {}))
     error = failure(lambda: connect(server.url).post('/rest/x', {}))
@@ -606,18 +615,20 @@ def test_a_write_that_got_through_after_a_retry_counts_once(server, connect):
     assert transport.writes_done == 1
 
 
-@pytest.mark.parametrize('answers, options', [
-    ([Reply(401, {'error': 'bad credentials'})], {}),
-    ([Reply(500)] * 4, {}),
-    ([DROP] * 4, {}),
-    ([Reply(200, b'<html>login</html>')], {}),
-    ([Reply(302, b'', {'Location': 'https://login.example.com/'})], {}),
-    ([Late(2.0)], {'timeout': 0.25}),
-], ids=['401', 'exhausted', 'dropped', 'not-json', 'redirect', 'timeout'])
-def test_the_password_never_appears_in_an_error(server, connect, answers, options):
+@pytest.mark.parametrize('method, answers, options', [
+    ('POST', [Reply(401, {'error': 'bad credentials'})], {}),
+    ('POST', [Reply(500)] * 4, {}),
+    ('POST', [DROP] * 4, {}),
+    ('GET', [Reply(200, b'<html>login</html>')], {}),
+    ('POST', [Reply(302, b'', {'Location': 'https://login.example.com/'})], {}),
+    ('POST', [Late(2.0)], {'timeout': 0.25}),
+    ('GET', [Late(2.0)] * 2, {'timeout': 0.25}),
+], ids=['401', 'exhausted', 'dropped', 'not-json', 'redirect', 'timeout', 'read-timeout'])
+def test_the_password_never_appears_in_an_error(server, connect, method, answers, options):
     server.answer(*answers)
     transport = connect(server.url, **options)
-    error = failure(lambda: transport.post('/rest/domain/localhost/user_settings/1002', {'display': 'x'}))
+    body = {'display': 'x'} if method == 'POST' else None
+    error = failure(lambda: transport.request(method, '/rest/domain/localhost/user_settings/1002', body=body))
     assert PASSWORD not in error.message
     assert PASSWORD not in json.dumps(error.facts())
     assert PASSWORD not in json.dumps([record.as_dict() for record in transport.retry_log])
