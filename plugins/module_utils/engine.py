@@ -94,7 +94,7 @@ def plan(api: VodiaApi, domain: str, wanted: Wanted, hunt_group_names: Iterable[
     if current is None:
         # The PBX fills in defaults for fields nobody sets; the prediction holds what would be written
         # and the one default every source shows: the account answers to its own name.
-        predicted = model.apply_fields({'alias': [wanted.name]}, wanted.desired)
+        predicted = model.apply_fields({model.ALIAS_FIELD: [wanted.name]}, wanted.desired)
         return Plan(CREATED, domain, wanted.name, None, wanted.desired, predicted)
     changes = model.changed_fields(current, wanted.desired)
     return Plan(UPDATED if changes else UNCHANGED, domain, wanted.name, current, changes,
@@ -196,6 +196,8 @@ def _create(api: VodiaApi, domain: str, name: str, desired: dict) -> dict:
         _write_after_create(api, domain, name, desired)
     actual = api.find_settings(domain, name)
     if actual is None:
+        if model.ALIAS_FIELD in desired:
+            raise _name_lost_with_aliases(domain, name, desired[model.ALIAS_FIELD])
         raise _created_account_missing(domain, name, 'GET')
     _verify(domain, name, actual, desired)
     return actual
@@ -214,11 +216,26 @@ def _write_after_create(api: VodiaApi, domain: str, name: str, desired: dict) ->
 
 def _update(api: VodiaApi, domain: str, name: str, changes: dict) -> dict:
     answer = api.write_settings(domain, name, changes)
-    if not answer or not isinstance(answer, dict):
-        # Older PBXs answer an update with an empty body: read back to verify.
+    if model.ALIAS_FIELD in changes:
+        # Whether a PBX still finds the account by its name once its aliases change is not documented:
+        # only a read by name proves that the next run (and everyone else) can reach it.
+        answer = api.find_settings(domain, name)
+        if answer is None:
+            raise _name_lost_with_aliases(domain, name, changes[model.ALIAS_FIELD])
+    elif not answer or not isinstance(answer, dict):
+        # Some PBXs answer an update with {}, true or no JSON at all: read back to verify.
         answer = api.read_settings(domain, name)
     _verify(domain, name, answer, changes)
     return answer
+
+
+def _name_lost_with_aliases(domain: str, name: str, aliases: list) -> VodiaApiError:
+    return VodiaApiError(
+        'After its aliases were set to %s, hunt group %r in domain %r no longer answers to its name on the PBX, so '
+        'no later task can reach it by that name. Include %r in aliases (the PBX knows an account by its aliases), '
+        'and put it back in the PBX web interface, where the hunt group now answers to %s.'
+        % (', '.join(aliases) or 'nothing', name, domain, name, ', '.join(aliases) or 'no name'),
+        'GET', settings_path(domain, name), 404)
 
 
 def _created_account_missing(domain: str, name: str, method: str) -> VodiaApiError:

@@ -21,6 +21,8 @@ from typing import NamedTuple
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaInputError
 
 STAGE_COUNT = 3
+# The Vodia field with the names and numbers an account answers to.
+ALIAS_FIELD = 'alias'
 
 # How two wire values of a field are compared.
 TEXT = 'text'          # exact string
@@ -42,7 +44,7 @@ class Field(NamedTuple):
 # stN_miss, ...) stay reachable through the raw ``settings`` option only.
 TYPED_FIELDS = (
     Field('display_name', 'display', TEXT),
-    Field('aliases', 'alias', NAMES),
+    Field('aliases', ALIAS_FIELD, NAMES),
     Field('final_destinations', 'st4_ext', WORDS),
     Field('caller_id', 'ani', TEXT),
     Field('ring_melody', 'melody', TEXT),
@@ -142,7 +144,7 @@ def _validate_stages(stages):
 
 
 def _settings_value_to_wire(key, value):
-    if key == 'alias':
+    if key == ALIAS_FIELD:
         if not isinstance(value, list):
             raise VodiaInputError('settings.alias must be a list of names, like the PBX returns it.')
         return _validate_members('settings.alias', value)

@@ -134,6 +134,39 @@ def test_an_account_of_another_type_is_never_touched(pbx, state):
     assert pbx.accounts == before
 
 
+def _name_stops_reaching_the_account_after_a_write(pbx):
+    """The PBX answers every write, but from then on 1002/1005 is found only by its new aliases."""
+    write = pbx.post
+
+    def post(path, body, repeatable=True):
+        answer = write(path, body, repeatable)
+        if 'alias' in (body or {}):
+            account = path.rsplit('/', 1)[1]
+            pbx.accounts['localhost'][body['alias'][0]] = pbx.accounts['localhost'].pop(account)
+        return answer
+    pbx.post = post
+
+
+def test_an_update_of_aliases_is_confirmed_by_reading_the_hunt_group_by_its_name(pbx):
+    outcome = run(pbx, '1002', alias=['1002', 'sales'])
+    assert outcome.after['aliases'] == ['1002', 'sales']
+    assert [request[:2] for request in pbx.requests][-2:] == [('POST', SETTINGS_1002), ('GET', SETTINGS_1002)]
+
+
+def test_aliases_that_lose_the_name_fail_the_task_saying_what_to_fix(pbx):
+    _name_stops_reaching_the_account_after_a_write(pbx)
+    with pytest.raises(VodiaApiError) as caught:
+        run(pbx, '1002', alias=['sales'])
+    assert "no longer answers to its name" in caught.value.message
+    assert "Include '1002' in aliases" in caught.value.message
+
+
+def test_a_create_whose_aliases_lose_the_name_says_so_instead_of_missing(pbx):
+    _name_stops_reaching_the_account_after_a_write(pbx)
+    with pytest.raises(VodiaApiError, match="no longer answers to its name"):
+        run(pbx, '1005', alias=['support'])
+
+
 def test_a_write_the_pbx_ignores_is_reported(pbx):
     pbx.ignore_settings_writes = True
     with pytest.raises(VodiaApiError, match=r"did not keep them \(display: sent 'Sales', the PBX holds 'Hunt'\)") as caught:
