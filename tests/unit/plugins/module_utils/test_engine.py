@@ -325,6 +325,17 @@ def test_purge_deletes_only_the_other_hunt_groups_after_the_listed_ones(pbx):
     assert '1003' not in pbx.accounts['localhost']
 
 
+def test_purge_never_deletes_what_the_same_task_created_changed_or_already_deleted(pbx):
+    pbx.accounts['localhost']['1003'] = {'type': 'hunts', 'settings': {'display': 'Old', 'alias': ['1003']}}
+    pbx.accounts['localhost']['1004'] = {'type': 'hunts', 'settings': {'display': 'Gone', 'alias': ['1004']}}
+    wanted = [Wanted('1002', 'present', {'display': 'Sales'}), Wanted('1005', 'present', {}), Wanted('1004', 'absent', {})]
+    outcomes = converge_many(pbx, wanted, purge=True, workers=4)
+    assert [(outcome.name, outcome.action) for outcome in outcomes] == [
+        ('1002', engine.UPDATED), ('1005', engine.CREATED), ('1004', engine.DELETED), ('1003', engine.DELETED)]
+    assert pbx.paths('DELETE') == ['/rest/domain/localhost/addacc/1004', '/rest/domain/localhost/addacc/1003']
+    assert set(['1002', '1005']) <= set(pbx.accounts['localhost'])
+
+
 def test_without_purge_unlisted_hunt_groups_stay(pbx):
     pbx.accounts['localhost']['1003'] = {'type': 'hunts', 'settings': {'display': 'Old', 'alias': ['1003']}}
     outcomes = converge_many(pbx, [Wanted('1002', 'present', {})])
