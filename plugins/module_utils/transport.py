@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import random
+import threading
 import time
 
 from collections import OrderedDict
@@ -145,33 +146,41 @@ class KeptSessions:
     On the controller, Ansible runs every item of a loop in one worker process: without this, each item would
     open a new connection and pay a new TLS handshake to the same PBX. A module process runs one operation, so
     there nothing is reused. A session is taken out while a Transport uses it and given back when it closes.
+    Transports may be made in several threads at once (an inventory reading many PBXs), hence the lock.
     """
 
     def __init__(self, limit: int):
         self.limit = limit
         self._sessions: OrderedDict = OrderedDict()
         self._owner_pid = os.getpid()
+        self._lock = threading.Lock()
 
     def take(self, key: tuple):
         """The kept session for ``key``, or None."""
-        if self._owner_pid != os.getpid():
-            # A forked child must not share its parent's sockets; they stay open for the parent.
-            self._sessions = OrderedDict()
-            self._owner_pid = os.getpid()
-        return self._sessions.pop(key, None)
+        with self._lock:
+            if self._owner_pid != os.getpid():
+                # A forked child must not share its parent's sockets; they stay open for the parent.
+                self._sessions = OrderedDict()
+                self._owner_pid = os.getpid()
+            return self._sessions.pop(key, None)
 
     def give_back(self, key: tuple, session) -> None:
-        if self._owner_pid != os.getpid():
-            session.close()
-            return
-        self._sessions[key] = session
-        while len(self._sessions) > self.limit:
-            _oldest_key, oldest = self._sessions.popitem(last=False)
-            oldest.close()
+        to_close = []
+        with self._lock:
+            if self._owner_pid != os.getpid():
+                to_close.append(session)
+            else:
+                self._sessions[key] = session
+                while len(self._sessions) > self.limit:
+                    to_close.append(self._sessions.popitem(last=False)[1])
+        for unused in to_close:
+            unused.close()
 
     def close_all(self) -> None:
-        while self._sessions:
-            self._sessions.popitem()[1].close()
+        with self._lock:
+            sessions, self._sessions = list(self._sessions.values()), OrderedDict()
+        for session in sessions:
+            session.close()
 
 
 KEPT_SESSIONS = KeptSessions(KEPT_SESSIONS_LIMIT)
@@ -202,7 +211,7 @@ class Transport:
         self._proxies = requests.utils.get_environ_proxies(base_url)
         self._sleep = sleep
         self._base_path = urlsplit(base_url).path
-        self._session_key = (base_url, username, hashlib.sha256(password.encode('utf-8')).hexdigest(), self._verify,
+        self._session_key = (base_url, username, hashlib.sha256((password or '').encode('utf-8')).hexdigest(), self._verify,
                              tuple(sorted(self._proxies.items())))
         self._session = KEPT_SESSIONS.take(self._session_key) or self._new_session()
         # The retry policy reports to this Transport, also on a kept session.
