@@ -24,6 +24,7 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaApiError, VodiaConfigError
+from ansible_collections.vodia.pbx.plugins.module_utils.tls import adapter_for, ca_context
 
 try:
     import requests
@@ -213,7 +214,7 @@ class Transport:
         self._base_path = urlsplit(base_url).path
         self._session_key = (base_url, username, hashlib.sha256((password or '').encode('utf-8')).hexdigest(), self._verify,
                              tuple(sorted(self._proxies.items())))
-        self._session = KEPT_SESSIONS.take(self._session_key) or self._new_session()
+        self._session = KEPT_SESSIONS.take(self._session_key) or self._new_session(ca_context(self._verify))
         # The retry policy reports to this Transport, also on a kept session.
         self._session.get_adapter(base_url).max_retries = self._retry_policy(retries)
         self._single_shot_session = None
@@ -224,10 +225,10 @@ class Transport:
             allowed_methods=None, status_forcelist=RETRY_STATUSES, raise_on_status=False,
             respect_retry_after_header=True, on_retry=self._record_retry, sleep=self._sleep)
 
-    def _new_session(self, retry_policy: RecordingRetry | None = None) -> requests.Session:
+    def _new_session(self, ssl_context, retry_policy: RecordingRetry | None = None) -> requests.Session:
         session = requests.Session()
         # Parallel reads share the session; its pool keeps one connection alive per reading thread.
-        adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=MAX_CONNECTIONS, max_retries=retry_policy)
+        adapter = adapter_for(ssl_context, pool_connections=1, pool_maxsize=MAX_CONNECTIONS, max_retries=retry_policy)
         session.mount('https://', adapter)
         session.mount('http://', adapter)
         session.auth = self._credentials
@@ -288,7 +289,9 @@ class Transport:
 
     def _single_shot(self) -> requests.Session:
         if self._single_shot_session is None:
-            self._single_shot_session = self._new_session(RecordingRetry(total=0, read=False, redirect=False))
+            # Verified with the same loaded authorities as the main session.
+            ssl_context = getattr(self._session.get_adapter(self.base_url), 'ssl_context', None)
+            self._single_shot_session = self._new_session(ssl_context, RecordingRetry(total=0, read=False, redirect=False))
         return self._single_shot_session
 
     def _send(self, session, method, path, body):

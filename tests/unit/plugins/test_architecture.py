@@ -20,7 +20,8 @@ PREFIX = 'ansible_collections.vodia.pbx.plugins.'
 # What each file of the collection may import from the collection itself.
 ALLOWED = {
     'module_utils/errors.py': set(),
-    'module_utils/transport.py': {'module_utils.errors'},
+    'module_utils/tls.py': {'module_utils.errors'},
+    'module_utils/transport.py': {'module_utils.errors', 'module_utils.tls'},
     'module_utils/connection.py': {'module_utils.errors', 'module_utils.transport'},
     'module_utils/vodia_api.py': {'module_utils.errors'},
     'module_utils/hunt_group.py': {'module_utils.errors'},
@@ -33,7 +34,7 @@ ALLOWED = {
     'plugin_utils/action_adapter.py': {'module_utils.runner', 'module_utils.transport'},
 }
 # Files that know nothing of Ansible: they import no ansible.* module at all.
-ANSIBLE_FREE = {'errors', 'transport', 'connection', 'vodia_api', 'hunt_group', 'engine', 'runner', 'operations'}
+ANSIBLE_FREE = {'errors', 'tls', 'transport', 'connection', 'vodia_api', 'hunt_group', 'engine', 'runner', 'operations'}
 
 
 def imports_of(relative_path):

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import certifi
 import pytest
 
 from ansible_collections.vodia.pbx.plugins.module_utils.connection import MAX_RETRIES, ConnectionSettings, parse_base_url
@@ -94,9 +95,11 @@ def test_the_retry_budget_may_be_anything_from_zero_to_the_maximum(retries):
     (True, True, 'CA_FILE'),
     (False, True, False),
 ])
-def test_the_transport_verifies_the_pbx_as_the_tls_options_say(tmp_path, validate_certs, use_ca_file, verify):
+def test_the_transport_verifies_the_pbx_as_the_tls_options_say(tmp_path, monkeypatch, validate_certs, use_ca_file, verify):
+    monkeypatch.delenv('REQUESTS_CA_BUNDLE', raising=False)
+    monkeypatch.delenv('CURL_CA_BUNDLE', raising=False)
     ca_file = tmp_path / 'pbx-ca.pem'
-    ca_file.write_text('-----BEGIN CERTIFICATE-----\n')
+    ca_file.write_text(open(certifi.where(), encoding='utf-8').read())
     transport, warnings = settings(validate_certs=validate_certs, ca_path=str(ca_file) if use_ca_file else None).open()
     try:
         assert transport._verify == (str(ca_file) if verify == 'CA_FILE' else verify)

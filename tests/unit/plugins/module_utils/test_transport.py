@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import json
+import shutil
 import socket
 import threading
 import time
@@ -21,6 +22,7 @@ from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import NamedTuple
 
+import certifi
 import pytest
 import requests
 
@@ -198,7 +200,7 @@ def test_requests_go_below_the_path_of_the_base_url(server, connect):
     assert server.received[0].path == '/pbx/rest/x'
 
 
-@pytest.mark.parametrize('verify', [True, False, '/etc/pbx-ca.pem'])
+@pytest.mark.parametrize('verify', [True, False, certifi.where()])
 def test_the_tls_setting_goes_with_every_request(server, connect, monkeypatch, verify):
     monkeypatch.delenv('REQUESTS_CA_BUNDLE', raising=False)
     monkeypatch.delenv('CURL_CA_BUNDLE', raising=False)
@@ -219,13 +221,16 @@ def test_the_tls_setting_goes_with_every_request(server, connect, monkeypatch, v
 
 
 @pytest.mark.parametrize('variable', ['REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'])
-def test_a_ca_bundle_from_the_environment_replaces_the_default_store_as_in_requests(connect, monkeypatch, variable):
+def test_a_ca_bundle_from_the_environment_replaces_the_default_store_as_in_requests(connect, monkeypatch, tmp_path, variable):
     monkeypatch.delenv('REQUESTS_CA_BUNDLE', raising=False)
     monkeypatch.delenv('CURL_CA_BUNDLE', raising=False)
-    monkeypatch.setenv(variable, '/etc/company-ca.pem')
-    assert connect('https://pbx.example.com', verify=True)._verify == '/etc/company-ca.pem'
+    company_bundle = certifi.where()
+    monkeypatch.setenv(variable, company_bundle)
+    assert connect('https://pbx.example.com', verify=True)._verify == company_bundle
     # An explicit CA file or validate_certs=false is kept, as requests keeps it.
-    assert connect('https://pbx.example.com', verify='/etc/pbx-ca.pem')._verify == '/etc/pbx-ca.pem'
+    pbx_ca = str(tmp_path / 'pbx-ca.pem')
+    shutil.copy(company_bundle, pbx_ca)
+    assert connect('https://pbx.example.com', verify=pbx_ca)._verify == pbx_ca
     assert connect('https://pbx.example.com', verify=False)._verify is False
 
 
