@@ -5,7 +5,8 @@
 """Controller benchmark: what the action plugins changed, with ansible.builtin.debug as the floor.
 
     .venv/bin/python benchmarks/controller_bench.py --collections build/collections [--cases fleet,loop]
-        [--paths controller,module] [--pbxs 200] [--groups 20] [--forks 20] [--items 1000] [--repeat 3] [--json FILE]
+        [--paths controller,module] [--pbxs 200] [--groups 20] [--forks 20] [--items 1000] [--repeat 3]
+        [--ca-bundle pbx|full] [--json FILE]
 
 Cases:
   fleet  examples/fleet/playbook.yml (the vodia.pbx.hunt_groups role) re-run unchanged over --pbxs simulated PBXs
@@ -47,6 +48,17 @@ CASES = ('fleet', 'loop')
 
 # One playbook to time: approach is debug, role or loop; path is None for debug, which has no vodia.pbx task.
 Candidate = collections.namedtuple('Candidate', 'approach path playbook arguments')
+
+
+def full_bundle_with(ca_file):
+    """certifi's bundle with the simulator's CA added: what verifying a PBX with a public certificate loads."""
+    import certifi  # pylint: disable=import-outside-toplevel
+    handle, path = tempfile.mkstemp(prefix='vodia-bench-bundle-', suffix='.pem')
+    with os.fdopen(handle, 'w', encoding='utf-8') as bundle:
+        for source in (certifi.where(), ca_file):
+            with open(source, encoding='utf-8') as part:
+                bundle.write(part.read())
+    return path
 
 
 def progress(message):
@@ -179,6 +191,9 @@ def main():
     parser.add_argument('--forks', type=int, default=20, help='Ansible forks (default 20)')
     parser.add_argument('--items', type=int, default=1000, help='hunt groups (loop items) of the loop case (default 1000)')
     parser.add_argument('--repeat', type=int, default=3, help='timed runs per candidate, median reported (default 3)')
+    parser.add_argument('--ca-bundle', choices=('pbx', 'full'), default='pbx',
+                        help="what verifies the PBXs' certificates: their CA alone (default), or certifi's full bundle "
+                             'with it, as for a PBX with a public certificate')
     parser.add_argument('--json', help='append the results as JSON lines to this file')
     parser.add_argument('--report', help='only print the table of the JSON lines in this file')
     options = parser.parse_args()
@@ -197,13 +212,18 @@ def main():
         parser.error('--pbxs, --groups, --forks, --items and --repeat must be at least 1')
 
     def env_for(fleet):
-        return ansible_environment(options.collections, fleet.simulator.ca_file)
+        ca_file = fleet.simulator.ca_file
+        if options.ca_bundle == 'full':
+            ca_file = full_bundle_with(ca_file)
+        return ansible_environment(options.collections, ca_file)
 
     rows = []
     if 'fleet' in cases:
         rows += run_fleet_case(options, env_for)
     if 'loop' in cases:
         rows += run_loop_case(options, env_for)
+    for row in rows:
+        row['ca_bundle'] = options.ca_bundle
     compare(rows)
     print_table(rows)
     if options.json:
