@@ -18,7 +18,8 @@ author:
   - vodia.pbx maintainers (@vodia-pbx)
 options:
   _input:
-    description: The host variables of each host of the play, for example C(ansible_play_hosts_all | map('extract', hostvars)).
+    description:
+      - The host variables of each host of the play, for example C(ansible_play_hosts_all | map('extract', hostvars)).
     type: list
     elements: dict
     required: true
@@ -54,10 +55,14 @@ _value:
       description: Whether the run was in check mode (nothing was changed).
       type: bool
     summary:
-      description: C(pbxs) and C(failed_pbxs), and for each action (C(created), C(updated), C(deleted), C(unchanged)) how many hunt groups it took.
+      description:
+        - C(pbxs) and C(failed_pbxs), and for each action (C(created), C(updated), C(deleted), C(unchanged)) how many
+          hunt groups it took.
       type: dict
     changed:
-      description: One item per hunt group created, updated or deleted, with C(host), C(domain), C(name), C(action) and, for updates, C(options), the names of the changed options.
+      description:
+        - One item per hunt group created, updated or deleted, with C(host), C(domain), C(name), C(action) and, for
+          updates, C(options), the names of the changed options.
       type: list
       elements: dict
     pbxs:
