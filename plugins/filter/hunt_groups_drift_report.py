@@ -32,7 +32,11 @@ options:
     elements: str
     default: []
   check_mode:
-    description: Whether the run was in check mode, so that the report says whether anything was changed.
+    description:
+      - Whether the run was in check mode, so that the report says whether anything was changed, usually
+        C(ansible_check_mode).
+      - A host whose result says it ran in check mode (the C(check_mode) keyword of a task, block or play, which
+        C(ansible_check_mode) does not show) makes the report a check-mode report too.
     type: bool
     default: false
 '''
@@ -93,7 +97,9 @@ def _pbx_entry(host_vars, result):
     entry = {
         'host': str(host_vars.get('inventory_hostname')),
         'url': _without_credentials((result or {}).get('url') or host_vars.get('hunt_groups_url') or host_vars.get('vodia_url')),
-        'domain': host_vars.get('hunt_groups_domain'),
+        # The result names the tenant even when the role got hunt_groups_domain as a role or include_role variable,
+        # which the host's variables do not hold.
+        'domain': (result or {}).get('domain') or host_vars.get('hunt_groups_domain'),
     }
     if result is None or result.get('failed'):
         entry['failed'] = True
@@ -119,6 +125,8 @@ def hunt_groups_drift_report(hosts_vars, active_hosts=None, check_mode=False):
             continue
         pbxs.append(_pbx_entry(host_vars, result))
     pbxs.sort(key=lambda entry: entry['host'])
+    results = [host_vars.get('hunt_groups_result') or {} for host_vars in hosts_vars]
+    check_mode = bool(check_mode) or any(result.get('check_mode') is True for result in results)
 
     summary = {'pbxs': len(pbxs), 'failed_pbxs': sum(1 for entry in pbxs if entry.get('failed'))}
     summary.update((action, 0) for action in ACTIONS)

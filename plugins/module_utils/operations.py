@@ -73,6 +73,9 @@ def manage_hunt_groups(params: dict, mode: RunMode, transport) -> dict:
         'changed': any(item.changed for item in outcomes),
         # Which PBX this was, for reports over many PBXs; the URL never holds credentials (connection.py refuses them).
         'url': transport.describe(),
+        'domain': domain,
+        # Whether nothing was written: a task or play keyword check_mode does not show in ansible_check_mode.
+        'check_mode': mode.check_mode,
         'hunt_groups': [item.after for item in outcomes if item.name in present],
         'results': [_report(item, mode.diff_mode) for item in outcomes],
     }

@@ -100,6 +100,18 @@ hunt_groups:
   type: list
   elements: dict
   sample: [{"name": "2000", "display_name": "Reception", "stages": [{"extensions": ["444", "445"], "duration": 20}]}]
+check_mode:
+  description:
+    - Whether the task ran in check mode, so that nothing was written, whether set on the command line (C(--check))
+      or by the C(check_mode) keyword of the task, block or play (which C(ansible_check_mode) does not show).
+  returned: when the task reached the PBX
+  type: bool
+  sample: false
+domain:
+  description: The tenant (domain) the task worked on, for reports over many PBXs and tenants.
+  returned: when the task reached the PBX
+  type: str
+  sample: company.example.com
 url:
   description: The PBX the task worked on, as scheme, host and port (never with credentials).
   returned: when the task reached the PBX

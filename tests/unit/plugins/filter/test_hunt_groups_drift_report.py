@@ -66,3 +66,19 @@ def test_credentials_written_into_a_url_never_reach_the_report():
 
 def test_the_filter_is_published_under_its_name():
     assert FilterModule().filters() == {'hunt_groups_drift_report': hunt_groups_drift_report}
+
+
+def test_a_result_in_check_mode_makes_a_check_mode_report_when_ansible_check_mode_is_false():
+    # The check_mode keyword of a play, block or task does not show in ansible_check_mode; the results tell.
+    result = dict(converged({'name': '2001', 'action': 'updated', 'changed': True, 'changes': CHANGES}), check_mode=True)
+    assert hunt_groups_drift_report([host('pbx-lon', result)], active_hosts=['pbx-lon'])['check_mode'] is True
+    result['check_mode'] = False
+    assert hunt_groups_drift_report([host('pbx-lon', result)], active_hosts=['pbx-lon'])['check_mode'] is False
+
+
+def test_the_domain_comes_from_the_result_when_the_host_variables_do_not_hold_it():
+    # hunt_groups_domain given as a role or include_role variable is not among the host's variables.
+    result = dict(converged({'name': '2001', 'action': 'unchanged', 'changed': False}), domain='branch.example.com')
+    report = hunt_groups_drift_report([{'inventory_hostname': 'pbx-lon', 'hunt_groups_result': result}],
+                                      active_hosts=['pbx-lon'])
+    assert report['pbxs'][0]['domain'] == 'branch.example.com'

@@ -177,7 +177,7 @@ def test_purge_with_an_empty_list_is_refused_before_any_request(pbx):
 
 
 def test_an_empty_list_without_purge_changes_nothing(pbx):
-    assert bulk(pbx, []) == {'changed': False, 'hunt_groups': [], 'results': [], 'url': 'http://fake-pbx'}
+    assert bulk(pbx, []) == {'changed': False, 'check_mode': False, 'domain': 'localhost', 'hunt_groups': [], 'results': [], 'url': 'http://fake-pbx'}
 
 
 def test_a_hunt_group_named_twice_is_refused_before_any_request(pbx):
