@@ -350,8 +350,12 @@ def exportable(name: str, raw: dict) -> dict:
 
 
 def name_order(name: str) -> tuple:
-    """Sort key for account names: numbers by value (99 before 100), then other names alphabetically."""
-    return tuple((0, int(part), '') if part.isdigit() else (1, 0, part) for part in re.findall(r'\d+|\D+', str(name)))
+    """Sort key for account names: numbers by value (99 before 100), then other names alphabetically.
+
+    Names of equal value ("7" and "07") are then ordered by their text, so that the order never depends on the PBX's.
+    """
+    parts = tuple((0, int(part), '') if part.isdigit() else (1, 0, part) for part in re.findall(r'\d+|\D+', str(name)))
+    return parts, str(name)
 
 
 def changed_options(before_raw: dict, after_raw: dict) -> dict:

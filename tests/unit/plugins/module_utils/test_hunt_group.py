@@ -275,6 +275,11 @@ def test_names_sort_by_number_then_by_text():
         '99', '100', '1002', 'hunt_2', 'hunt_10', 'sales']
 
 
+def test_names_of_equal_value_sort_by_text_whatever_order_the_pbx_lists_them_in():
+    assert sorted(['7', '007', '07'], key=model.name_order) == sorted(['07', '7', '007'], key=model.name_order) == [
+        '007', '07', '7']
+
+
 def test_changed_options_name_each_changed_option_with_before_and_after():
     after = dict(VENDOR_1002, display='Sales', st1_ext='444 446', ncf='true', dialog_state='busy')
     assert model.changed_options(VENDOR_1002, after) == {
