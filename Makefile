@@ -107,7 +107,7 @@ bench: tree
 	rm -f $(BUILD)/bench.jsonl
 	$(CONTROLLER_BENCH) --pbxs 200 --groups 20 --forks 20 --items 1000 --paths controller,module --repeat 3
 	$(BIN)/python benchmarks/controller_bench.py --report $(BUILD)/bench.jsonl
-	$(FLEET_BENCH) --pbxs 20 --groups 50 --approaches role
+	$(FLEET_BENCH) --pbxs 20 --groups 50 --approaches role,export
 	$(FLEET_BENCH) --pbxs 20 --groups 50 --approaches uri,loop --repeat 1
 	$(FLEET_BENCH) --pbxs 20 --groups 10 --approaches role
 	$(FLEET_BENCH) --pbxs 20 --groups 200 --approaches role

@@ -11,11 +11,14 @@ Approaches:
   uri   benchmarks/uri_baseline.yml: ansible.builtin.uri tasks, idempotent by hand (what users write today)
   loop  benchmarks/module_loop.yml: one vodia.pbx.vodia_hunt_group task per hunt group
   role  examples/fleet/playbook.yml: the vodia.pbx.hunt_groups role (one vodia_hunt_groups task per PBX)
+  export  examples/backup/export.yml: the vodia.pbx.hunt_groups_export role writing one file per PBX
+          (its only scenario is "export", of the converged fleet; compare it with the role's rerun)
 
 Scenarios, each timed as the median of --repeat runs:
   first     every hunt group is missing and gets created (the PBXs are reset before each run)
   rerun     nothing to do
   check     --check after 10% of the hunt groups were changed by hand on every PBX
+  export    (export only) the hunt groups of every PBX written to files; every run must give the same bytes
 
 For each it reports wall time, the ratio to the uri baseline, HTTP requests and writes per hunt group
 (from the simulator's journal), and the peak resident memory of the largest process of the run.
@@ -43,6 +46,7 @@ PLAYBOOKS = {
     'uri': os.path.join(HERE, 'uri_baseline.yml'),
     'loop': os.path.join(HERE, 'module_loop.yml'),
     'role': os.path.join(REPO_ROOT, 'examples', 'fleet', 'playbook.yml'),
+    'export': os.path.join(REPO_ROOT, 'examples', 'backup', 'export.yml'),
 }
 FIRST_GROUP = 5000
 MEASURE = (
@@ -151,16 +155,19 @@ def ansible_environment(collections, ca_file):
     )
 
 
-def measure(fleet, approach, scenario, inventory, env, options):
+def measure(fleet, approach, scenario, inventory, env, options, extra_args=(), after_run=None):
     """Median wall time of --repeat runs of one scenario, with requests and memory of the last run."""
     times, memory = [], 0
     for _run in range(options.repeat):
         if scenario == 'first':
             fleet.reset()
         fleet.clear_journals()
-        elapsed, peak_kib = run_playbook(PLAYBOOKS[approach], inventory, env, options.forks, ['--check'] if scenario == 'check' else [])
+        extra = list(extra_args) + (['--check'] if scenario == 'check' else [])
+        elapsed, peak_kib = run_playbook(PLAYBOOKS[approach], inventory, env, options.forks, extra)
         times.append(elapsed)
         memory = max(memory, peak_kib)
+        if after_run:
+            after_run()
     total, writes = fleet.requests()
     groups = options.pbxs * options.groups
     return {
@@ -171,7 +178,25 @@ def measure(fleet, approach, scenario, inventory, env, options):
     }
 
 
+def run_export(fleet, inventory, env, options):
+    """Converge the fleet with the role (not timed), then time its export; every export must give the same bytes."""
+    fleet.reset()
+    run_playbook(PLAYBOOKS['role'], inventory, env, options.forks)
+    export_dir = tempfile.mkdtemp(prefix='vodia-bench-export-')
+    exported = []
+
+    def read_export():
+        exported.append(dict((name, open(os.path.join(export_dir, name), 'rb').read()) for name in sorted(os.listdir(export_dir))))
+
+    result = measure(fleet, 'export', 'export', inventory, env, options, ['-e', 'hunt_groups_export_dir=%s' % export_dir], read_export)
+    if len(exported[0]) != options.pbxs or any(files != exported[0] for files in exported):
+        raise SystemExit('the exports of the unchanged fleet differ, or a file is missing: see %s' % export_dir)
+    return [result]
+
+
 def run_approach(fleet, approach, inventory, env, options):
+    if approach == 'export':
+        return run_export(fleet, inventory, env, options)
     scenarios = options.scenarios.split(',')
     results = []
     if 'first' in scenarios:
@@ -209,7 +234,7 @@ def main():
     parser.add_argument('--latency', type=int, default=0, help='milliseconds the simulated PBXs wait before answering')
     parser.add_argument('--repeat', type=int, default=3)
     parser.add_argument('--forks', type=int, default=5, help='Ansible forks (5 is Ansible\'s default)')
-    parser.add_argument('--approaches', default='uri,loop,role')
+    parser.add_argument('--approaches', default='uri,loop,role', help='uri, loop, role and/or export, comma-separated')
     parser.add_argument('--scenarios', default='first,rerun,check',
                         help='scenarios to time, in this order; without first, the role converges the PBXs untimed')
     parser.add_argument('--json', help='append the results as JSON lines to this file')

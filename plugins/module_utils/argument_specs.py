@@ -87,6 +87,7 @@ def hunt_group_info_spec() -> dict:
         domain=dict(type='str', required=True),
         name=dict(type='str'),
         parallel=dict(type='int', default=4),
+        form=dict(type='str', default='canonical', choices=['canonical', 'export']),
     ))
 
 

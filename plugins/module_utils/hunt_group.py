@@ -74,6 +74,12 @@ for _number in range(1, STAGE_COUNT + 1):
 # Raw fields without a typed option whose values the vendor example shows as "true"/"false".
 FIELD_KINDS.update(connect=FLAG, ncf=FLAG)
 
+# Fields the PBX keeps as runtime state rather than configuration. The names come from the vendor's hunt group
+# example (S1); by their names (our inference) they belong to the SIP dialog event package (RFC 4235) that phones
+# subscribe to for busy lamps, whose state and version change with every call. An export leaves them out, so that
+# a restore never writes yesterday's call state back; docs/backup-and-restore.md lists them with their sources.
+RUNTIME_FIELDS = ('dialog_state', 'dialog_subscribe', 'dialog_version')
+
 IDENTIFIER_FORBIDDEN = re.compile(r'[/\\\s?#%;,]|[\x00-\x1f\x7f]')
 SETTINGS_KEY = re.compile(r'^[A-Za-z0-9_]+$')
 MEMBER_FORBIDDEN = re.compile(r'\s|[\x00-\x1f\x7f]')
@@ -300,3 +306,74 @@ def canonical(name: str, raw: dict) -> dict:
 def unapplied_fields(actual: dict, desired: dict) -> list[str]:
     """Fields the PBX did not take over after a write: proof that a write did what it claimed."""
     return sorted(changed_fields(actual, desired))
+
+
+# Export form: what a backup file holds ----------------------------------------------------------
+
+def _exported_flag(value):
+    """A flag as a typed value, or None when the PBX holds neither "true" nor "false" (then settings keeps it)."""
+    text = '' if value is None else to_wire_scalar(value).lower()
+    return {'true': True, 'false': False}.get(text)
+
+
+def exportable(name: str, raw: dict) -> dict:
+    """A hunt group as a backup holds it: the options of the hunt_groups role, and applying them recreates it.
+
+    Every typed option is present, empty ones too, so that applying the file also clears what is empty now; the
+    keys come in a fixed order and ``settings`` in key order, so that exporting the same PBX twice gives the same
+    bytes. ``settings`` holds only fields that have no typed option, without the runtime state (RUNTIME_FIELDS).
+    A flag the PBX holds empty (neither "true" nor "false") is exported as null with its raw value in
+    ``settings``, since a boolean option cannot say "empty". Values that are lists or objects (seen on 70.x for
+    other account fields) cannot be sent back through ``settings`` and are left out.
+    """
+    group = {'name': str(name)}
+    untyped = dict(raw)
+    for number in range(1, STAGE_COUNT + 1):
+        untyped.pop(stage_extensions_field(number), None)
+        untyped.pop(stage_duration_field(number), None)
+    for runtime_field in RUNTIME_FIELDS:
+        untyped.pop(runtime_field, None)
+    for field in TYPED_FIELDS:
+        value = untyped.pop(field.vodia, None)
+        if field.kind == FLAG:
+            group[field.option] = _exported_flag(value)
+            if group[field.option] is None:
+                untyped[field.vodia] = '' if value is None else value
+        elif field.kind == WORDS:
+            group[field.option] = str(value or '').split()
+        elif field.kind == NAMES:
+            group[field.option] = [str(item) for item in value] if isinstance(value, list) else str(value or '').split()
+        else:
+            group[field.option] = '' if value is None else to_wire_scalar(value)
+        if field.option == 'display_name':
+            group['stages'] = _stages_from_wire(raw)
+    group['settings'] = dict(
+        (key, _as_text(key, untyped[key])) for key in sorted(untyped)
+        if untyped[key] is not None and not isinstance(untyped[key], (list, dict)))
+    return group
+
+
+def name_order(name: str) -> tuple:
+    """Sort key for account names: numbers by value (99 before 100), then other names alphabetically.
+
+    Names of equal value ("7" and "07") are then ordered by their text, so that the order never depends on the PBX's.
+    """
+    parts = tuple((0, int(part), '') if part.isdigit() else (1, 0, part) for part in re.findall(r'\d+|\D+', str(name)))
+    return parts, str(name)
+
+
+def changed_options(before_raw: dict, after_raw: dict) -> dict:
+    """The options that differ between two states of a hunt group, each with its before and after value.
+
+    Options are those of the export form; a field without a typed option is named ``settings.<field>``.
+    """
+    before, after = exportable('', before_raw), exportable('', after_raw)
+    changes = {}
+    for option in after:
+        if option not in ('name', 'settings') and before[option] != after[option]:
+            changes[option] = {'before': before[option], 'after': after[option]}
+    for key in sorted(set(before['settings']) | set(after['settings'])):
+        old, new = before['settings'].get(key), after['settings'].get(key)
+        if old != new:
+            changes['settings.%s' % key] = {'before': old, 'after': new}
+    return changes

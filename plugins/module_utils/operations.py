@@ -14,7 +14,8 @@ from __future__ import annotations
 from ansible_collections.vodia.pbx.plugins.module_utils import engine
 from ansible_collections.vodia.pbx.plugins.module_utils.engine import Outcome, Wanted
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import PartialConvergeError, VodiaInputError
-from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import canonical, desired_fields, validate_identifier
+from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import (
+    canonical, changed_options, desired_fields, exportable, name_order, validate_identifier)
 from ansible_collections.vodia.pbx.plugins.module_utils.runner import RunMode
 from ansible_collections.vodia.pbx.plugins.module_utils.vodia_api import VodiaApi
 
@@ -22,6 +23,10 @@ MAX_PARALLEL = 16
 # The hunts list read by the last vodia_hunt_group run of this process, by connection and domain. On the
 # controller every item of a loop runs in one process, and engine.converge lets the next item use it.
 EARLIER_HUNTS_LISTS: dict = {}
+
+# The forms vodia_hunt_group_info returns hunt groups in: as the modules return them, or as a backup file holds them.
+CANONICAL_FORM = 'canonical'
+EXPORT_FORM = 'export'
 
 
 def manage_hunt_group(params: dict, mode: RunMode, transport) -> dict:
@@ -43,7 +48,10 @@ def manage_hunt_group(params: dict, mode: RunMode, transport) -> dict:
 
 
 def read_hunt_groups(params: dict, mode: RunMode, transport) -> dict:
-    """vodia.pbx.vodia_hunt_group_info: read one or every hunt group of a domain."""
+    """vodia.pbx.vodia_hunt_group_info: read one or every hunt group of a domain.
+
+    In the export form the hunt groups come in name order, so that two exports of the same PBX are identical.
+    """
     domain = validate_identifier('domain', params['domain'])
     wanted = validate_identifier('name', params['name']) if params['name'] is not None else None
     workers = checked_parallel(params['parallel'])
@@ -51,7 +59,10 @@ def read_hunt_groups(params: dict, mode: RunMode, transport) -> dict:
     names = api.hunt_group_names(domain)
     if wanted is not None:
         names = [name for name in names if name == wanted]
-    hunt_groups = engine.run_parallel(lambda name: canonical(name, api.read_settings(domain, name)), names, workers)
+    shape = canonical
+    if params.get('form') == EXPORT_FORM:
+        names, shape = sorted(names, key=name_order), exportable
+    hunt_groups = engine.run_parallel(lambda name: shape(name, api.read_settings(domain, name)), names, workers)
     return {'changed': False, 'hunt_groups': hunt_groups}
 
 
@@ -69,6 +80,11 @@ def manage_hunt_groups(params: dict, mode: RunMode, transport) -> dict:
     present = set(target.name for target in wanted if target.state == engine.PRESENT)
     result = {
         'changed': any(item.changed for item in outcomes),
+        # Which PBX this was, for reports over many PBXs; the URL never holds credentials (connection.py refuses them).
+        'url': transport.describe(),
+        'domain': domain,
+        # Whether nothing was written: a task or play keyword check_mode does not show in ansible_check_mode.
+        'check_mode': mode.check_mode,
         'hunt_groups': [item.after for item in outcomes if item.name in present],
         'results': [_report(item, mode.diff_mode) for item in outcomes],
     }
@@ -108,6 +124,8 @@ def checked_parallel(parallel: int) -> int:
 
 def _report(item: Outcome, diff_mode: bool) -> dict:
     entry = {'name': item.name, 'action': item.action, 'changed': item.changed}
+    if item.action == engine.UPDATED:
+        entry['changes'] = changed_options(item.before['settings'], item.after['settings'])
     if diff_mode:
         entry['diff'] = item.diff()
     return entry

@@ -44,10 +44,26 @@ options:
       - How many hunt groups are read at once, over kept-alive connections. Between 1 and 16.
     type: int
     default: 4
+  form:
+    description:
+      - The form of the hunt groups returned.
+      - V(canonical) returns them as M(vodia.pbx.vodia_hunt_group) returns them, in the PBX's order, with C(settings)
+        holding every raw field the PBX returned.
+      - V(export) returns them as a backup holds them, ready to be applied with the M(vodia.pbx.vodia_hunt_groups)
+        module or the P(vodia.pbx.hunt_groups#role) role. The hunt groups come in name order (numbers by value),
+        every typed option is present even when empty (for example C(stages=[])), so that applying them also clears
+        what is empty; C(settings) holds only the fields that have no typed option, in key order, and leaves out the
+        runtime state C(dialog_state), C(dialog_subscribe) and C(dialog_version). A flag the PBX holds empty is
+        C(null), with its empty value in C(settings). The P(vodia.pbx.hunt_groups_export#role) role writes this
+        form to files.
+    type: str
+    choices: [canonical, export]
+    default: canonical
 notes:
   - Reads the PBX's hunts list once, then the settings of each hunt group returned.
 seealso:
   - module: vodia.pbx.vodia_hunt_group
+  - module: vodia.pbx.vodia_hunt_groups
 '''
 
 EXAMPLES = r'''
@@ -65,6 +81,12 @@ EXAMPLES = r'''
     name: "1002"
   register: sales_group
 
+- name: Read a tenant in the form a backup holds, ready for vodia.pbx.vodia_hunt_groups
+  vodia.pbx.vodia_hunt_group_info:
+    domain: company.example.com
+    form: export
+  register: backup
+
 - name: Give a hunt group on another PBX the same name and stages
   vodia.pbx.vodia_hunt_group:
     url: https://pbx2.example.com
@@ -78,11 +100,13 @@ EXAMPLES = r'''
 RETURN = r'''
 hunt_groups:
   description:
-    - The hunt groups read, in the PBX's order. With O(name), one item, or none when no such hunt group exists.
+    - The hunt groups read, in the PBX's order (in name order with O(form=export)). With O(name), one item, or none
+      when no such hunt group exists.
     - Each item has the form of RV(vodia.pbx.vodia_hunt_group#module:hunt_group) (C(name), C(display_name), C(stages),
       C(final_destinations), C(aliases), the other typed options, and C(settings), the raw object the PBX returned).
     - Feeding C(settings) back writes every raw field, including runtime state such as C(dialog_state); prefer the
-      typed options, or pick the raw fields you mean.
+      typed options, pick the raw fields you mean, or use O(form=export).
+    - With O(form=export), each item has every typed option and C(settings) without the typed and runtime fields.
   returned: always
   type: list
   elements: dict

@@ -100,6 +100,23 @@ hunt_groups:
   type: list
   elements: dict
   sample: [{"name": "2000", "display_name": "Reception", "stages": [{"extensions": ["444", "445"], "duration": 20}]}]
+check_mode:
+  description:
+    - Whether the task ran in check mode, so that nothing was written, whether set on the command line (C(--check))
+      or by the C(check_mode) keyword of the task, block or play (which C(ansible_check_mode) does not show).
+  returned: when the task reached the PBX
+  type: bool
+  sample: false
+domain:
+  description: The tenant (domain) the task worked on, for reports over many PBXs and tenants.
+  returned: when the task reached the PBX
+  type: str
+  sample: company.example.com
+url:
+  description: The PBX the task worked on, as scheme, host and port (never with credentials).
+  returned: when the task reached the PBX
+  type: str
+  sample: https://pbx.example.com:8443
 results:
   description: What happened to each hunt group, listed ones first, then purged ones.
   returned: always
@@ -118,6 +135,14 @@ results:
       description: Whether the hunt group changed (or would, in check mode).
       type: bool
       sample: false
+    changes:
+      description:
+        - For an updated hunt group (in check mode, one that would be updated), each option that changes, with its
+          C(before) and C(after) value. A field without a typed option is named C(settings.<field>).
+        - The options are those of O(vodia.pbx.vodia_hunt_group_info#module:form=export).
+      type: dict
+      returned: when RV(results[].action=updated)
+      sample: {"display_name": {"before": "Support", "after": "Support team"}, "settings.ncf": {"before": "false", "after": "true"}}
     diff:
       description: Before and after of this hunt group. Only in diff mode.
       type: dict

@@ -80,3 +80,56 @@ def test_an_async_task_runs_the_module_in_the_background(pbx):
     assert 'AnsiballZ_vodia_hunt_group_info' in output
     assert 'async_wrapper' in output or 'ansible_job_id' in output
     assert result[0]['name'] == '1002'
+
+
+BULK_PLAYBOOK = '''
+- name: Plan a change of a tenant, and read it in the export form
+  hosts: pbxs
+  connection: local
+  gather_facts: false
+  module_defaults:
+    group/vodia.pbx.vodia:
+      url: "{{ vodia_url }}"
+  tasks:
+    - name: Plan a change of hunt group 1002
+      vodia.pbx.vodia_hunt_groups:
+        domain: localhost
+        hunt_groups:
+          - name: "1002"
+            display_name: Planned
+      check_mode: true
+      register: planned
+    - name: Read the tenant in the export form
+      vodia.pbx.vodia_hunt_group_info:
+        domain: localhost
+        form: export
+      register: exported
+    - name: Keep the results for the test
+      vars:
+        returned: [changed, check_mode, domain, url, hunt_groups, results]
+      ansible.builtin.copy:
+        content: >-
+          {{ {'planned': planned | dict2items | selectattr('key', 'in', returned) | items2dict,
+              'exported': exported.hunt_groups} | to_json }}
+        dest: RESULT_FILE
+        mode: "0600"
+'''
+
+
+def test_both_paths_return_the_same_plan_with_its_changes_and_the_same_export(pbx):
+    directory, inventory = pbx
+    playbook = directory / 'bulk.yml'
+    result_file = directory / 'bulk.json'
+    playbook.write_text(BULK_PLAYBOOK.replace('RESULT_FILE', str(result_file)))
+    results = {}
+    for path, args in (('controller', []), ('module', ['-e', 'vodia_pbx_execution=module'])):
+        code, output = run_playbook(str(playbook), inventory, {}, ['-vvv'] + args)
+        assert code == 0, output
+        assert ('AnsiballZ_vodia_hunt_groups' in output) is (path == 'module')
+        results[path] = json.loads(result_file.read_text())
+    assert results['module'] == results['controller']
+    planned = results['controller']['planned']
+    assert planned['changed'] is True and planned['check_mode'] is True and planned['domain'] == 'localhost'
+    assert planned['url'] and planned['results'][0]['action'] == 'updated'
+    assert planned['results'][0]['changes']['display_name']['after'] == 'Planned'
+    assert [group['name'] for group in results['controller']['exported']] == ['1002', '1003', '1004']

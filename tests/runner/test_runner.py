@@ -306,3 +306,25 @@ def test_credential_type_keeps_certificate_checks_on_unless_asked(tmp_path):
     assert with_ca['VODIA_VALIDATE_CERTS'] == 'true'
     with open(with_ca['VODIA_CA_PATH'], encoding='utf-8') as handle:
         assert handle.read() == pem
+
+
+def test_the_drift_report_reaches_the_job_artifacts_and_holds_no_secret(fresh, collections_path, tmp_path):
+    """With hunt_groups_report, a check-mode job publishes the summary with set_stats: AWX shows it as artifacts."""
+    pdd, env = private_data_dir(tmp_path, fresh, collections_path)
+    report = tmp_path / 'reports' / 'drift.json'
+
+    status, rc = run_with_api(pdd, env, '--check -e hunt_groups_report=%s' % report)
+
+    events = job_events(pdd)
+    assert (status, rc) == ('successful', 0), '\n'.join(stdout_artifacts(pdd))
+    stats = [event for event in events if event.get('event') == 'playbook_on_stats']
+    drift = stats[0]['event_data']['artifact_data']['hunt_groups_drift']
+    created = sum(len(names) for names in CREATED.values())
+    assert drift['check_mode'] is True
+    assert drift['summary']['pbxs'] == len(HOSTS) and drift['summary']['created'] == created
+    assert sorted((row['host'], row['name']) for row in drift['changed'] if row['action'] == 'created') == sorted(
+        (host, name) for host, names in CREATED.items() for name in names)
+    assert [writes_on(fresh, index) for index in range(len(HOSTS))] == [0] * len(HOSTS)
+    for path in (report, report.with_suffix('.md')):
+        assert SECRET not in path.read_text(encoding='utf-8')
+    assert_secret_absent([pdd])

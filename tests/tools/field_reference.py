@@ -60,6 +60,9 @@ Sources (the numbering of the project's research notes on the Vodia API):
 **S14** a Vodia white-label's ring group manual ("Stages"); **S15** the vendor's ring group documentation;
 **S17** an unattributed bot guide written against 69.5 (low reliability, cited only as a hint).'''
 
+# The runtime fields, as plugins/module_utils/hunt_group.py RUNTIME_FIELDS lists them (collect() checks they agree).
+RUNTIME_FIELDS_ROW = ('dialog_state', 'dialog_subscribe', 'dialog_version')
+
 # Fields of the vendor's hunt group example that have no typed option: reachable through `settings` only.
 # (Vodia fields, meaning, source)
 UNTYPED_FIELDS = (
@@ -70,8 +73,10 @@ UNTYPED_FIELDS = (
     (('acdani', 'cdr_time', 'credit', 'email_cdr', 'epid', 'location', 'max_call_duration', 'max_cdrs', 'need_license',
       'param1', 'param2', 'param3', 'rb', 'rf', 'view_settings', 'visible'),
      'Fields common to every account type; meaning or unit not documented for hunt groups', 'S1, S2'),
-    (('dialog_state', 'dialog_subscribe', 'dialog_version'),
-     'Runtime state kept by the PBX; reading is fine, writing is not advised', 'S1'),
+    (RUNTIME_FIELDS_ROW,
+     'Runtime state kept by the PBX (by their names, inferred: the SIP dialog event package of RFC 4235 that busy lamps '
+     'subscribe to); reading is fine, writing is not advised. Exports (`form: export`, the `hunt_groups_export` role) leave them out',
+     'S1; RFC 4235'),
     (('algo',), 'Ring strategy, seen on 70.x; values not documented by the vendor', 'S2'),
 )
 
@@ -162,6 +167,8 @@ def collect():
         meaning(named, sorted(set([fields[0], fields[-1]])))
         rows.append((fields, option, type_name(doc), model.FIELD_KINDS[fields[0]], meaning(doc, []), SOURCES[option]))
 
+    if tuple(model.RUNTIME_FIELDS) != RUNTIME_FIELDS_ROW:
+        raise ValueError('RUNTIME_FIELDS of the model is %s; update RUNTIME_FIELDS_ROW.' % ', '.join(model.RUNTIME_FIELDS))
     typed_fields = set(field for row in rows for field in row[0])
     for fields, text, source in UNTYPED_FIELDS:
         taken = sorted(typed_fields.intersection(fields))

@@ -66,10 +66,11 @@ def test_the_single_module_takes_a_name_a_state_and_the_hunt_group_options():
     assert hunt_group_spec()['name']['required'] is True
 
 
-def test_the_info_module_takes_an_optional_name_and_a_parallelism():
-    assert set(hunt_group_info_spec()) == CONNECTION_OPTIONS | {'domain', 'name', 'parallel'}
+def test_the_info_module_takes_an_optional_name_a_parallelism_and_a_form():
+    assert set(hunt_group_info_spec()) == CONNECTION_OPTIONS | {'domain', 'name', 'parallel', 'form'}
     assert hunt_group_info_spec()['name'] == {'type': 'str'}
     assert hunt_group_info_spec()['parallel'] == {'type': 'int', 'default': 4}
+    assert hunt_group_info_spec()['form'] == {'type': 'str', 'default': 'canonical', 'choices': ['canonical', 'export']}
 
 
 def test_each_bulk_item_takes_what_the_single_module_takes_for_one_hunt_group():

@@ -214,3 +214,81 @@ def test_a_member_listed_twice_is_sent_once():
 @pytest.mark.parametrize('value, wire', [(True, 'true'), (False, 'false'), (20, '20'), (20.0, '20'), (2.5, '2.5'), ('x', 'x')])
 def test_scalars_go_to_the_pbx_as_the_strings_it_keeps(value, wire):
     assert model.to_wire_scalar(value) == wire
+
+
+# Export form ----------------------------------------------------------------------------------
+
+def test_export_form_of_the_vendor_example_holds_every_typed_option_in_a_fixed_order():
+    group = model.exportable('1002', VENDOR_1002)
+    assert list(group) == ['name', 'display_name', 'stages'] + [field.option for field in model.TYPED_FIELDS[1:]] + ['settings']
+    assert group['stages'] == [{'extensions': ['444'], 'duration': 5}, {'extensions': ['445'], 'duration': None}]
+    assert group['final_destinations'] == ['8572665588']
+    assert group['caller_id'] == '123-456-7899'
+    assert group['music_on_hold'] == ''
+    assert group['record_calls'] is False
+
+
+def test_export_keeps_only_untyped_fields_in_settings_in_key_order_without_runtime_state():
+    settings = model.exportable('1002', VENDOR_1002)['settings']
+    assert list(settings) == sorted(settings)
+    typed = set(field.vodia for field in model.TYPED_FIELDS if field.kind != model.FLAG)
+    assert not typed & set(settings)
+    assert not set(model.RUNTIME_FIELDS) & set(settings)
+    assert not [key for key in settings if key.startswith('st') and key[-4:] in ('_ext', '_dur')]
+    assert settings['st1_miss'] == 'true'
+    assert settings['from_header'] == 'id'
+
+
+def test_export_of_an_empty_hunt_group_says_so_for_every_option():
+    group = model.exportable('1003', {'display': 'Hunt_2'})
+    assert group['stages'] == []
+    assert group['aliases'] == [] and group['final_destinations'] == []
+    assert group['caller_id'] == '' and group['email'] == ''
+
+
+def test_an_empty_flag_is_exported_as_null_with_its_empty_value_in_settings():
+    group = model.exportable('1002', VENDOR_1002)
+    assert group['disabled'] is None
+    assert group['settings']['disabled'] == ''
+    assert model.desired_fields(group)['disabled'] == ''
+
+
+def test_applying_an_export_to_the_hunt_group_it_came_from_changes_nothing():
+    group = model.exportable('1002', VENDOR_1002)
+    assert model.changed_fields(VENDOR_1002, model.desired_fields(group)) == {}
+
+
+def test_applying_an_export_restores_what_was_changed_by_hand_including_emptied_fields():
+    changed_by_hand = dict(VENDOR_1002, display='Renamed', st3_ext='447', st3_dur='9', ani='', disabled='true', ncf='true')
+    restored = model.apply_fields(changed_by_hand, model.changed_fields(
+        changed_by_hand, model.desired_fields(model.exportable('1002', VENDOR_1002))))
+    assert model.exportable('1002', restored) == model.exportable('1002', VENDOR_1002)
+
+
+def test_export_leaves_out_values_that_settings_cannot_send_back():
+    group = model.exportable('1002', dict(VENDOR_1002, oauth_list=['a'], acturl_ring={'x': 1}, algo=None))
+    assert 'oauth_list' not in group['settings'] and 'acturl_ring' not in group['settings'] and 'algo' not in group['settings']
+
+
+def test_names_sort_by_number_then_by_text():
+    assert sorted(['sales', '100', '99', '1002', 'hunt_2', 'hunt_10'], key=model.name_order) == [
+        '99', '100', '1002', 'hunt_2', 'hunt_10', 'sales']
+
+
+def test_names_of_equal_value_sort_by_text_whatever_order_the_pbx_lists_them_in():
+    assert sorted(['7', '007', '07'], key=model.name_order) == sorted(['07', '7', '007'], key=model.name_order) == [
+        '007', '07', '7']
+
+
+def test_changed_options_name_each_changed_option_with_before_and_after():
+    after = dict(VENDOR_1002, display='Sales', st1_ext='444 446', ncf='true', dialog_state='busy')
+    assert model.changed_options(VENDOR_1002, after) == {
+        'display_name': {'before': 'Hunt', 'after': 'Sales'},
+        'stages': {'before': [{'extensions': ['444'], 'duration': 5}, {'extensions': ['445'], 'duration': None}],
+                   'after': [{'extensions': ['444', '446'], 'duration': 5}, {'extensions': ['445'], 'duration': None}]},
+        'settings.ncf': {'before': 'false', 'after': 'true'},
+    }
+
+
+def test_no_changed_options_between_equal_states():
+    assert model.changed_options(VENDOR_1002, dict(VENDOR_1002)) == {}

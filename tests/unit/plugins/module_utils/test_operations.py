@@ -157,7 +157,8 @@ def test_bulk_reports_each_hunt_group_and_returns_the_present_ones(pbx):
     result = bulk(pbx, [{'name': '1002', 'display_name': 'Main'}, {'name': '1005', 'display_name': 'New'},
                         {'name': '1003', 'state': 'absent'}])
     assert result['changed']
-    assert result['results'] == [{'name': '1002', 'action': 'updated', 'changed': True},
+    assert result['results'] == [{'name': '1002', 'action': 'updated', 'changed': True,
+                                  'changes': {'display_name': {'before': 'Hunt', 'after': 'Main'}}},
                                  {'name': '1005', 'action': 'created', 'changed': True},
                                  {'name': '1003', 'action': 'deleted', 'changed': True}]
     assert [group['display_name'] for group in result['hunt_groups']] == ['Main', 'New']
@@ -198,7 +199,7 @@ def test_purge_with_an_empty_list_is_refused_before_any_request(pbx):
 
 
 def test_an_empty_list_without_purge_changes_nothing(pbx):
-    assert bulk(pbx, []) == {'changed': False, 'hunt_groups': [], 'results': []}
+    assert bulk(pbx, []) == {'changed': False, 'check_mode': False, 'domain': 'localhost', 'hunt_groups': [], 'results': [], 'url': 'http://fake-pbx'}
 
 
 def test_a_hunt_group_named_twice_is_refused_before_any_request(pbx):
@@ -240,3 +241,20 @@ def test_a_failure_midway_reports_what_was_done_and_asks_for_another_run(pbx, mo
 @pytest.mark.parametrize('parallel', [1, MAX_PARALLEL])
 def test_parallel_may_be_anything_from_one_to_the_maximum(parallel):
     assert checked_parallel(parallel) == parallel
+
+
+def test_info_in_export_form_returns_exportable_hunt_groups_in_name_order(pbx):
+    pbx.accounts['localhost']['999'] = {'type': 'hunts', 'settings': {'display': 'Early', 'dialog_state': 'busy'}}
+    result = read_hunt_groups(params(hunt_group_info_spec, domain='localhost', form='export'), NORMAL, pbx)
+    assert [group['name'] for group in result['hunt_groups']] == ['999', '1002']
+    assert result['hunt_groups'][0]['settings'] == {'disabled': '', 'rec': ''}
+    assert result['hunt_groups'][1]['stages'] == [{'extensions': ['444'], 'duration': 5}]
+    assert pbx.writes == []
+
+
+def test_bulk_names_the_changed_options_of_each_updated_hunt_group_and_the_pbx(pbx):
+    result = manage_hunt_groups(params(hunt_groups_spec, domain='localhost', hunt_groups=[
+        {'name': '1002', 'display_name': 'Sales'}, {'name': '1005', 'display_name': 'New'}]), CHECK, pbx)
+    assert result['url'] == 'http://fake-pbx'
+    assert result['results'][0]['changes'] == {'display_name': {'before': 'Hunt', 'after': 'Sales'}}
+    assert 'changes' not in result['results'][1]
