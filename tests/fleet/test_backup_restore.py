@@ -17,14 +17,12 @@ import subprocess
 import sys
 
 import pytest
-import requests
-
-from pbxsim.process import launch
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(REPO_ROOT, 'tests', 'tools'))
 
-from demo import EXAMPLE, HOSTS, RECAP_LINE, write_simulated_inventory  # noqa: E402  pylint: disable=wrong-import-position
+from demo import EXAMPLE, HOSTS, RECAP_LINE  # noqa: E402  pylint: disable=wrong-import-position
+from simulated_fleet import clear_journals, journals, rest, start_fleet  # noqa: E402  pylint: disable=wrong-import-position
 from with_simulator import SIM_CREDENTIALS  # noqa: E402  pylint: disable=wrong-import-position
 
 BACKUP = os.path.join(REPO_ROOT, 'examples', 'backup')
@@ -34,9 +32,7 @@ BRANCH = 'branch.example.com'
 
 @pytest.fixture(scope='module')
 def fleet(tmp_path_factory):
-    simulator = launch(['--pbx-count', str(len(HOSTS)), '--tls'])
-    inventory = str(tmp_path_factory.mktemp('backup') / 'simulated.json')
-    write_simulated_inventory(inventory, simulator.urls)
+    simulator, inventory = start_fleet(tmp_path_factory.mktemp('backup'))
     yield simulator, inventory
     simulator.stop()
 
@@ -85,27 +81,8 @@ def restore(fleet, directory, *extra):
     return playbook(fleet, os.path.join(BACKUP, 'restore.yml'), '-e', 'hunt_groups_export_dir=%s' % directory, *extra)
 
 
-def rest(fleet, index, path, method='GET', body=None):
-    simulator, _inventory = fleet
-    answer = requests.request(method, simulator.urls[index] + path, json=body, verify=simulator.ca_file, timeout=10,
-                              auth=(SIM_CREDENTIALS['vodia_username'], SIM_CREDENTIALS['vodia_password']))
-    answer.raise_for_status()
-    return answer.json()
-
-
-def journals(fleet):
-    simulator, _inventory = fleet
-    return [simulator.control('GET', '/_sim/journal', index=index)[1] for index in range(len(HOSTS))]
-
-
 def writes(fleet):
     return [journal['writes'] for journal in journals(fleet)]
-
-
-def clear_journals(fleet):
-    simulator, _inventory = fleet
-    for index in range(len(HOSTS)):
-        simulator.control('DELETE', '/_sim/journal', index=index)
 
 
 def test_an_unchanged_fleet_exports_the_same_bytes_in_the_form_the_role_takes(seeded, tmp_path):

@@ -14,14 +14,12 @@ import subprocess
 import sys
 
 import pytest
-import requests
-
-from pbxsim.process import launch
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(REPO_ROOT, 'tests', 'tools'))
 
-from demo import EXAMPLE, HOSTS, RECAP_LINE, write_simulated_inventory  # noqa: E402  pylint: disable=wrong-import-position
+from demo import EXAMPLE, HOSTS, RECAP_LINE  # noqa: E402  pylint: disable=wrong-import-position
+from simulated_fleet import clear_journals, journals, rest, start_fleet  # noqa: E402  pylint: disable=wrong-import-position
 from with_simulator import SIM_CREDENTIALS  # noqa: E402  pylint: disable=wrong-import-position
 
 EXPECTED = {
@@ -33,9 +31,7 @@ EXPECTED = {
 
 @pytest.fixture(scope='module')
 def fleet(tmp_path_factory):
-    simulator = launch(['--pbx-count', str(len(HOSTS)), '--tls'])
-    inventory = str(tmp_path_factory.mktemp('fleet') / 'simulated.json')
-    write_simulated_inventory(inventory, simulator.urls)
+    simulator, inventory = start_fleet(tmp_path_factory.mktemp('fleet'))
     yield simulator, inventory
     simulator.stop()
 
@@ -55,25 +51,6 @@ def playbook(fleet, *extra):
     completed = subprocess.run(command, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
     assert completed.returncode == 0, completed.stdout
     return dict((host, int(changed)) for host, _ok, changed, _unreachable, _failed in RECAP_LINE.findall(completed.stdout))
-
-
-def rest(fleet, index, path, method='GET', body=None):
-    simulator, _inventory = fleet
-    answer = requests.request(method, simulator.urls[index] + path, json=body, verify=simulator.ca_file, timeout=10,
-                              auth=(SIM_CREDENTIALS['vodia_username'], SIM_CREDENTIALS['vodia_password']))
-    answer.raise_for_status()
-    return answer.json()
-
-
-def journals(fleet):
-    simulator, _inventory = fleet
-    return [simulator.control('GET', '/_sim/journal', index=index)[1] for index in range(len(HOSTS))]
-
-
-def clear_journals(fleet):
-    simulator, _inventory = fleet
-    for index in range(len(HOSTS)):
-        simulator.control('DELETE', '/_sim/journal', index=index)
 
 
 def other_accounts(fleet, index):
