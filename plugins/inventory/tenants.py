@@ -17,7 +17,7 @@ description:
     name on several PBXs stay apart.
   - "Each host has the variables C(vodia_url) (the PBX's base URL), C(vodia_domain) (the tenant's name), C(vodia_pbx)
     (the PBX's name), C(vodia_display_name) and C(vodia_aliases) (the tenant's display name and aliases), C(vodia_tenant_id),
-    and C(vodia_tenant): everything the PBX said about the tenant, as it said it (for example C(country) and C(area))."
+    and C(vodia_tenant): every other field the PBX sent about the tenant, as it sent it (for example C(country) and C(area))."
   - Every PBX is a group holding its tenants, so that C(group_vars) can hold what the tenants of one PBX share. The group is
     the PBX's name with every character other than a letter, digit or C(_) replaced by C(_) (V(pbx-nyc) becomes
     V(pbx_nyc)), and a leading C(_) before a digit. The group C(vodia_tenants) holds every PBX group.
@@ -182,6 +182,9 @@ from ansible_collections.vodia.pbx.plugins.module_utils.tenants import (
 )
 
 FILE_SUFFIXES = ('vodia_tenants.yml', 'vodia_tenants.yaml')
+# ansible-core 2.19 and later template nothing an inventory plugin sets (it is not trusted); older cores template any
+# string unless it is marked unsafe. Marking costs time on thousands of hosts, so it is done only where needed.
+MARK_UNSAFE = not hasattr(BaseInventoryPlugin, 'trusted_by_default')
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
@@ -258,7 +261,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 continue
             host = self.inventory.add_host(host_name(pbx, tenant), group=pbx.group)
             # Everything a PBX sends is data, never a template, whatever it contains.
-            variables = dict((name, wrap_var(value)) for name, value in host_variables(pbx, tenant).items())
+            variables = host_variables(pbx, tenant)
+            if MARK_UNSAFE:
+                variables = dict((name, wrap_var(value)) for name, value in variables.items())
             for name, value in variables.items():
                 self.inventory.set_variable(host, name, value)
             self._set_composite_vars(self.get_option('compose'), variables, host, strict=strict)

@@ -113,8 +113,12 @@ def host_name(pbx: Pbx, tenant: dict) -> str:
     return '%s@%s' % (tenant['name'], pbx.name)
 
 
+# What the tenant list says about a tenant that has a variable of its own; the rest goes into vodia_tenant.
+NAMED_FIELDS = ('name', 'display', 'alias', 'id')
+
+
 def host_variables(pbx: Pbx, tenant: dict) -> dict:
-    """The variables of a tenant's host. ``vodia_tenant`` keeps everything the PBX said about the tenant."""
+    """The variables of a tenant's host. ``vodia_tenant`` keeps every other field the PBX sent, as it sent it."""
     aliases = tenant.get('alias')
     return {
         'vodia_url': pbx.url,
@@ -123,7 +127,7 @@ def host_variables(pbx: Pbx, tenant: dict) -> dict:
         'vodia_display_name': tenant.get('display'),
         'vodia_aliases': list(aliases) if isinstance(aliases, list) else [],
         'vodia_tenant_id': tenant.get('id'),
-        'vodia_tenant': dict(tenant),
+        'vodia_tenant': dict((field, value) for field, value in tenant.items() if field not in NAMED_FIELDS),
     }
 
 

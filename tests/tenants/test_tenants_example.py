@@ -158,7 +158,7 @@ def test_the_inventory_has_one_host_per_tenant_with_its_pbx_and_one_group_per_pb
     acme = plain(hostvars['acme.example.com@pbx-nyc'])
     assert acme['vodia_display_name'] == 'ACME Corp'
     assert acme['vodia_aliases'] == ['acme.example.com', 'pbx.acme.example']
-    assert acme['vodia_tenant']['area'] == '212'
+    assert acme['vodia_tenant'] == {'country': '1', 'area': '212'}
 
 
 def test_the_pbxs_are_read_once_each_and_nothing_is_written(fresh, tmp_path):

@@ -19,6 +19,7 @@ from ansible.errors import AnsibleParserError
 from ansible.inventory.data import InventoryData
 from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import inventory_loader
+from ansible.template import Templar
 
 from ansible_collections.vodia.pbx.plugins.inventory import tenants as plugin_file
 from ansible_collections.vodia.pbx.plugins.module_utils import connection
@@ -37,7 +38,7 @@ TENANTS = {
     LON: {
         '1': {'name': 'localhost', 'display': 'Localhost', 'alias': ['localhost'], 'country': '44', 'area': ''},
         '5': {'name': 'globex.example.com', 'display': 'Globex {{ lookup("env", "HOME") }}', 'alias': [], 'country': '44',
-              'area': '20'},
+              'area': '20', 'note': '{{ 7 * 6 }}'},
     },
 }
 
@@ -144,15 +145,16 @@ def test_a_host_knows_its_pbx_its_tenant_and_what_the_pbx_said(tmp_path):
     assert variables['vodia_display_name'] == 'ACME Corp'
     assert variables['vodia_aliases'] == ['acme.example.com', 'pbx.acme.example']
     assert variables['vodia_tenant_id'] == '2'
-    assert variables['vodia_tenant']['area'] == '212'
+    assert variables['vodia_tenant'] == {'country': '1', 'area': '212'}
     assert host_vars(inventory, 'localhost@pbx-lon')['vodia_url'] == LON
 
 
 def test_nothing_a_pbx_sends_is_ever_templated(tmp_path):
     inventory, _plugin = build(tmp_path, config())
-    display_name = host_vars(inventory, 'globex.example.com@pbx-lon')['vodia_display_name']
-    assert display_name == 'Globex {{ lookup("env", "HOME") }}'
-    assert getattr(display_name, '__UNSAFE__', True)
+    variables = host_vars(inventory, 'globex.example.com@pbx-lon')
+    templar = Templar(loader=DataLoader(), variables=variables)
+    assert templar.template(variables['vodia_display_name']) == 'Globex {{ lookup("env", "HOME") }}'
+    assert templar.template(variables['vodia_tenant']) == {'country': '44', 'area': '20', 'note': '{{ 7 * 6 }}'}
 
 
 def test_include_and_exclude_choose_tenants_by_name(tmp_path):

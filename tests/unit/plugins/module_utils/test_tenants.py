@@ -98,9 +98,9 @@ def test_a_tenant_host_has_the_pbx_the_tenant_and_everything_the_pbx_said():
     assert variables == {
         'vodia_url': 'https://pbx-nyc.example.com', 'vodia_domain': 'acme.example.com', 'vodia_pbx': 'pbx-nyc',
         'vodia_display_name': 'ACME', 'vodia_aliases': ['acme.example.com', 'pbx.acme'], 'vodia_tenant_id': '7',
-        'vodia_tenant': tenant,
+        # Every other field, once: what has a variable of its own is not repeated here.
+        'vodia_tenant': {'country': '1', 'area': '212', 'future_field': {'x': 1}},
     }
-    assert variables['vodia_tenant'] is not tenant
 
 
 def test_a_tenant_the_pbx_says_little_about_still_has_every_variable():
