@@ -110,7 +110,9 @@ bench: tree
 	$(BIN)/python benchmarks/sim_throughput.py --clients 50 --duration 10
 	rm -f $(BUILD)/bench.jsonl
 	$(CONTROLLER_BENCH) --pbxs 200 --groups 20 --forks 20 --items 1000 --paths controller,module --repeat 3
+	$(CONTROLLER_BENCH) --cases tenants --tenant-pbxs 10 --tenants 50 --tenant-groups 5 --forks 20 --paths controller --repeat 3
 	$(BIN)/python benchmarks/controller_bench.py --report $(BUILD)/bench.jsonl
+	$(BIN)/python benchmarks/inventory_bench.py --collections $(COLLECTIONS) --pbxs 50 --tenants 100 --repeat 5 --json $(BUILD)/bench.jsonl
 	$(FLEET_BENCH) --pbxs 20 --groups 50 --approaches role
 	$(FLEET_BENCH) --pbxs 20 --groups 50 --approaches uri,loop --repeat 1
 	$(FLEET_BENCH) --pbxs 20 --groups 10 --approaches role

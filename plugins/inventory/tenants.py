@@ -23,7 +23,7 @@ description:
     V(pbx_nyc)), and a leading C(_) before a digit. The group C(vodia_tenants) holds every PBX group.
   - The PBXs are read in parallel, each with one request.
   - The inventory file's name must end in C(vodia_tenants.yml) or C(vodia_tenants.yaml).
-  - The role M(vodia.pbx.hunt_groups) takes the tenant and the PBX from C(vodia_domain) and C(vodia_url), so a play over
+  - The role C(vodia.pbx.hunt_groups) takes the tenant and the PBX from C(vodia_domain) and C(vodia_url), so a play over
     these hosts converges every tenant of every PBX.
   - The password is never shown, never stored in a host variable and never written to the cache; the cache holds the
     tenant lists only.

@@ -93,7 +93,8 @@ def _check_unique(pbxs: list[Pbx]) -> None:
         if pbx.group in RESERVED_GROUPS:
             raise VodiaConfigError('PBX %s would be the group %s, which Ansible or this plugin already uses; give it another '
                                    'name.' % (pbx.name, pbx.group))
-        for seen, key, what in ((seen_names, pbx.name, 'name'), (seen_groups, pbx.group, 'group name'), (seen_urls, pbx.url, 'URL')):
+        checks = ((seen_names, pbx.name, 'name'), (seen_groups, pbx.group, 'group name'), (seen_urls, pbx.url, 'URL'))
+        for seen, key, what in checks:
             if key in seen:
                 raise VodiaConfigError('PBXs %s and %s have the same %s; give each PBX its own url and name (without a name, '
                                        'the URL\'s host name is the name; in the group name, characters other than letters, '
