@@ -140,10 +140,10 @@ def write_tenants_inventory(directory, urls, groups):
     """The layout of examples/tenants: the plugin's file naming the PBXs, and the hunt groups of every tenant in group_vars."""
     module_form, _wire_form = desired_hunt_groups(groups)
     os.makedirs(os.path.join(directory, 'group_vars'))
+    pbxs = [{'name': 'pbx-%02d' % (index + 1), 'url': url} for index, url in enumerate(urls)]
     # JSON is YAML: the plugin reads the file with Ansible's YAML loader.
     with open(os.path.join(directory, 'bench.vodia_tenants.yml'), 'w', encoding='utf-8') as handle:
-        json.dump({'plugin': 'vodia.pbx.tenants', 'pbxs': [{'name': 'pbx-%02d' % (index + 1), 'url': url}
-                                                          for index, url in enumerate(urls)]}, handle)
+        json.dump({'plugin': 'vodia.pbx.tenants', 'pbxs': pbxs}, handle)
     with open(os.path.join(directory, 'group_vars', 'vodia_tenants.json'), 'w', encoding='utf-8') as handle:
         json.dump({'ansible_python_interpreter': sys.executable, 'hunt_groups_list': module_form}, handle)
     return directory

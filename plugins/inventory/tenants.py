@@ -144,6 +144,7 @@ pbxs:
 exclude:
   - localhost
 
+---
 # Only the customers' tenants, a PBX that is down only warns, and the tenant list is cached for an hour
 plugin: vodia.pbx.tenants
 pbxs:
@@ -157,6 +158,7 @@ cache_plugin: ansible.builtin.jsonfile
 cache_connection: /var/cache/ansible/vodia
 cache_timeout: 3600
 
+---
 # Groups by country code, and a variable composed from what the PBX says
 plugin: vodia.pbx.tenants
 pbxs:
@@ -178,7 +180,8 @@ from ansible.utils.unsafe_proxy import wrap_var
 from ansible_collections.vodia.pbx.plugins.module_utils.connection import ConnectionSettings
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaConfigError
 from ansible_collections.vodia.pbx.plugins.module_utils.tenants import (
-    ALL_TENANTS_GROUP, TenantList, check_settings, failure_message, host_name, host_variables, pbx_list, read_all, selected,
+    ALL_TENANTS_GROUP, TenantList, check_parallel, check_settings, failure_message, host_name, host_variables, pbx_list,
+    read_all, selected,
 )
 
 FILE_SUFFIXES = ('vodia_tenants.yml', 'vodia_tenants.yaml')
@@ -200,6 +203,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             pbxs = pbx_list(self.get_option('pbxs'))
             settings = self._connection_settings()
             check_settings(pbxs, settings)
+            check_parallel(self.get_option('parallel'))
         except VodiaConfigError as error:
             raise AnsibleParserError('%s: %s' % (path, error.message)) from None
         tenant_lists = self._tenant_lists(pbxs, settings, self.get_cache_key(path), cache)
@@ -239,10 +243,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 cached = {}
         to_read = [pbx for pbx in pbxs if pbx.url not in cached]
         self.display.vvv('vodia.pbx.tenants: %d PBXs from the cache, reading %d' % (len(pbxs) - len(to_read), len(to_read)))
-        try:
-            fresh = dict((result.pbx.url, result) for result in read_all(to_read, settings, self.get_option('parallel')))
-        except VodiaConfigError as error:
-            raise AnsibleParserError(error.message) from None
+        fresh = dict((result.pbx.url, result) for result in read_all(to_read, settings, self.get_option('parallel')))
         if use_cache and to_read:
             readable = dict((url, result.tenants) for url, result in fresh.items() if result.error is None)
             # A PBX that could not be read is not cached: the next run tries it again.
@@ -273,4 +274,3 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def __repr__(self):
         # The plugin holds its options, password included; a traceback or log line that prints it shows no more than this.
         return '<%s inventory plugin>' % self.NAME
-

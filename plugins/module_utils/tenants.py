@@ -151,10 +151,14 @@ def read_one(pbx: Pbx, settings: ConnectionSettings) -> TenantList:
             transport.close()
 
 
-def read_all(pbxs: list[Pbx], settings: ConnectionSettings, parallel: int, read=read_one) -> list[TenantList]:
-    """Read the tenant lists of all PBXs, ``parallel`` at a time, in the order of ``pbxs``."""
+def check_parallel(parallel: int) -> None:
     if not 1 <= parallel <= MAX_PARALLEL:
         raise VodiaConfigError('parallel must be between 1 and %d; got %d.' % (MAX_PARALLEL, parallel))
+
+
+def read_all(pbxs: list[Pbx], settings: ConnectionSettings, parallel: int, read=read_one) -> list[TenantList]:
+    """Read the tenant lists of all PBXs, ``parallel`` at a time, in the order of ``pbxs``."""
+    check_parallel(parallel)
     if not pbxs:
         return []
     with ThreadPoolExecutor(max_workers=min(parallel, len(pbxs))) as pool:
