@@ -133,7 +133,8 @@ seealso:
 '''
 
 EXAMPLES = r'''
-# inventory/pbxs.vodia_tenants.yml; credentials in VODIA_USERNAME and VODIA_PASSWORD
+# inventory/pbxs.vodia_tenants.yml; credentials in VODIA_USERNAME and VODIA_PASSWORD (a system administrator).
+# One file, one inventory source: each option below is optional except plugin and pbxs.
 plugin: vodia.pbx.tenants
 pbxs:
   - name: pbx-nyc
@@ -141,36 +142,30 @@ pbxs:
   - name: pbx-lon
     url: https://pbx-lon.example.com:8443
   - https://pbx-syd.example.com   # named pbx-syd.example.com, in group pbx_syd_example_com
+
+# Only the customers' tenants; the default tenant of each PBX is left out.
+include:
+  - "*.customers.example.com"
 exclude:
   - localhost
 
----
-# Only the customers' tenants, a PBX that is down only warns, and the tenant list is cached for an hour
-plugin: vodia.pbx.tenants
-pbxs:
-  - name: pbx-nyc
-    url: https://pbx-nyc.example.com
-include:
-  - "*.customers.example.com"
+# A PBX that is down only warns; the other PBXs' tenants stay in the inventory.
 on_pbx_error: warn
+
+# Keep the tenant lists for an hour (the cache never holds credentials).
 cache: true
 cache_plugin: ansible.builtin.jsonfile
 cache_connection: /var/cache/ansible/vodia
 cache_timeout: 3600
 
----
-# Groups by country code, and a variable composed from what the PBX says
-plugin: vodia.pbx.tenants
-pbxs:
-  - name: pbx-nyc
-    url: https://pbx-nyc.example.com
+# Groups by country code, a variable composed from what the PBX says, and a group by condition.
 keyed_groups:
   - key: vodia_tenant.country
     prefix: country
 compose:
   tenant_label: vodia_display_name ~ ' (' ~ vodia_pbx ~ ')'
 groups:
-  big_customers: vodia_domain in ['acme.example.com', 'globex.example.com']
+  big_customers: vodia_domain in ['acme.customers.example.com', 'globex.customers.example.com']
 '''
 
 from ansible.errors import AnsibleParserError

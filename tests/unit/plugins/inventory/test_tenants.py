@@ -318,9 +318,12 @@ def test_the_plugin_never_shows_its_options(tmp_path):
     assert PASSWORD not in repr(plugin)
 
 
-def test_every_example_is_an_inventory_file_of_this_plugin():
-    examples = list(yaml.safe_load_all(plugin_file.EXAMPLES))
-    assert len(examples) == 3
-    for example in examples:
-        assert example['plugin'] == 'vodia.pbx.tenants'
-        assert example['pbxs']
+def test_the_example_is_an_inventory_file_that_works(tmp_path, pbxs):
+    example = yaml.safe_load(plugin_file.EXAMPLES)
+    pbxs['https://pbx-syd.example.com'] = {'1': {'name': 'acme.customers.example.com', 'display': 'ACME AU', 'country': '61'}}
+    example['cache_connection'] = str(tmp_path / 'cache')
+    inventory, _plugin = build(tmp_path, example)
+    assert sorted(inventory.hosts) == ['acme.customers.example.com@pbx-syd.example.com']
+    host = 'acme.customers.example.com@pbx-syd.example.com'
+    assert hosts_of(inventory, 'big_customers') == hosts_of(inventory, 'country_61') == [host]
+    assert host_vars(inventory, host)['tenant_label'] == 'ACME AU (pbx-syd.example.com)'
