@@ -13,7 +13,7 @@ TEST_PYTHON := 3.11
 # pip versions pinned by the ansible-test releases we run (see tests/tools/prepare_ansible_test.sh)
 ANSIBLE_TEST_PIPS := 24.2 23.1.2 25.2
 
-.PHONY: help venv tree demo bench chaos test test-matrix test-oldest test-newest test-2.20 test-simulator test-fleet test-reliability test-ssh test-runner release-checks changelog-lint sanity units integration integration-controller integration-module lint build clean
+.PHONY: help venv tree demo bench chaos test test-matrix test-oldest test-newest test-2.20 test-simulator test-fleet test-tenants test-reliability test-ssh test-runner release-checks changelog-lint sanity units integration integration-controller integration-module lint build clean
 
 help:
 	@echo "make demo   - run the example playbook against the embedded PBX simulator"
@@ -33,7 +33,7 @@ $(VENV)/.installed: tests/requirements-dev.txt
 tree: venv
 	@tests/tools/collection_tree.sh $(COLLECTIONS) >/dev/null
 
-test: test-simulator changelog-lint sanity units integration test-fleet test-reliability test-ssh test-runner lint release-checks test-oldest test-newest
+test: test-simulator changelog-lint sanity units integration test-fleet test-tenants test-reliability test-ssh test-runner lint release-checks test-oldest test-newest
 	@echo "make test: all suites passed"
 
 test-simulator: venv
@@ -42,6 +42,10 @@ test-simulator: venv
 # The fleet example (inventory + role) against three simulated PBXs.
 test-fleet: tree
 	VODIA_COLLECTIONS_PATH=$(COLLECTIONS) PYTHONPATH=tests $(BIN)/pytest -q tests/fleet
+
+# The tenants example (vodia.pbx.tenants inventory + the role) against two simulated PBXs with six tenants each.
+test-tenants: tree
+	VODIA_COLLECTIONS_PATH=$(COLLECTIONS) PYTHONPATH=tests $(BIN)/pytest -q tests/tenants
 
 # 50 forks on one PBX, and the fleet converging through injected faults (make chaos alone: about a minute).
 test-reliability: tree
@@ -106,7 +110,9 @@ bench: tree
 	$(BIN)/python benchmarks/sim_throughput.py --clients 50 --duration 10
 	rm -f $(BUILD)/bench.jsonl
 	$(CONTROLLER_BENCH) --pbxs 200 --groups 20 --forks 20 --items 1000 --paths controller,module --repeat 3
+	$(CONTROLLER_BENCH) --cases tenants --tenant-pbxs 10 --tenants 50 --tenant-groups 5 --forks 20 --paths controller --repeat 3
 	$(BIN)/python benchmarks/controller_bench.py --report $(BUILD)/bench.jsonl
+	$(BIN)/python benchmarks/inventory_bench.py --collections $(COLLECTIONS) --pbxs 50 --tenants 100 --repeat 5 --json $(BUILD)/bench.jsonl
 	$(FLEET_BENCH) --pbxs 20 --groups 50 --approaches role,export
 	$(FLEET_BENCH) --pbxs 20 --groups 50 --approaches uri,loop --repeat 1
 	$(FLEET_BENCH) --pbxs 20 --groups 10 --approaches role

@@ -12,6 +12,10 @@ Cases:
   fleet  examples/fleet/playbook.yml (the vodia.pbx.hunt_groups role) re-run unchanged over --pbxs simulated PBXs
          x --groups hunt groups with --forks forks, against benchmarks/debug_play.yml (one debug task per PBX) over
          the same inventory. For each path the PBXs are reset first and the role's creating run is timed once.
+  tenants examples/tenants/playbook.yml (the role on the hosts of the vodia.pbx.tenants inventory plugin) re-run unchanged
+         over --tenant-pbxs simulated PBXs x --tenants tenants x --tenant-groups hunt groups, against
+         benchmarks/debug_tenants_play.yml (one debug task per tenant) over the same inventory; the inventory is
+         built by the plugin in every run. The PBXs are reset and the creating run is timed once per path.
   loop   benchmarks/module_loop.yml (vodia.pbx.vodia_hunt_group in a loop) over --items unchanged hunt groups of one
          PBX, against benchmarks/debug_loop.yml (a debug loop over the same items on one host). The role creates the
          hunt groups once beforehand, with the same settings (timed once, for information).
@@ -38,13 +42,18 @@ import tempfile
 
 from ansible.release import __version__ as ANSIBLE_CORE_VERSION
 
-from fleet_bench import PLAYBOOKS, Fleet, ansible_environment, run_playbook, write_inventory
+from fleet_bench import PLAYBOOKS, REPO_ROOT, Fleet, ansible_environment, desired_hunt_groups, run_playbook, write_inventory
+from pbxsim import seed  # fleet_bench puts tests/ on the path  pylint: disable=wrong-import-order
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEBUG_PLAY = os.path.join(HERE, 'debug_play.yml')
 DEBUG_LOOP = os.path.join(HERE, 'debug_loop.yml')
+DEBUG_TENANTS_PLAY = os.path.join(HERE, 'debug_tenants_play.yml')
+TENANTS_PLAYBOOK = os.path.join(REPO_ROOT, 'examples', 'tenants', 'playbook.yml')
 PATH_ARGUMENTS = {'controller': (), 'module': ('-e', 'vodia_pbx_execution=module')}
-CASES = ('fleet', 'loop')
+CASES = ('fleet', 'loop', 'tenants')
+# The seed's own tenants; the simulator generates the others (--tenants).
+SEED_TENANTS = len(seed.DEFAULT_SEED['domains'])
 
 # One playbook to time: approach is debug, role or loop; path is None for debug, which has no vodia.pbx task.
 Candidate = collections.namedtuple('Candidate', 'approach path playbook arguments')
@@ -139,6 +148,44 @@ def run_fleet_case(options, env_for):
         fleet.stop()
 
 
+def write_tenants_inventory(directory, urls, groups):
+    """The layout of examples/tenants: the plugin's file naming the PBXs, and the hunt groups of every tenant in group_vars."""
+    module_form, _wire_form = desired_hunt_groups(groups)
+    os.makedirs(os.path.join(directory, 'group_vars'))
+    pbxs = [{'name': 'pbx-%02d' % (index + 1), 'url': url} for index, url in enumerate(urls)]
+    # JSON is YAML: the plugin reads the file with Ansible's YAML loader.
+    with open(os.path.join(directory, 'bench.vodia_tenants.yml'), 'w', encoding='utf-8') as handle:
+        json.dump({'plugin': 'vodia.pbx.tenants', 'pbxs': pbxs}, handle)
+    with open(os.path.join(directory, 'group_vars', 'vodia_tenants.json'), 'w', encoding='utf-8') as handle:
+        json.dump({'ansible_python_interpreter': sys.executable, 'hunt_groups_list': module_form}, handle)
+    return directory
+
+
+def run_tenants_case(options, env_for):
+    """Case C: the role on every tenant host of the inventory plugin, unchanged re-runs against a debug play."""
+    hosts = options.tenant_pbxs * options.tenants
+    size = {'pbxs': options.tenant_pbxs, 'groups': options.tenants * options.tenant_groups, 'forks': options.forks,
+            'units': hosts, 'unit': 'host', 'tenants': options.tenants}
+    progress('tenants: starting %d simulated PBXs with %d tenants each' % (options.tenant_pbxs, options.tenants))
+    fleet = Fleet(options.tenant_pbxs, 0, tenants=options.tenants - SEED_TENANTS)
+    try:
+        inventory = write_tenants_inventory(os.path.join(tempfile.mkdtemp(prefix='vodia-controller-bench-'), 'tenants'),
+                                            fleet.urls, options.tenant_groups)
+        env = env_for(fleet)
+        roles = [Candidate('role', path, TENANTS_PLAYBOOK, PATH_ARGUMENTS[path]) for path in options.paths]
+        rows = []
+        for candidate in roles:
+            fleet.reset()
+            progress('tenants: first run (creates %d x %d hunt groups), %s path' % (hosts, options.tenant_groups, candidate.path))
+            rows.append(result_row('tenants', candidate, 'first', time_once(fleet, candidate, inventory, env, options.forks), size))
+        progress('tenants: unchanged re-runs')
+        samples = time_in_rounds(fleet, [Candidate('debug', None, DEBUG_TENANTS_PLAY, ())] + roles, inventory, env, options)
+        rows += [result_row('tenants', candidate, 'rerun', sample, size) for candidate, sample in samples.items()]
+        return rows
+    finally:
+        fleet.stop()
+
+
 def run_loop_case(options, env_for):
     """Case B: a loop of vodia_hunt_group over many unchanged hunt groups of one PBX, against a debug loop."""
     size = {'pbxs': 1, 'groups': options.items, 'forks': options.forks, 'units': options.items, 'unit': 'item'}
@@ -169,8 +216,13 @@ def print_table(rows):
           '| extra ms per host / item over debug | module path takes | requests/group | writes | peak RSS (MiB) |')
     print('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
     for row in rows:
-        setup = ('%d PBXs x %d groups, %d forks' % (row['pbxs'], row['groups'], row['forks']) if row['case'] == 'fleet'
-                 else '1 PBX, %d items' % row['units'])
+        if row['case'] == 'fleet':
+            setup = '%d PBXs x %d groups, %d forks' % (row['pbxs'], row['groups'], row['forks'])
+        elif row['case'] == 'tenants':
+            setup = '%d PBXs x %d tenants x %d groups, %d forks' % (
+                row['pbxs'], row['tenants'], row['groups'] // row['tenants'], row['forks'])
+        else:
+            setup = '1 PBX, %d items' % row['units']
         print('| %s: %s | %s | %s | %s | %.2f | %s | %.1f / %s | %s | %s | %s | %.2f | %d | %.1f |' % (
             row['case'], setup, row['approach'], row['path'], row['scenario'], row['seconds'], ', '.join('%.2f' % t for t in row['runs']),
             row['per_unit_ms'], row['unit'], _cell(row, 'times_debug', '%.2fx'), _cell(row, 'extra_per_unit_ms', '%.1f'),
@@ -184,12 +236,15 @@ def writing_reruns(rows):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--collections', help='a directory that holds ansible_collections/vodia/pbx')
-    parser.add_argument('--cases', default=','.join(CASES), help='fleet (case A), loop (case B) or both (default)')
+    parser.add_argument('--cases', default='fleet,loop', help='fleet (case A), loop (case B), tenants (case C); default fleet,loop')
     parser.add_argument('--paths', default=','.join(PATH_ARGUMENTS), help='execution paths to time: controller, module or both (default)')
     parser.add_argument('--pbxs', type=int, default=200, help='simulated PBXs of the fleet case (default 200)')
     parser.add_argument('--groups', type=int, default=20, help='hunt groups per PBX of the fleet case (default 20)')
     parser.add_argument('--forks', type=int, default=20, help='Ansible forks (default 20)')
     parser.add_argument('--items', type=int, default=1000, help='hunt groups (loop items) of the loop case (default 1000)')
+    parser.add_argument('--tenant-pbxs', type=int, default=10, help='simulated PBXs of the tenants case (default 10)')
+    parser.add_argument('--tenants', type=int, default=50, help='tenants per PBX of the tenants case (default 50, at least %d)' % SEED_TENANTS)
+    parser.add_argument('--tenant-groups', type=int, default=5, help='hunt groups per tenant of the tenants case (default 5)')
     parser.add_argument('--repeat', type=int, default=3, help='timed runs per candidate, median reported (default 3)')
     parser.add_argument('--ca-bundle', choices=('pbx', 'full'), default='pbx',
                         help="what verifies the PBXs' certificates: their CA alone (default), or certifi's full bundle "
@@ -208,8 +263,10 @@ def main():
     for name, chosen, known in (('--cases', cases, CASES), ('--paths', options.paths, tuple(PATH_ARGUMENTS))):
         if not chosen or set(chosen) - set(known):
             parser.error('%s takes a comma-separated subset of %s' % (name, ','.join(known)))
-    if min(options.pbxs, options.groups, options.forks, options.items, options.repeat) < 1:
-        parser.error('--pbxs, --groups, --forks, --items and --repeat must be at least 1')
+    if min(options.pbxs, options.groups, options.forks, options.items, options.repeat, options.tenant_pbxs, options.tenant_groups) < 1:
+        parser.error('--pbxs, --groups, --forks, --items, --repeat, --tenant-pbxs and --tenant-groups must be at least 1')
+    if options.tenants < SEED_TENANTS:
+        parser.error('--tenants must be at least %d, the tenants of the simulator\'s seed' % SEED_TENANTS)
 
     def env_for(fleet):
         ca_file = fleet.simulator.ca_file
@@ -222,6 +279,8 @@ def main():
         rows += run_fleet_case(options, env_for)
     if 'loop' in cases:
         rows += run_loop_case(options, env_for)
+    if 'tenants' in cases:
+        rows += run_tenants_case(options, env_for)
     for row in rows:
         row['ca_bundle'] = options.ca_bundle
     compare(rows)

@@ -95,10 +95,12 @@ def write_inventory(path, urls, groups):
 class Fleet:
     """The simulated PBXs and what their journals say."""
 
-    def __init__(self, pbxs, latency):
+    def __init__(self, pbxs, latency, tenants=0):
         args = ['--pbx-count', str(pbxs), '--tls']
         if latency:
             args += ['--latency-ms', str(latency)]
+        if tenants:
+            args += ['--tenants', str(tenants)]
         self.simulator = launch(args)
         self.urls = self.simulator.urls
 

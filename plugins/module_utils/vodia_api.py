@@ -36,6 +36,36 @@ class VodiaApi:
 
     # Reads ---------------------------------------------------------------------------
 
+    def tenants(self) -> list[dict]:
+        """The tenants (domains) of the PBX, each as the PBX describes it, from one read of the tenant list.
+
+        Public clients see the list as an object keyed by tenant id (notes section 5); each entry keeps its id
+        under ``id``. A list of tenant objects is accepted too. Only a system administrator may read it.
+        """
+        path = rest_path('system', 'domains')
+        try:
+            answer = self.transport.get(path)
+        except VodiaApiError as error:
+            if error.status == 403:
+                raise error.with_message(
+                    'GET %s on %s was refused (HTTP 403): the tenant list needs a system administrator with API access '
+                    '(such as admin). A tenant administrator (admin@<domain>) cannot read it; check username '
+                    '(VODIA_USERNAME) and that the account has API access.' % (path, self.describe())) from None
+            raise
+        if isinstance(answer, dict):
+            # The key is the tenant's id; an id inside the entry, if a PBX ever sends one, wins.
+            tenants = [dict({'id': str(key)}, **entry) if isinstance(entry, dict) else entry for key, entry in answer.items()]
+        elif isinstance(answer, list):
+            tenants = [dict(entry) if isinstance(entry, dict) else entry for entry in answer]
+        else:
+            tenants = None
+        if tenants is None or not all(isinstance(tenant, dict) and isinstance(tenant.get('name'), str) and tenant['name']
+                                      for tenant in tenants):
+            raise VodiaApiError(
+                'GET %s on %s answered with something that is not a list of tenants; refusing to guess which tenants '
+                'exist. Check that the URL points at a Vodia PBX (version 58 or later).' % (path, self.describe()), 'GET', path)
+        return tenants
+
     def hunt_group_names(self, domain: str) -> list[str]:
         """Names of the hunt groups of a domain, in the PBX's order, from one read of the hunts list."""
         path = rest_path('domain', domain, 'hunts')

@@ -27,6 +27,8 @@ def build_parser():
     parser.add_argument("--on-duplicate", choices=DUPLICATE_MODES, default="ok",
                         help="addacc for an existing account: ok (200, untouched) or error (400)")
     parser.add_argument("--hunt-groups", type=int, default=0, help="extra hunt groups 2000.. in domain localhost")
+    parser.add_argument("--tenants", type=int, default=0,
+                        help="extra generated tenants tenant-0001.example.com.. after the seed's (default 0)")
     parser.add_argument("--tls", action="store_true", help="serve HTTPS with a freshly generated CA")
     parser.add_argument("--tls-dir", help="directory for ca.pem/server.pem/server-key.pem (default: a temp dir)")
     parser.add_argument("--verbose", action="store_true", help="log requests and connection errors to stderr")
@@ -99,12 +101,14 @@ def main(argv=None):
         parser.error("--pbx-count must be at least 1")
     if args.hunt_groups < 0:
         parser.error("--hunt-groups must not be negative")
+    if args.tenants < 0:
+        parser.error("--tenants must not be negative")
     stop = _install_stop_handlers()
     try:
         group = start_simulators(
             count=args.pbx_count, host=args.host, port=args.port, seed=args.seed, tls=args.tls, tls_dir=args.tls_dir,
             on_duplicate=args.on_duplicate, faults=faults_from_args(args), random_seed=args.random_seed,
-            hunt_groups=args.hunt_groups, verbose=args.verbose,
+            hunt_groups=args.hunt_groups, tenants=args.tenants, verbose=args.verbose,
         )
     except (SeedError, FaultConfigError) as exc:
         sys.stderr.write("pbxsim: %s\n" % exc)

@@ -19,6 +19,9 @@ NO_API_ADMIN = ("noapi", "Sim-NoApi-Pass-2026")
 TENANT_ADMIN = ("admin@localhost", "Sim-Tenant-Pass-2026")
 BRANCH_ADMIN = ("admin@branch.example.com", "Sim-Branch-Pass-2026")
 FIRST_BENCH_HUNT_GROUP = 2000
+# Generated tenants (--tenants N) are named tenant-0001.example.com and up; each has this tenant admin password.
+GENERATED_TENANT = "tenant-%04d.example.com"
+GENERATED_TENANT_ADMIN_PASSWORD = "Sim-Generated-Pass-2026"
 
 
 def _extension(number, first_name):
@@ -77,6 +80,28 @@ DEFAULT_SEED = {
                 "201": _extension(201, "Frank"),
                 "202": _extension(202, "Grace"),
                 "2100": {"type": "hunts", "settings": {"display": "Branch Hunt", "st1_ext": "201 202", "st1_dur": "10"}},
+            },
+        },
+        # Two customer tenants of a service provider's PBX: one with a second DNS name, one without any hunt group.
+        "acme.example.com": {
+            "display": "ACME Corp",
+            "alias": ["acme.example.com", "pbx.acme.example"],
+            "country": "1",
+            "area": "212",
+            "accounts": {
+                "301": _extension(301, "Heidi"),
+                "302": _extension(302, "Ivan"),
+                "303": _extension(303, "Judy"),
+                "3100": {"type": "hunts", "settings": {"display": "ACME Front Desk", "st1_ext": "301 302", "st1_dur": "15"}},
+            },
+        },
+        "globex.example.com": {
+            "display": "Globex",
+            "country": "44",
+            "area": "20",
+            "accounts": {
+                "401": _extension(401, "Mallory"),
+                "402": _extension(402, "Niaj"),
             },
         },
     },
@@ -191,8 +216,22 @@ def add_bench_hunt_groups(domain, count, data):
         data["next_account_id"] += 1
 
 
-def build_data(seed=None, hunt_groups=0):
-    """Turn a seed (None for the built-in one) into PBX data, validating as we go."""
+def generated_tenant(number):
+    """Seed entry of generated tenant NUMBER (from 1): a few extensions and a tenant administrator, no hunt group."""
+    return {
+        "display": "Tenant %04d" % number,
+        "country": "1",
+        "area": "",
+        "admins": {"admin": {"password": GENERATED_TENANT_ADMIN_PASSWORD, "api_access": True}},
+        "accounts": dict((str(extension), _extension(extension, "Agent")) for extension in (444, 445, 446)),
+    }
+
+
+def build_data(seed=None, hunt_groups=0, tenants=0):
+    """Turn a seed (None for the built-in one) into PBX data, validating as we go.
+
+    tenants adds that many generated tenants after the seed's (names that the seed already has are skipped).
+    """
     seed = _require_mapping(copy.deepcopy(DEFAULT_SEED if seed is None else seed), "seed")
     data = {
         "version": _text(seed.get("version"), "version", DEFAULT_VERSION),
@@ -203,6 +242,13 @@ def build_data(seed=None, hunt_groups=0):
     for index, (name, raw) in enumerate(_require_mapping(seed.get("domains"), "domains").items()):
         name = str(name).lower()
         data["domains"][name] = _domain(name, raw, index + 1, data)
+    number = 0
+    for _index in range(tenants):
+        number += 1
+        while GENERATED_TENANT % number in data["domains"]:
+            number += 1
+        name = GENERATED_TENANT % number
+        data["domains"][name] = _domain(name, generated_tenant(number), len(data["domains"]) + 1, data)
     if hunt_groups:
         if "localhost" not in data["domains"]:
             raise SeedError("--hunt-groups needs a domain named localhost in the seed")

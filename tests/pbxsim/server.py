@@ -306,7 +306,7 @@ def _seed_data(seed):
 
 
 def start_simulators(count=1, host="127.0.0.1", port=0, seed=None, tls=False, tls_dir=None, on_duplicate="ok",
-                     faults=None, random_seed=None, hunt_groups=0, verbose=False):
+                     faults=None, random_seed=None, hunt_groups=0, tenants=0, verbose=False):
     """Start COUNT independent PBXs; port 0 picks free ports, port P uses P..P+count-1."""
     seed = _seed_data(seed)
     ssl_context, ca_file, temporary_dir = _tls_setup(tls_dir) if tls else (None, None, None)
@@ -314,7 +314,7 @@ def start_simulators(count=1, host="127.0.0.1", port=0, seed=None, tls=False, tl
     simulators = []
     try:
         for index in range(count):
-            pbx = PbxState(seed, on_duplicate, faults, None if random_seed is None else random_seed + index, hunt_groups)
+            pbx = PbxState(seed, on_duplicate, faults, None if random_seed is None else random_seed + index, hunt_groups, tenants)
             server = server_class((host, port + index if port else 0), pbx, ssl_context, verbose)
             simulators.append(Simulator(server, "https" if tls else "http", ca_file))
     except BaseException:

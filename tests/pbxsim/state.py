@@ -20,14 +20,14 @@ class PbxState:
     data is plain dicts and lists (see seed.build_data), so a snapshot is a deep copy.
     """
 
-    def __init__(self, seed=None, on_duplicate="ok", faults=None, random_seed=None, hunt_groups=0):
+    def __init__(self, seed=None, on_duplicate="ok", faults=None, random_seed=None, hunt_groups=0, tenants=0):
         if on_duplicate not in DUPLICATE_MODES:
             raise ValueError("on_duplicate must be one of %s" % ", ".join(DUPLICATE_MODES))
         self.lock = threading.RLock()
         self.started = time.time()
         self.journal = Journal()
         self.faults = FaultPlan(faults, random_seed)
-        self._seed_data = build_data(seed, hunt_groups)
+        self._seed_data = build_data(seed, hunt_groups, tenants)
         self._initial_on_duplicate = on_duplicate
         self._snapshots = {}
         self._snapshot_numbers = itertools.count(1)

@@ -20,7 +20,9 @@ check+diff mode, through two interfaces:
 After every run: the play succeeded, the PBXs hold what the run says (hunt groups created, or nothing
 written in check mode), and the password appears in no job event and no stdout artifact.
 Runner's own record of the environment (env/envvars, artifacts/*/command) holds the password by design
-and is not examined. A last test checks the credential type's safe defaults: certificate checks stay on
+and is not examined. The vodia.pbx.tenants inventory plugin is run as an AWX inventory update runs it
+(ansible_runner.get_inventory, ansible-inventory --list --export) with the same injected credential, at verbosity 4,
+and the password is in none of its artifacts. A last test checks the credential type's safe defaults: certificate checks stay on
 unless explicitly switched off, and an empty CA field leaves VODIA_CA_PATH empty.
 """
 
@@ -288,6 +290,51 @@ def test_transmit_worker_process(fresh, collections_path, tmp_path, mode):
     assert_pbxs_match(fresh, mode, events)
     # What the controller stored and what the execution node kept.
     assert_secret_absent([pdd, worker_dir])
+
+
+def test_tenants_inventory_source_through_runner(fresh, collections_path, tmp_path, monkeypatch):
+    """The vodia.pbx.tenants plugin as an AWX inventory source: ansible-inventory --list --export through
+    ansible_runner.get_inventory, the credential injected as environment variables, at -vvvv."""
+    pdd = str(tmp_path / 'inventory_update')
+    os.makedirs(os.path.join(pdd, 'env'))
+    source = os.path.join(pdd, 'pbxs.vodia_tenants.yml')
+    with open(source, 'w', encoding='utf-8') as handle:
+        yaml.safe_dump({'plugin': 'vodia.pbx.tenants', 'exclude': ['localhost'],
+                        'pbxs': [{'name': host, 'url': url} for host, url in zip(HOSTS, fresh.urls)]}, handle)
+    with open(fresh.ca_file, encoding='utf-8') as handle:
+        ca_certificate = handle.read()
+    env = credential_environment({'username': USERNAME, 'password': SECRET, 'ca_certificate': ca_certificate},
+                                 os.path.join(pdd, 'env'), os.path.join(pdd, 'env'))
+    env.update(ANSIBLE_COLLECTIONS_PATH=collections_path, ANSIBLE_INVENTORY_UNPARSED_FAILED='true', ANSIBLE_VERBOSITY='4',
+               PATH=os.pathsep.join([VENV_BIN, os.environ.get('PATH', '')]))
+    output_file = os.path.join(pdd, 'inventory.yml')
+
+    monkeypatch.setenv('PATH', env['PATH'])  # where runner looks for ansible-inventory
+    # The inventory goes to a file, as YAML: runner would parse stdout, which carries the -vvvv output, as JSON.
+    output, error = ansible_runner.get_inventory(
+        action='list', inventories=[source], response_format='yaml', export=True, private_data_dir=pdd, envvars=env,
+        output_file=output_file, quiet=True)
+
+    with open(output_file, encoding='utf-8') as handle:
+        response = yaml.safe_load(handle)
+    tenants = ['acme.example.com', 'branch.example.com', 'globex.example.com']
+    groups = response['all']['children']['vodia_tenants']['children']
+    assert sorted(groups) == sorted(host.replace('-', '_') for host in HOSTS)
+    for index, host in enumerate(HOSTS):
+        members = groups[host.replace('-', '_')]['hosts']
+        assert sorted(members) == sorted('%s@%s' % (tenant, host) for tenant in tenants)
+        assert members['acme.example.com@%s' % host]['vodia_url'] == fresh.urls[index]
+        assert members['acme.example.com@%s' % host]['vodia_domain'] == 'acme.example.com'
+    texts = [json.dumps(response), str(output), str(error)]
+    for path in glob.glob(os.path.join(pdd, 'artifacts', '**', '*'), recursive=True):
+        # Runner's record of the environment it was given (env/envvars, command) holds the password by design.
+        if os.path.isfile(path) and os.path.basename(path) not in ('command', 'envvars'):
+            with open(path, encoding='utf-8', errors='replace') as handle:
+                texts.append(handle.read())
+    assert len(texts) > 2
+    for text in texts:
+        assert SECRET not in text
+    assert any('vodia.pbx.tenants' in text for text in texts)  # the verbose output is among the artifacts
 
 
 def test_credential_type_keeps_certificate_checks_on_unless_asked(tmp_path):

@@ -188,9 +188,23 @@ def test_system_domains_is_an_object_keyed_by_id(admin):
     domains = admin.get("/rest/system/domains").json()
     assert isinstance(domains, dict)
     by_name = {entry["name"]: entry for entry in domains.values()}
-    assert set(by_name) == {"localhost", "branch.example.com"}
+    assert set(by_name) == {"localhost", "branch.example.com", "acme.example.com", "globex.example.com"}
     assert set(by_name["localhost"]) == {"name", "display", "alias", "country", "area"}
     assert isinstance(by_name["localhost"]["alias"], list)
+    # Keys are the tenants' ids: distinct strings, as a JSON object's keys are.
+    assert len(set(domains)) == 4 and all(isinstance(key, str) for key in domains)
+    assert by_name["acme.example.com"]["alias"] == ["acme.example.com", "pbx.acme.example"]
+    assert (by_name["acme.example.com"]["display"], by_name["acme.example.com"]["area"]) == ("ACME Corp", "212")
+
+
+def test_a_tenant_answers_to_any_of_its_aliases(admin):
+    by_name = admin.get("/rest/domain/acme.example.com/hunts").json()
+    by_alias = admin.get("/rest/domain/PBX.ACME.example/hunts").json()
+    assert by_name == by_alias == [{"name": "3100", "display": "ACME Front Desk", "agents": [301, 302], "calls": 0}]
+
+
+def test_a_tenant_without_hunt_groups_has_an_empty_hunts_list(admin):
+    assert admin.get("/rest/domain/globex.example.com/hunts").json() == []
 
 
 def test_system_status_reports_the_version(admin):

@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from pbxsim.process import TESTS_DIR, LaunchError, launch
-from pbxsim.seed import SYSTEM_ADMIN, TENANT_ADMIN
+from pbxsim.seed import GENERATED_TENANT_ADMIN_PASSWORD, SYSTEM_ADMIN, TENANT_ADMIN
 from pbxsim.server import start_simulator, start_simulators
 
 HUNTS = "/rest/domain/localhost/hunts"
@@ -216,6 +216,28 @@ def test_hunt_groups_flag_adds_bench_groups():
         assert names[3:] == ["2000", "2001", "2002", "2003", "2004"]
     finally:
         assert sim.stop() == 0
+
+
+def test_tenants_flag_adds_tenants_to_every_pbx_each_with_its_own_admin():
+    sim = launch(["--tenants", "3", "--pbx-count", "2"])
+    try:
+        for url in sim.urls:
+            names = sorted(entry["name"] for entry in _get(url + "/rest/system/domains").json().values())
+            assert names == sorted(["localhost", "branch.example.com", "acme.example.com", "globex.example.com",
+                                    "tenant-0001.example.com", "tenant-0002.example.com", "tenant-0003.example.com"])
+        tenant_admin = ("admin@tenant-0003.example.com", GENERATED_TENANT_ADMIN_PASSWORD)
+        assert _get(sim.url + "/rest/domain/tenant-0003.example.com/hunts", auth=tenant_admin).json() == []
+        # A tenant administrator stays in its tenant: no tenant list, no other tenant.
+        assert _get(sim.url + "/rest/system/domains", auth=tenant_admin).status_code == 403
+        assert _get(sim.url + HUNTS, auth=tenant_admin).status_code == 403
+    finally:
+        assert sim.stop() == 0
+
+
+def test_a_negative_tenant_count_is_refused():
+    result = _run_cli(["--tenants", "-1"])
+    assert result.returncode == 2
+    assert "--tenants must not be negative" in result.stderr
 
 
 def test_on_duplicate_error_flag():

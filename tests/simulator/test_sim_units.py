@@ -83,6 +83,24 @@ def test_default_seed_builds_and_numbers_accounts_uniquely():
     assert data["domains"]["localhost"]["accounts"]["1002"]["settings"]["st4_ext"] == "8572665588"
 
 
+def test_generated_tenants_follow_the_seed_with_their_own_ids_and_admins():
+    data = build_data(DEFAULT_SEED, tenants=3)
+    names = list(data["domains"])
+    assert names[:4] == ["localhost", "branch.example.com", "acme.example.com", "globex.example.com"]
+    assert names[4:] == ["tenant-0001.example.com", "tenant-0002.example.com", "tenant-0003.example.com"]
+    assert len({domain["id"] for domain in data["domains"].values()}) == 7
+    generated = data["domains"]["tenant-0002.example.com"]
+    assert (generated["display"], generated["alias"]) == ("Tenant 0002", ["tenant-0002.example.com"])
+    assert generated["admins"]["admin"]["api_access"] is True
+    assert sorted(generated["accounts"]) == ["444", "445", "446"]
+
+
+def test_generated_tenants_skip_names_the_seed_already_has():
+    data = build_data({"domains": {"tenant-0001.example.com": {"display": "Mine"}}}, tenants=2)
+    assert data["domains"]["tenant-0001.example.com"]["display"] == "Mine"
+    assert sorted(data["domains"]) == ["tenant-0001.example.com", "tenant-0002.example.com", "tenant-0003.example.com"]
+
+
 @pytest.mark.parametrize("seed", [
     {"domains": []},
     {"system_admins": {"a": {"password": "p", "api_access": "yes"}}},

@@ -10,7 +10,7 @@
 #
 # Checks (all run; the script fails at the end if any failed):
 #   1. build       ansible-galaxy collection build from the tree
-#   2. ansible-doc every module and role of the installed tarball renders without warnings
+#   2. ansible-doc every module, inventory plugin and role of the installed tarball renders without warnings
 #   3. docs-lint   antsibull-docs lint-collection-docs --plugin-docs on the tree
 #   4. importer    galaxy-importer on the tarball with certification settings (required tags,
 #                  version >= 1.0.0, ansible-lint); ansible-lint findings count as failures
@@ -156,6 +156,12 @@ ansible_doc_all() (
         [ "$name" = __init__ ] && continue
         count=$((count + 1))
         render_doc module "vodia.pbx.$name" || status=1
+    done
+    for file in "$root"/plugins/inventory/*.py; do
+        [ -e "$file" ] || continue
+        name=$(basename "$file" .py)
+        count=$((count + 1))
+        render_doc inventory "vodia.pbx.$name" || status=1
     done
     for file in "$root"/roles/*/meta/argument_specs.yml; do
         [ -e "$file" ] || continue

@@ -155,3 +155,65 @@ def test_a_deletion_answered_404_while_the_account_stays_is_an_error(api, pbx):
     with pytest.raises(VodiaApiError, match='still exists') as caught:
         api.delete_account('localhost', '1002')
     assert (caught.value.method, caught.value.path) == ('DELETE', '/rest/domain/localhost/addacc/1002')
+
+
+# The tenant list -----------------------------------------------------------------------------
+
+def answering(pbx, answer):
+    """The fake PBX answers every GET with ``answer`` and records the path."""
+    def get(path, missing_ok=False):
+        pbx.requests.append(('GET', path, None))
+        return answer
+    pbx.get = get
+    return VodiaApi(pbx)
+
+
+def test_the_tenants_come_from_one_read_of_the_system_tenant_list_keyed_by_id(pbx):
+    api = answering(pbx, {
+        '1': {'name': 'localhost', 'display': 'Localhost', 'alias': ['localhost'], 'country': '1', 'area': ''},
+        '7': {'name': 'acme.example.com', 'display': 'ACME', 'alias': ['acme.example.com', 'pbx.acme.example']},
+    })
+    tenants = api.tenants()
+    assert pbx.requests == [('GET', '/rest/system/domains', None)]
+    assert [(tenant['id'], tenant['name']) for tenant in tenants] == [('1', 'localhost'), ('7', 'acme.example.com')]
+    assert tenants[1]['alias'] == ['acme.example.com', 'pbx.acme.example']
+    assert tenants[0]['country'] == '1'
+
+
+def test_an_id_the_pbx_puts_in_the_entry_wins_over_the_key(pbx):
+    assert answering(pbx, {'1': {'name': 'a.example.com', 'id': '42'}}).tenants()[0]['id'] == '42'
+
+
+def test_a_tenant_list_sent_as_a_list_is_taken_as_it_is(pbx):
+    assert answering(pbx, [{'name': 'a.example.com'}, {'name': 'b.example.com'}]).tenants() == [
+        {'name': 'a.example.com'}, {'name': 'b.example.com'}]
+
+
+def test_a_pbx_without_tenants_has_an_empty_list(pbx):
+    assert answering(pbx, {}).tenants() == []
+
+
+@pytest.mark.parametrize('answer', [None, 'localhost', {'1': 'localhost'}, {'1': {'display': 'no name'}}, [{'name': ''}],
+                                    [{'name': 7}]])
+def test_a_tenant_list_of_the_wrong_shape_is_not_guessed_at(pbx, answer):
+    with pytest.raises(VodiaApiError, match='not a list of tenants; refusing to guess') as caught:
+        answering(pbx, answer).tenants()
+    assert (caught.value.method, caught.value.path) == ('GET', '/rest/system/domains')
+
+
+def test_a_refused_tenant_list_says_that_it_needs_a_system_administrator(pbx):
+    pbx.fail_with('GET', '/rest/system/domains', status=403)
+    with pytest.raises(VodiaApiError) as caught:
+        VodiaApi(pbx).tenants()
+    assert 'the tenant list needs a system administrator' in caught.value.message
+    assert 'admin@<domain>' in caught.value.message
+    assert caught.value.status == 403
+
+
+@pytest.mark.parametrize('status', [401, 500, None])
+def test_other_failures_of_the_tenant_list_keep_their_own_message(pbx, status):
+    pbx.fail_with('GET', '/rest/system/domains', status=status)
+    with pytest.raises(VodiaApiError) as caught:
+        VodiaApi(pbx).tenants()
+    assert 'system administrator' not in caught.value.message
+    assert caught.value.status == status

@@ -1,0 +1,170 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) vodia.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The tenants of many PBXs, as inventory hosts: which PBXs, reading their tenant lists in parallel, and what
+each tenant becomes. It knows nothing of Ansible; the vodia.pbx.tenants inventory plugin adapts it.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
+
+from ansible_collections.vodia.pbx.plugins.module_utils.connection import ConnectionSettings, parse_base_url
+from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaConfigError, VodiaError
+from ansible_collections.vodia.pbx.plugins.module_utils.vodia_api import VodiaApi
+
+# The group that holds every PBX group, so that a play can name all tenants of all PBXs of one source.
+ALL_TENANTS_GROUP = 'vodia_tenants'
+MAX_PARALLEL = 64
+RESERVED_GROUPS = frozenset(('all', 'ungrouped', ALL_TENANTS_GROUP))
+# A PBX name is part of host names, so it must hold nothing that Ansible's host patterns treat specially (: , ! & [ ~ @).
+PBX_NAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._-]*$')
+
+
+@dataclass(frozen=True)
+class Pbx:
+    """One PBX of the inventory source: its name, its normalised base URL and the inventory group of its tenants."""
+    name: str
+    url: str
+    group: str
+
+
+@dataclass(frozen=True)
+class TenantList:
+    """What reading one PBX gave: its tenants as the PBX describes them, or the error that stopped the read."""
+    pbx: Pbx
+    tenants: list | None = None
+    error: VodiaError | None = None
+    warnings: tuple = ()
+
+
+def group_name(pbx_name: str) -> str:
+    """The inventory group of a PBX: its name with every character other than a letter, digit or _ made _."""
+    name = re.sub(r'[^A-Za-z0-9_]', '_', pbx_name)
+    # Ansible group names must not start with a digit.
+    return '_' + name if name[:1].isdigit() else name
+
+
+def pbx_list(entries) -> list[Pbx]:
+    """The PBXs of the ``pbxs`` option: items with ``url`` and an optional ``name``, or URL strings.
+
+    Raises VodiaConfigError before any request. A PBX is named by its position, never by its URL, in these
+    messages: a URL given with credentials in it must not be repeated.
+    """
+    if not entries:
+        raise VodiaConfigError('pbxs is empty; list the PBXs whose tenants make the inventory, each with its url.')
+    pbxs = []
+    for position, entry in enumerate(entries, start=1):
+        where = 'pbxs item %d' % position
+        if isinstance(entry, str):
+            entry = {'url': entry}
+        if not isinstance(entry, dict):
+            raise VodiaConfigError('%s must be a URL or a mapping with url and an optional name.' % where)
+        unknown = sorted(set(entry) - {'url', 'name'})
+        if unknown:
+            raise VodiaConfigError('%s has unknown keys %s; a PBX takes url and name.' % (where, ', '.join(map(str, unknown))))
+        url = entry.get('url')
+        if not isinstance(url, str):
+            raise VodiaConfigError('%s needs a url, for example https://pbx.example.com:8443.' % where)
+        try:
+            base_url = parse_base_url(url)
+        except VodiaConfigError as error:
+            raise VodiaConfigError('%s: %s' % (where, error.message)) from None
+        # Without a name, the URL's host name: it holds no credentials, and no port (":" separates host patterns).
+        name = entry.get('name', urlsplit(base_url).hostname)
+        if not isinstance(name, str) or not PBX_NAME.match(name):
+            raise VodiaConfigError(
+                '%s: the name %r is not usable in host names; use letters, digits, ".", "-" and "_", starting with a letter '
+                'or digit (give the PBX a name when its URL has no such host name).' % (where, name))
+        pbxs.append(Pbx(name, base_url, group_name(name)))
+    _check_unique(pbxs)
+    return pbxs
+
+
+def _check_unique(pbxs: list[Pbx]) -> None:
+    seen_names, seen_groups, seen_urls = {}, {}, {}
+    for pbx in pbxs:
+        if pbx.group in RESERVED_GROUPS:
+            raise VodiaConfigError('PBX %s would be the group %s, which Ansible or this plugin already uses; give it another '
+                                   'name.' % (pbx.name, pbx.group))
+        checks = ((seen_names, pbx.name, 'name'), (seen_groups, pbx.group, 'group name'), (seen_urls, pbx.url, 'URL'))
+        for seen, key, what in checks:
+            if key in seen:
+                raise VodiaConfigError('PBXs %s and %s have the same %s; give each PBX its own url and name (without a name, '
+                                       'the URL\'s host name is the name; in the group name, characters other than letters, '
+                                       'digits and _ become _).' % (seen[key].name, pbx.name, what))
+            seen[key] = pbx
+
+
+def selected(tenant_name: str, include: list[str], exclude: list[str]) -> bool:
+    """Whether a tenant's name matches an include pattern and no exclude pattern (shell globs, any case)."""
+    name = tenant_name.lower()
+    return (any(fnmatch.fnmatchcase(name, pattern.lower()) for pattern in include)
+            and not any(fnmatch.fnmatchcase(name, pattern.lower()) for pattern in exclude))
+
+
+def host_name(pbx: Pbx, tenant: dict) -> str:
+    """A tenant's inventory host: the tenant's name at its PBX's name, unique across PBXs ("localhost" is on many)."""
+    return '%s@%s' % (tenant['name'], pbx.name)
+
+
+# What the tenant list says about a tenant that has a variable of its own; the rest goes into vodia_tenant.
+NAMED_FIELDS = ('name', 'display', 'alias', 'id')
+
+
+def host_variables(pbx: Pbx, tenant: dict) -> dict:
+    """The variables of a tenant's host. ``vodia_tenant`` keeps every other field the PBX sent, as it sent it."""
+    aliases = tenant.get('alias')
+    return {
+        'vodia_url': pbx.url,
+        'vodia_domain': tenant['name'],
+        'vodia_pbx': pbx.name,
+        'vodia_display_name': tenant.get('display'),
+        'vodia_aliases': list(aliases) if isinstance(aliases, list) else [],
+        'vodia_tenant_id': tenant.get('id'),
+        'vodia_tenant': dict((field, value) for field, value in tenant.items() if field not in NAMED_FIELDS),
+    }
+
+
+def check_settings(pbxs: list[Pbx], settings: ConnectionSettings) -> None:
+    """Check the connection settings for every PBX before any request (VodiaConfigError)."""
+    for pbx in pbxs:
+        replace(settings, url=pbx.url).checked()
+
+
+def read_one(pbx: Pbx, settings: ConnectionSettings) -> TenantList:
+    """The tenant list of one PBX, or the VodiaError that stopped it (never raised)."""
+    transport = None
+    try:
+        transport, warnings = replace(settings, url=pbx.url).open()
+        return TenantList(pbx, tenants=VodiaApi(transport).tenants(), warnings=tuple(warnings))
+    except VodiaError as error:
+        return TenantList(pbx, error=error)
+    finally:
+        if transport is not None:
+            transport.close()
+
+
+def check_parallel(parallel: int) -> None:
+    if not 1 <= parallel <= MAX_PARALLEL:
+        raise VodiaConfigError('parallel must be between 1 and %d; got %d.' % (MAX_PARALLEL, parallel))
+
+
+def read_all(pbxs: list[Pbx], settings: ConnectionSettings, parallel: int, read=read_one) -> list[TenantList]:
+    """Read the tenant lists of all PBXs, ``parallel`` at a time, in the order of ``pbxs``."""
+    check_parallel(parallel)
+    if not pbxs:
+        return []
+    with ThreadPoolExecutor(max_workers=min(parallel, len(pbxs))) as pool:
+        return list(pool.map(lambda pbx: read(pbx, settings), pbxs))
+
+
+def failure_message(result: TenantList) -> str:
+    """Why a PBX's tenants are missing, naming the PBX by its URL and what to check."""
+    return 'Cannot read the tenants of PBX %s (%s): %s' % (result.pbx.name, result.pbx.url, result.error.message)

@@ -1,0 +1,188 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) vodia.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from ansible_collections.vodia.pbx.plugins.module_utils import connection
+from ansible_collections.vodia.pbx.plugins.module_utils.connection import ConnectionSettings
+from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaApiError, VodiaConfigError
+from ansible_collections.vodia.pbx.plugins.module_utils.tenants import (
+    Pbx, TenantList, check_settings, failure_message, group_name, host_name, host_variables, pbx_list, read_all, read_one,
+    selected,
+)
+
+PASSWORD = 'Tenants-Unit-Secret-5150'
+SETTINGS = ConnectionSettings(url='', username='admin', password=PASSWORD)
+NYC = Pbx('pbx-nyc', 'https://pbx-nyc.example.com', 'pbx_nyc')
+
+
+# Which PBXs ----------------------------------------------------------------------------------
+
+def test_pbxs_are_items_with_url_and_name_or_plain_urls():
+    pbxs = pbx_list([{'name': 'pbx-nyc', 'url': 'https://pbx-nyc.example.com/'}, 'https://pbx-lon.example.com:8443'])
+    assert pbxs == [Pbx('pbx-nyc', 'https://pbx-nyc.example.com', 'pbx_nyc'),
+                    Pbx('pbx-lon.example.com', 'https://pbx-lon.example.com:8443', 'pbx_lon_example_com')]
+
+
+@pytest.mark.parametrize('name,group', [('pbx-nyc', 'pbx_nyc'), ('pbx.lon.1', 'pbx_lon_1'), ('10.0.0.5', '_10_0_0_5'),
+                                        ('PBX_A', 'PBX_A')])
+def test_the_group_of_a_pbx_is_its_name_made_a_valid_group_name(name, group):
+    assert group_name(name) == group
+
+
+@pytest.mark.parametrize('entries,message', [
+    ([], 'pbxs is empty'),
+    (None, 'pbxs is empty'),
+    ([7], 'pbxs item 1 must be a URL or a mapping'),
+    ([{'name': 'a'}], 'pbxs item 1 needs a url'),
+    ([{'url': 'https://a.example.com', 'user': 'x'}], 'unknown keys user'),
+    (['https://a.example.com', 'ftp://b.example.com'], 'pbxs item 2: url'),
+    ([{'url': 'https://a.example.com', 'name': 'a:b'}], 'not usable in host names'),
+    ([{'url': 'https://a.example.com', 'name': ''}], 'not usable in host names'),
+    ([{'url': 'https://[::1]:8443'}], 'not usable in host names'),
+    ([{'url': 'https://a.example.com', 'name': 'x'}, {'url': 'https://b.example.com', 'name': 'x'}], 'same name'),
+    ([{'url': 'https://a.example.com', 'name': 'x-1'}, {'url': 'https://b.example.com', 'name': 'x_1'}], 'same group name'),
+    (['https://a.example.com:1', 'https://a.example.com:2'], 'same name'),
+    ([{'url': 'https://a.example.com', 'name': 'x'}, {'url': 'https://a.example.com/', 'name': 'y'}], 'same URL'),
+    ([{'url': 'https://a.example.com', 'name': 'vodia_tenants'}], 'already uses'),
+    ([{'url': 'https://a.example.com', 'name': 'all'}], 'already uses'),
+])
+def test_a_pbx_list_that_cannot_work_is_refused_before_any_request(entries, message):
+    with pytest.raises(VodiaConfigError, match=message):
+        pbx_list(entries)
+
+
+def test_a_url_with_credentials_is_refused_without_repeating_it():
+    with pytest.raises(VodiaConfigError) as caught:
+        pbx_list(['https://admin:%s@pbx.example.com' % PASSWORD])
+    assert PASSWORD not in caught.value.message
+    assert caught.value.message.startswith('pbxs item 1: url must not contain credentials')
+
+
+def test_the_settings_are_checked_for_every_pbx_before_any_request(tmp_path):
+    check_settings([NYC], SETTINGS)
+    with pytest.raises(VodiaConfigError, match='ca_path'):
+        check_settings([NYC], ConnectionSettings(url='', username='admin', password=PASSWORD, ca_path=str(tmp_path / 'none.pem')))
+    with pytest.raises(VodiaConfigError, match='timeout'):
+        check_settings([NYC], ConnectionSettings(url='', username='admin', password=PASSWORD, timeout=0))
+
+
+# Which tenants, and what each becomes -------------------------------------------------------
+
+@pytest.mark.parametrize('name,include,exclude,expected', [
+    ('acme.example.com', ['*'], [], True),
+    ('localhost', ['*'], ['localhost'], False),
+    ('ACME.example.com', ['acme.*'], [], True),
+    ('acme.example.com', ['*.customers.example.com'], [], False),
+    ('a.customers.example.com', ['*.customers.example.com'], ['a.*'], False),
+    ('tenant-0007.example.com', ['tenant-000[0-9].example.com'], [], True),
+    ('acme.example.com', [], [], False),
+])
+def test_tenants_are_chosen_by_shell_patterns_on_their_names_in_any_case(name, include, exclude, expected):
+    assert selected(name, include, exclude) is expected
+
+
+def test_a_tenant_host_is_named_after_the_tenant_at_its_pbx():
+    assert host_name(NYC, {'name': 'localhost'}) == 'localhost@pbx-nyc'
+
+
+def test_a_tenant_host_has_the_pbx_the_tenant_and_everything_the_pbx_said():
+    tenant = {'id': '7', 'name': 'acme.example.com', 'display': 'ACME', 'alias': ['acme.example.com', 'pbx.acme'],
+              'country': '1', 'area': '212', 'future_field': {'x': 1}}
+    variables = host_variables(NYC, tenant)
+    assert variables == {
+        'vodia_url': 'https://pbx-nyc.example.com', 'vodia_domain': 'acme.example.com', 'vodia_pbx': 'pbx-nyc',
+        'vodia_display_name': 'ACME', 'vodia_aliases': ['acme.example.com', 'pbx.acme'], 'vodia_tenant_id': '7',
+        # Every other field, once: what has a variable of its own is not repeated here.
+        'vodia_tenant': {'country': '1', 'area': '212', 'future_field': {'x': 1}},
+    }
+
+
+def test_a_tenant_the_pbx_says_little_about_still_has_every_variable():
+    variables = host_variables(NYC, {'name': 'globex.example.com'})
+    assert (variables['vodia_display_name'], variables['vodia_aliases'], variables['vodia_tenant_id']) == (None, [], None)
+
+
+# Reading the PBXs ------------------------------------------------------------------------------
+
+class TenantPbx:
+    """A transport whose PBX answers the tenant list (or fails), per base URL."""
+
+    answers = {}
+    opened = []
+
+    def __init__(self, base_url, username, password, **options):
+        self.base_url = base_url
+        self.closed = False
+        TenantPbx.opened.append(self)
+
+    def describe(self):
+        return self.base_url
+
+    def get(self, path, missing_ok=False):
+        answer = TenantPbx.answers[self.base_url]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def close(self):
+        self.closed = True
+
+
+@pytest.fixture
+def tenant_pbxs(monkeypatch):
+    TenantPbx.answers, TenantPbx.opened = {}, []
+    monkeypatch.setattr(connection, 'Transport', TenantPbx)
+    return TenantPbx.answers
+
+
+def test_one_pbx_is_read_with_the_shared_settings_and_its_own_url(tenant_pbxs):
+    tenant_pbxs[NYC.url] = {'1': {'name': 'localhost'}}
+    result = read_one(NYC, SETTINGS)
+    assert result == TenantList(NYC, tenants=[{'id': '1', 'name': 'localhost'}])
+    assert [(transport.base_url, transport.closed) for transport in TenantPbx.opened] == [(NYC.url, True)]
+
+
+def test_a_pbx_that_fails_gives_its_error_instead_of_raising(tenant_pbxs):
+    refused = VodiaApiError('GET /rest/system/domains on %s failed: Connection refused.' % NYC.url, 'GET', '/rest/system/domains')
+    tenant_pbxs[NYC.url] = refused
+    result = read_one(NYC, SETTINGS)
+    assert (result.tenants, result.error) == (None, refused)
+    assert TenantPbx.opened[0].closed
+    message = failure_message(result)
+    assert message.startswith('Cannot read the tenants of PBX pbx-nyc (https://pbx-nyc.example.com): ')
+    assert 'Connection refused' in message
+
+
+def test_an_http_url_reads_with_a_warning(tenant_pbxs):
+    plain = Pbx('lab', 'http://lab.example.com', 'lab')
+    tenant_pbxs[plain.url] = {}
+    assert read_one(plain, SETTINGS).warnings == ('url http://lab.example.com uses http: the PBX password crosses the network '
+                                                  'unencrypted. Use https.',)
+
+
+def test_the_pbxs_are_read_at_the_same_time_and_reported_in_their_order():
+    pbxs = [Pbx('pbx-%d' % number, 'https://pbx-%d.example.com' % number, 'pbx_%d' % number) for number in range(6)]
+    all_started = threading.Barrier(3, timeout=5)
+
+    def read(pbx, settings):
+        # Three reads wait for each other: this passes only if three run at once.
+        all_started.wait()
+        return TenantList(pbx, tenants=[{'name': pbx.name}])
+
+    results = read_all(pbxs, SETTINGS, parallel=3, read=read)
+    assert [result.pbx for result in results] == pbxs
+
+
+def test_parallel_out_of_range_is_refused():
+    with pytest.raises(VodiaConfigError, match='parallel must be between 1 and 64'):
+        read_all([NYC], SETTINGS, parallel=0)
+
+
+def test_no_pbx_to_read_reads_nothing():
+    assert read_all([], SETTINGS, parallel=4) == []
