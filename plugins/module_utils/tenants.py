@@ -148,7 +148,8 @@ def read_one(pbx: Pbx, settings: ConnectionSettings) -> TenantList:
         return TenantList(pbx, error=error)
     finally:
         if transport is not None:
-            transport.close()
+            # An inventory reads each PBX once, in the process that then forks every task: nothing to keep open.
+            transport.close(keep_session=False)
 
 
 def check_parallel(parallel: int) -> None:

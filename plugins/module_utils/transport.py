@@ -243,8 +243,12 @@ class Transport:
             record = replace(record, path=record.path[len(self._base_path):])
         self.retry_log.append(record)
 
-    def close(self) -> None:
-        KEPT_SESSIONS.give_back(self._session_key, self._session)
+    def close(self, keep_session: bool = True) -> None:
+        """End this transport; its session is kept for the next one to the same PBX unless ``keep_session`` is false."""
+        if keep_session:
+            KEPT_SESSIONS.give_back(self._session_key, self._session)
+        else:
+            self._session.close()
         if self._single_shot_session is not None:
             self._single_shot_session.close()
 

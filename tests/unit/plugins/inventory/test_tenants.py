@@ -65,7 +65,7 @@ class FakeTransport:
             raise answer
         return answer
 
-    def close(self):
+    def close(self, keep_session=True):
         pass
 
 

@@ -270,6 +270,14 @@ def test_the_next_transport_to_the_same_pbx_reuses_the_session_and_its_connectio
     assert server.connections == 1
 
 
+def test_a_transport_closed_without_keeping_its_session_leaves_nothing_open(server, connect):
+    server.answer(Reply(200, {}))
+    first = connect(server.url)
+    first.get('/rest/a')
+    first.close(keep_session=False)
+    assert connect(server.url)._session is not first._session
+
+
 @pytest.mark.parametrize('difference', [{'password': 'another-password'}, {'username': 'other'}, {'verify': False}])
 def test_a_transport_with_other_credentials_or_tls_gets_its_own_session(difference):
     settings = dict(username='admin', password=PASSWORD, verify=True)
