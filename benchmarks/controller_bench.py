@@ -124,6 +124,21 @@ def compare(rows):
     return rows
 
 
+def first_runs_and_reruns(case, fleet, inventory, env, options, size, playbook, debug_playbook):
+    """The role's creating run on each path (timed once), then its unchanged re-runs in rounds with the debug play."""
+    roles = [Candidate('role', path, playbook, PATH_ARGUMENTS[path]) for path in options.paths]
+    rows = []
+    for candidate in roles:
+        # Each path creates the hunt groups from scratch, so both first runs do the same work.
+        fleet.reset()
+        progress('%s: first run (creates %d hunt groups), %s path' % (case, size['pbxs'] * size['groups'], candidate.path))
+        rows.append(result_row(case, candidate, 'first', time_once(fleet, candidate, inventory, env, options.forks), size))
+    progress('%s: unchanged re-runs' % case)
+    samples = time_in_rounds(fleet, [Candidate('debug', None, debug_playbook, ())] + roles, inventory, env, options)
+    rows += [result_row(case, candidate, 'rerun', sample, size) for candidate, sample in samples.items()]
+    return rows
+
+
 def run_fleet_case(options, env_for):
     """Case A: the role over many PBXs, first run per path (timed once) and unchanged re-runs against a debug play."""
     size = {'pbxs': options.pbxs, 'groups': options.groups, 'forks': options.forks, 'units': options.pbxs, 'unit': 'host'}
@@ -133,17 +148,7 @@ def run_fleet_case(options, env_for):
         inventory = os.path.join(tempfile.mkdtemp(prefix='vodia-controller-bench-'), 'fleet.json')
         write_inventory(inventory, fleet.urls, options.groups)
         env = env_for(fleet)
-        roles = [Candidate('role', path, PLAYBOOKS['role'], PATH_ARGUMENTS[path]) for path in options.paths]
-        rows = []
-        for candidate in roles:
-            # Each path creates the hunt groups from scratch, so both first runs do the same work.
-            fleet.reset()
-            progress('fleet: first run (creates %d x %d hunt groups), %s path' % (options.pbxs, options.groups, candidate.path))
-            rows.append(result_row('fleet', candidate, 'first', time_once(fleet, candidate, inventory, env, options.forks), size))
-        progress('fleet: unchanged re-runs')
-        samples = time_in_rounds(fleet, [Candidate('debug', None, DEBUG_PLAY, ())] + roles, inventory, env, options)
-        rows += [result_row('fleet', candidate, 'rerun', sample, size) for candidate, sample in samples.items()]
-        return rows
+        return first_runs_and_reruns('fleet', fleet, inventory, env, options, size, PLAYBOOKS['role'], DEBUG_PLAY)
     finally:
         fleet.stop()
 
@@ -172,16 +177,7 @@ def run_tenants_case(options, env_for):
         inventory = write_tenants_inventory(os.path.join(tempfile.mkdtemp(prefix='vodia-controller-bench-'), 'tenants'),
                                             fleet.urls, options.tenant_groups)
         env = env_for(fleet)
-        roles = [Candidate('role', path, TENANTS_PLAYBOOK, PATH_ARGUMENTS[path]) for path in options.paths]
-        rows = []
-        for candidate in roles:
-            fleet.reset()
-            progress('tenants: first run (creates %d x %d hunt groups), %s path' % (hosts, options.tenant_groups, candidate.path))
-            rows.append(result_row('tenants', candidate, 'first', time_once(fleet, candidate, inventory, env, options.forks), size))
-        progress('tenants: unchanged re-runs')
-        samples = time_in_rounds(fleet, [Candidate('debug', None, DEBUG_TENANTS_PLAY, ())] + roles, inventory, env, options)
-        rows += [result_row('tenants', candidate, 'rerun', sample, size) for candidate, sample in samples.items()]
-        return rows
+        return first_runs_and_reruns('tenants', fleet, inventory, env, options, size, TENANTS_PLAYBOOK, DEBUG_TENANTS_PLAY)
     finally:
         fleet.stop()
 

@@ -66,6 +66,13 @@ class SimProcess:
         """Call the control API of PBX number index; returns (status, body)."""
         return control_request(self.urls[index], method, path, body, self.ca_file)
 
+    def reset_all(self):
+        """Every PBX back to its seed, with an empty journal; raises if one refuses."""
+        for index in range(len(self.urls)):
+            status, body = self.control("POST", "/_sim/reset", index=index)
+            if status != 200:
+                raise RuntimeError("PBX %d refused the reset: %s %s" % (index, status, body))
+
     def stop(self, timeout=10):
         """Send SIGTERM and wait; returns the exit code (killed after timeout)."""
         if self.process.poll() is None:

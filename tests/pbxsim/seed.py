@@ -112,6 +112,18 @@ class SeedError(ValueError):
     """The seed does not describe a valid PBX."""
 
 
+def write_seed_with_password(path, username, password):
+    """A seed file like the default seed, where system administrator ``username`` has ``password``; returns the path.
+
+    Tests of secrets use a password distinctive enough to be searched for in every output.
+    """
+    data = copy.deepcopy(DEFAULT_SEED)
+    data["system_admins"][username]["password"] = password
+    with open(str(path), "w", encoding="utf-8") as handle:
+        json.dump(data, handle)
+    return str(path)
+
+
 def load_seed_file(path):
     """Read a YAML or JSON seed file; JSON needs nothing beyond the standard library."""
     with open(path, encoding="utf-8") as handle:

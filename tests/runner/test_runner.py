@@ -28,7 +28,6 @@ unless explicitly switched off, and an empty CA field leaves VODIA_CA_PATH empty
 
 from __future__ import annotations
 
-import copy
 import glob
 import json
 import os
@@ -79,11 +78,8 @@ def collections_path():
 @pytest.fixture(scope='module')
 def simulator(tmp_path_factory):
     """Three PBXs whose system administrator has the distinctive password."""
-    seed_data = copy.deepcopy(seed.DEFAULT_SEED)
-    seed_data['system_admins'][USERNAME]['password'] = SECRET
-    seed_file = tmp_path_factory.mktemp('seed') / 'seed.json'
-    seed_file.write_text(json.dumps(seed_data), encoding='utf-8')
-    sim = launch(['--pbx-count', str(len(HOSTS)), '--tls', '--seed', str(seed_file)])
+    seed_file = seed.write_seed_with_password(tmp_path_factory.mktemp('seed') / 'seed.json', USERNAME, SECRET)
+    sim = launch(['--pbx-count', str(len(HOSTS)), '--tls', '--seed', seed_file])
     yield sim
     sim.stop()
 
@@ -91,8 +87,7 @@ def simulator(tmp_path_factory):
 @pytest.fixture
 def fresh(simulator):
     """Every PBX back to the seed, with an empty journal."""
-    for index in range(len(HOSTS)):
-        assert simulator.control('POST', '/_sim/reset', index=index)[0] == 200
+    simulator.reset_all()
     return simulator
 
 

@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from pbxsim.process import TESTS_DIR, LaunchError, launch
-from pbxsim.seed import GENERATED_TENANT_ADMIN_PASSWORD, SYSTEM_ADMIN, TENANT_ADMIN
+from pbxsim.seed import GENERATED_TENANT_ADMIN_PASSWORD, SYSTEM_ADMIN, TENANT_ADMIN, write_seed_with_password
 from pbxsim.server import start_simulator, start_simulators
 
 HUNTS = "/rest/domain/localhost/hunts"
@@ -189,6 +189,22 @@ def test_seed_file_replaces_the_built_in_seed(tmp_path, suffix):
         assert settings["st1_dur"] == "15"
         assert _get(sim.url + HUNTS).status_code == 401
         assert _get(sim.url + "/rest/domain/pbx.example.org/hunts", auth=("admin@pbx.example.org", "Tenant-Pass-1")).status_code == 403
+    finally:
+        assert sim.stop() == 0
+
+
+def test_a_seed_with_another_admin_password_and_reset_all(tmp_path):
+    seed_file = write_seed_with_password(tmp_path / "seed.json", SYSTEM_ADMIN[0], "Distinctive-Pass-77")
+    sim = launch(["--pbx-count", "2", "--seed", seed_file])
+    try:
+        admin = (SYSTEM_ADMIN[0], "Distinctive-Pass-77")
+        assert _get(sim.url + HUNTS).status_code == 401
+        for url in sim.urls:
+            assert requests.post(url + "/rest/domain/localhost/addacc", json={"type": "hunts", "account": "1900"},
+                                 auth=admin, timeout=5).status_code == 200
+        sim.reset_all()
+        for url in sim.urls:
+            assert "1900" not in [group["name"] for group in _get(url + HUNTS, auth=admin).json()]
     finally:
         assert sim.stop() == 0
 

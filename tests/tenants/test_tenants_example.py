@@ -10,7 +10,6 @@ Run by `make test-tenants` with VODIA_COLLECTIONS_PATH pointing at a tree that h
 
 from __future__ import annotations
 
-import copy
 import glob
 import json
 import os
@@ -57,19 +56,15 @@ def closed_port_url():
 @pytest.fixture(scope='module')
 def simulator(tmp_path_factory):
     """Two PBXs (HTTPS, own CA) whose system administrator has the distinctive password."""
-    seed_data = copy.deepcopy(seed.DEFAULT_SEED)
-    seed_data['system_admins'][USERNAME]['password'] = SECRET
-    seed_file = tmp_path_factory.mktemp('seed') / 'seed.json'
-    seed_file.write_text(json.dumps(seed_data), encoding='utf-8')
-    sim = launch(['--pbx-count', str(len(PBXS)), '--tenants', str(GENERATED), '--tls', '--seed', str(seed_file)])
+    seed_file = seed.write_seed_with_password(tmp_path_factory.mktemp('seed') / 'seed.json', USERNAME, SECRET)
+    sim = launch(['--pbx-count', str(len(PBXS)), '--tenants', str(GENERATED), '--tls', '--seed', seed_file])
     yield sim
     sim.stop()
 
 
 @pytest.fixture
 def fresh(simulator):
-    for index in range(len(PBXS)):
-        assert simulator.control('POST', '/_sim/reset', index=index)[0] == 200
+    simulator.reset_all()
     return simulator
 
 
