@@ -288,7 +288,8 @@ class Transport:
         except VodiaApiError as error:
             attempts = 1 + sum(1 for record in self.retry_log[retries_before:] if record.method == method and record.path == path)
             if attempts > 1:
-                raise error.with_message('%s (Sent %d times; the last answer is shown.)' % (error.message, attempts)) from None
+                shown = 'the last answer is shown' if error.status is not None else 'none was answered'
+                raise error.with_message('%s (Sent %d times; %s.)' % (error.message, attempts, shown)) from None
             raise
 
     def _single_shot(self) -> requests.Session:
