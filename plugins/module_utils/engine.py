@@ -43,6 +43,7 @@ class Plan:
 
     ``current`` is the PBX's raw settings (None when the hunt group is absent), ``changes`` the fields to
     write, ``predicted`` the raw settings the PBX will hold afterwards (None after a deletion).
+    ``unknown_fields`` are fields the task sets that the PBX's hunt group does not have; they are not written.
     """
     action: str
     domain: str
@@ -50,15 +51,20 @@ class Plan:
     current: dict | None = None
     changes: dict = field(default_factory=dict)
     predicted: dict | None = None
+    unknown_fields: tuple = ()
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What happened to one hunt group (in check mode: what would happen), canonical before and after."""
+    """What happened to one hunt group (in check mode: what would happen), canonical before and after.
+
+    ``unknown_fields`` are the fields the task sets that this PBX's hunt group does not have, so it cannot hold them.
+    """
     name: str
     action: str
     before: dict
     after: dict
+    unknown_fields: tuple = ()
 
     @property
     def changed(self) -> bool:
@@ -97,8 +103,26 @@ def plan(api: VodiaApi, domain: str, wanted: Wanted, hunt_group_names: Iterable[
         predicted = model.apply_fields({model.ALIAS_FIELD: [wanted.name]}, wanted.desired)
         return Plan(CREATED, domain, wanted.name, None, wanted.desired, predicted)
     changes = model.changed_fields(current, wanted.desired)
+    unknown = fields_unknown_to_pbx(current, changes)
+    for unknown_field in unknown:
+        del changes[unknown_field]
     return Plan(UPDATED if changes else UNCHANGED, domain, wanted.name, current, changes,
-                model.apply_fields(current, changes))
+                model.apply_fields(current, changes), unknown)
+
+
+def fields_unknown_to_pbx(settings: dict, fields: dict) -> tuple:
+    """The fields to set that are not in the PBX's settings object of the hunt group.
+
+    A PBX answers ``user_settings`` with every field an account of its version has, empty ones too (the vendor
+    example, S1; 100 to 200 keys on 70.x, S2). A field missing there is one this PBX does not have, and a PBX may
+    accept such a field and drop it silently: sending it again on every run would only be a write that never
+    lands. Clearing such a field is no change at all, so only fields set to a value count.
+    """
+    return tuple(sorted(name for name, value in fields.items() if name not in settings and not _is_empty(value)))
+
+
+def _is_empty(value: object) -> bool:
+    return value is None or value == '' or value == [] or value == {}
 
 
 def plan_many(api: VodiaApi, domain: str, wanted: list[Wanted], hunt_group_names: list[str], workers: int) -> list[Plan]:
@@ -107,7 +131,7 @@ def plan_many(api: VodiaApi, domain: str, wanted: list[Wanted], hunt_group_names
 
 # Applying (writes, then verifies) ----------------------------------------------------------
 
-def outcome(group_plan: Plan, after: dict | None = None) -> Outcome:
+def outcome(group_plan: Plan, after: dict | None = None, unknown_fields: tuple = ()) -> Outcome:
     """The outcome of a plan; ``after`` is the PBX's answer after a write, else the prediction counts."""
     after_raw = group_plan.predicted if after is None else after
     return Outcome(
@@ -115,13 +139,15 @@ def outcome(group_plan: Plan, after: dict | None = None) -> Outcome:
         action=group_plan.action,
         before=model.canonical(group_plan.name, group_plan.current) if group_plan.current is not None else {},
         after=model.canonical(group_plan.name, after_raw) if after_raw is not None else {},
+        unknown_fields=group_plan.unknown_fields + unknown_fields,
     )
 
 
 def apply(api: VodiaApi, group_plan: Plan) -> Outcome:
     """Carry out a plan with write requests, verify the PBX's answer, and return the outcome."""
     if group_plan.action == CREATED:
-        return outcome(group_plan, _create(api, group_plan.domain, group_plan.name, group_plan.changes))
+        created = _create(api, group_plan.domain, group_plan.name, group_plan.changes)
+        return outcome(group_plan, created, fields_unknown_to_pbx(created, group_plan.changes))
     if group_plan.action == UPDATED:
         return outcome(group_plan, _update(api, group_plan.domain, group_plan.name, group_plan.changes))
     if group_plan.action == DELETED:
@@ -199,7 +225,9 @@ def _create(api: VodiaApi, domain: str, name: str, desired: dict) -> dict:
         if model.ALIAS_FIELD in desired:
             raise _name_lost_with_aliases(domain, name, desired[model.ALIAS_FIELD])
         raise _created_account_missing(domain, name, 'GET')
-    _verify(domain, name, actual, desired)
+    # Before an account exists its fields are unknown; the ones it turns out not to have are reported, not verified.
+    unknown = fields_unknown_to_pbx(actual, desired)
+    _verify(domain, name, actual, dict((key, value) for key, value in desired.items() if key not in unknown))
     return actual
 
 

@@ -15,7 +15,7 @@ from ansible_collections.vodia.pbx.plugins.module_utils import engine
 from ansible_collections.vodia.pbx.plugins.module_utils.engine import Outcome, Wanted
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import PartialConvergeError, VodiaInputError
 from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import (
-    canonical, changed_options, desired_fields, exportable, name_order, validate_identifier)
+    TYPED_FIELDS, canonical, changed_options, desired_fields, exportable, name_order, validate_identifier)
 from ansible_collections.vodia.pbx.plugins.module_utils.runner import RunMode
 from ansible_collections.vodia.pbx.plugins.module_utils.vodia_api import VodiaApi
 
@@ -44,6 +44,9 @@ def manage_hunt_group(params: dict, mode: RunMode, transport) -> dict:
     report = {'changed': result.changed, 'hunt_group': result.after}
     if mode.diff_mode:
         report['diff'] = result.diff()
+    warnings = unknown_field_warnings(domain, [result])
+    if warnings:
+        report['warnings'] = warnings
     return report
 
 
@@ -93,6 +96,9 @@ def manage_hunt_groups(params: dict, mode: RunMode, transport) -> dict:
             dict(item.diff(), before_header='hunt group %s' % item.name, after_header='hunt group %s' % item.name)
             for item in outcomes if item.changed
         ]
+    warnings = unknown_field_warnings(domain, outcomes)
+    if warnings:
+        result['warnings'] = warnings
     return result
 
 
@@ -120,6 +126,32 @@ def checked_parallel(parallel: int) -> int:
     if not 1 <= parallel <= MAX_PARALLEL:
         raise VodiaInputError('parallel must be between 1 and %d; got %d.' % (MAX_PARALLEL, parallel))
     return parallel
+
+
+def unknown_field_warnings(domain: str, outcomes: list[Outcome]) -> list[str]:
+    """One warning per set of fields the PBX does not have, naming every hunt group it concerns."""
+    groups_by_fields: dict = {}
+    for item in outcomes:
+        if item.unknown_fields:
+            groups_by_fields.setdefault(item.unknown_fields, []).append(item.name)
+    return [_unknown_fields_warning(domain, fields, names) for fields, names in groups_by_fields.items()]
+
+
+def _unknown_fields_warning(domain: str, fields: tuple, names: list[str]) -> str:
+    options = ', '.join(_option_name(field) for field in fields)
+    return (
+        'Hunt group%s %s in domain %s: this PBX has no field %s, so %s %s not sent. PBX versions differ in their '
+        'fields (see docs/compatibility.md of vodia.pbx): remove %s from the task for this PBX, or check the spelling.'
+        % ('s' if len(names) > 1 else '', ', '.join(names), domain, ', '.join(fields), options,
+           'were' if len(fields) > 1 else 'was', 'them' if len(fields) > 1 else 'it'))
+
+
+def _option_name(vodia_field: str) -> str:
+    """The task option that sets a Vodia field, as a user wrote it."""
+    for typed in TYPED_FIELDS:
+        if typed.vodia == vodia_field:
+            return typed.option
+    return 'settings.%s' % vodia_field
 
 
 def _report(item: Outcome, diff_mode: bool) -> dict:

@@ -39,7 +39,9 @@ def run_operation(operation: Operation, params: dict, mode: RunMode) -> TaskOutc
     warnings: list[str] = []
     try:
         transport, warnings = ConnectionSettings.from_params(params).open()
-        outcome = TaskOutcome(operation(params, mode, transport), warnings=warnings)
+        result = operation(params, mode, transport)
+        # An operation's own warnings (about the PBX's answers) follow those about the connection settings.
+        outcome = TaskOutcome(result, warnings=warnings + result.pop('warnings', []))
     except VodiaError as error:
         result = dict(error.facts(), msg=error.message)
         # A task that fails after a write has still changed the PBX, and must say so.

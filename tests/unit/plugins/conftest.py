@@ -72,6 +72,7 @@ class FakePbx:
         self.opened_with = None     # the keyword arguments ConnectionSettings.open() gave the transport
         self.ignore_settings_writes = False
         self.create_silently_fails = False
+        self.fields_not_kept = set()    # fields this PBX's accounts do not have: a write accepts and drops them
         self.delete_answers_404 = False
         self.failures = {}          # (method, path) -> [(error, applied)], one per request
 
@@ -157,7 +158,7 @@ class FakePbx:
             del accounts[rest[0]]
             return {}
         if method == 'POST' and not self.ignore_settings_writes:
-            account['settings'].update(body)
+            account['settings'].update((key, value) for key, value in body.items() if key not in self.fields_not_kept)
         return copy.deepcopy(account['settings'])
 
     def _missing(self, method, path, missing_ok):

@@ -174,6 +174,42 @@ def test_a_write_the_pbx_ignores_is_reported(pbx):
     assert (caught.value.method, caught.value.path) == ('POST', SETTINGS_1002)
 
 
+def test_a_field_the_hunt_group_does_not_have_is_never_written(pbx):
+    outcome = run(pbx, '1002', display='Sales', algo='sequential')
+    assert pbx.writes == [('POST', SETTINGS_1002, {'display': 'Sales'})]
+    assert outcome.unknown_fields == ('algo',)
+    assert 'algo' not in outcome.after['settings']
+
+
+def test_a_field_the_hunt_group_does_not_have_alone_changes_nothing(pbx):
+    outcome = run(pbx, '1002', algo='sequential', param9='x', display='Hunt')
+    assert outcome.action == engine.UNCHANGED and pbx.writes == []
+    assert outcome.unknown_fields == ('algo', 'param9')
+
+
+def test_clearing_a_field_the_hunt_group_does_not_have_is_no_change_and_no_report(pbx):
+    outcome = run(pbx, '1002', algo='', display='Hunt')
+    assert outcome.action == engine.UNCHANGED and outcome.unknown_fields == ()
+
+
+def test_a_created_hunt_group_reports_the_fields_the_pbx_dropped_and_the_next_run_writes_nothing(pbx):
+    pbx.fields_not_kept = {'algo'}
+    created = run(pbx, '1005', display='Support', algo='sequential')
+    assert created.action == engine.CREATED and created.unknown_fields == ('algo',)
+    assert created.after['display_name'] == 'Support'
+    pbx.requests.clear()
+    again = run(pbx, '1005', display='Support', algo='sequential')
+    assert again.action == engine.UNCHANGED and again.unknown_fields == ('algo',)
+    assert pbx.writes == []
+
+
+def test_a_field_the_pbx_has_but_does_not_keep_still_fails_the_create(pbx):
+    pbx.fields_not_kept = {'display'}
+    pbx.accounts['localhost']['1002']['settings']['display'] = ''
+    with pytest.raises(VodiaApiError, match='did not keep them'):
+        run(pbx, '1002', display='Support')
+
+
 def test_a_create_the_pbx_silently_drops_is_reported(pbx):
     pbx.create_silently_fails = True
     with pytest.raises(VodiaApiError, match='does not exist afterwards') as caught:

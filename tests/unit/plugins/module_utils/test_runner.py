@@ -129,5 +129,12 @@ def test_the_warnings_about_the_settings_come_with_the_outcome(pbx, fails):
     assert outcome.warnings == ['url http://pbx.example.com uses http: the PBX password crosses the network unencrypted. Use https.']
 
 
+def test_the_warnings_of_the_operation_follow_those_about_the_settings_and_leave_the_result(pbx):
+    outcome = run_operation(lambda *args: {'changed': False, 'warnings': ['from the PBX']},
+                            params(url='http://pbx.example.com'), RunMode())
+    assert outcome.result == {'changed': False}
+    assert outcome.warnings[1:] == ['from the PBX'] and outcome.warnings[0].startswith('url http://pbx.example.com')
+
+
 def test_the_run_mode_defaults_to_a_normal_run():
     assert RunMode() == RunMode(check_mode=False, diff_mode=False)
