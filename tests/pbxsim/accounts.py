@@ -144,8 +144,8 @@ def setting_value(name, value, profile=DEFAULT_PROFILE):
     """Convert one JSON value into its stored form or raise SettingsError.
 
     The PBX shows every scalar as a string, so numbers and booleans are stored the way
-    the PBX would show them. alias is a list on every profile: the simulator finds
-    accounts by it. v70 also keeps lists and objects (S2's 100 to 200 keys, S16).
+    the PBX would show them. alias is a list of strings on every profile (S1; GET users
+    lists it). v70 also keeps lists and objects in any other field (S2, S16).
     """
     rules = behaviour(profile)
     if name == "alias":
