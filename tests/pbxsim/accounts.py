@@ -6,8 +6,14 @@ Everything here works on plain dicts so that state can be deep-copied for
 snapshots and dumped as JSON without conversion.
 """
 
+import copy
 import json
 import re
+
+from pbxsim.profiles import (
+    DEFAULT_PROFILE, STAGE_FIELDS, UNSET_WHEN_FALSE, V70_COMMON_FIELDS, V70_HUNT_FIELDS, V70_STRUCTURED_DEFAULTS,
+    behaviour, stage_tokens,
+)
 
 # The account types accepted by addacc (notes section 3.3).
 ACCOUNT_TYPES = (
@@ -79,20 +85,37 @@ class SettingsError(ValueError):
     """A user_settings body that cannot be stored; nothing is written."""
 
 
-def type_fields(account_type):
+def type_fields(account_type, profile=DEFAULT_PROFILE):
     """Return the (name, default) pairs that precede the common block for a type."""
     if account_type == "hunts":
-        return HUNT_FIELDS
+        extra = V70_HUNT_FIELDS if behaviour(profile).extended_fields else ()
+        return HUNT_FIELDS + extra
     return OTHER_TYPE_FIELDS.get(account_type, MINIMAL_FIELDS)
 
 
-def default_settings(account_type, account_id):
+def common_fields(profile=DEFAULT_PROFILE):
+    """Return the names of the common block, alphabetical as in the vendor example."""
+    if behaviour(profile).extended_fields:
+        return tuple(sorted(COMMON_FIELDS + V70_COMMON_FIELDS))
+    return COMMON_FIELDS
+
+
+def default_settings(account_type, account_id, profile=DEFAULT_PROFILE):
     """Return the settings a freshly created account of this type answers with."""
-    settings = dict(type_fields(account_type))
-    for name in COMMON_FIELDS:
-        settings[name] = ""
+    settings = dict(type_fields(account_type, profile))
+    for name in common_fields(profile):
+        settings[name] = copy.deepcopy(V70_STRUCTURED_DEFAULTS.get(name, ""))
+    if behaviour(profile).stage_lists:
+        for name in STAGE_FIELDS:
+            if name in settings:
+                settings[name] = stage_tokens(settings[name])
     settings["alias"] = [account_id]
     return settings
+
+
+def known_fields(account_type, profile=DEFAULT_PROFILE):
+    """The field names an account of this type has on a profile (what v70 keeps on update)."""
+    return set(default_settings(account_type, "", profile))
 
 
 def is_valid_account_id(account_id):
@@ -100,16 +123,8 @@ def is_valid_account_id(account_id):
     return bool(ACCOUNT_ID_PATTERN.match(account_id))
 
 
-def setting_value(name, value):
-    """Convert one JSON value into its stored form or raise SettingsError.
-
-    The PBX shows every scalar as a string, so numbers and booleans are stored the way
-    the PBX would show them. alias is the one list-valued field.
-    """
-    if name == "alias":
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise SettingsError("alias must be a list of strings")
-        return list(value)
+def scalar_value(name, value):
+    """Store a JSON scalar as the PBX shows it: always a string; SettingsError for anything else."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
@@ -119,19 +134,59 @@ def setting_value(name, value):
     raise SettingsError("value of %s must be a string, number or boolean" % name)
 
 
-def convert_settings(update):
+def stage_members(name, value):
+    """The v70 form of a stage field: a list of member tokens, from a string or a list of scalars."""
+    items = value if isinstance(value, list) else [value]
+    return stage_tokens([scalar_value(name, item) for item in items])
+
+
+def setting_value(name, value, profile=DEFAULT_PROFILE):
+    """Convert one JSON value into its stored form or raise SettingsError.
+
+    The PBX shows every scalar as a string, so numbers and booleans are stored the way
+    the PBX would show them. alias is a list of strings on every profile (S1; GET users
+    lists it). v70 also keeps lists and objects in any other field (S2, S16).
+    """
+    rules = behaviour(profile)
+    if name == "alias":
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise SettingsError("alias must be a list of strings")
+        return list(value)
+    if rules.stage_lists and name in STAGE_FIELDS:
+        return stage_members(name, value)
+    if rules.structured_values and isinstance(value, (list, dict)):
+        return copy.deepcopy(value)
+    stored = scalar_value(name, value)
+    if rules.false_flags_unset and name in UNSET_WHEN_FALSE and stored == "false":
+        return ""
+    return stored
+
+
+def convert_settings(update, profile=DEFAULT_PROFILE):
     """Convert a whole update up front so that a bad value leaves the account untouched."""
-    return dict((name, setting_value(name, value)) for name, value in update.items())
+    return dict((name, setting_value(name, value, profile)) for name, value in update.items())
+
+
+def copy_settings(settings):
+    """A copy of stored settings that shares no list or object with them."""
+    return dict((name, copy.deepcopy(value) if isinstance(value, (list, dict)) else value) for name, value in settings.items())
+
+
+def text_field(settings, name):
+    """A setting as a plain string for the listings, whose shapes do not change; "" for a list or object."""
+    value = settings.get(name, "")
+    return value if isinstance(value, str) else ""
 
 
 def hunt_agents(settings):
     """Derive the integer agent list of the hunts listing from the stage fields.
 
-    Members are whitespace-separated; only all-digit entries count, each once, in ring order.
+    Members are whitespace-separated (or list items on v70); only all-digit entries count,
+    each once, in ring order.
     """
     agents = []
     for field in AGENT_STAGE_FIELDS:
-        for token in str(settings.get(field, "")).split():
+        for token in stage_tokens(settings.get(field, "")):
             if token.isascii() and token.isdigit() and int(token) not in agents:
                 agents.append(int(token))
     return agents
@@ -139,19 +194,19 @@ def hunt_agents(settings):
 
 def hunt_summary(account_id, settings):
     """Return one entry of GET /rest/domain/{d}/hunts."""
-    return {"name": account_id, "display": settings.get("display", ""), "agents": hunt_agents(settings), "calls": 0}
+    return {"name": account_id, "display": text_field(settings, "display"), "agents": hunt_agents(settings), "calls": 0}
 
 
 def user_summary(account_id, account):
     """Return one entry of GET /rest/domain/{d}/users; booleans are real booleans there."""
     settings = account["settings"]
-    ani = settings.get("ani", "")
+    ani = text_field(settings, "ani")
     return {
         "id": account["id"],
         "name": account_id,
         "alias": list(settings.get("alias", [account_id])),
         "ani": [ani] if ani else [],
-        "displayname": settings.get("display", ""),
+        "displayname": text_field(settings, "display"),
         "disabled": settings.get("disabled", "") == "true",
         "license": True,
         "visible": settings.get("visible", "") != "false",

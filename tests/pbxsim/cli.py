@@ -12,6 +12,7 @@ import sys
 import threading
 
 from pbxsim.faults import FaultConfigError, normalise_update
+from pbxsim.profiles import DEFAULT_PROFILE, PROFILES
 from pbxsim.seed import SeedError
 from pbxsim.server import start_simulators
 from pbxsim.state import DUPLICATE_MODES
@@ -31,6 +32,8 @@ def build_parser():
                         help="extra generated tenants tenant-0001.example.com.. after the seed's (default 0)")
     parser.add_argument("--tls", action="store_true", help="serve HTTPS with a freshly generated CA")
     parser.add_argument("--tls-dir", help="directory for ca.pem/server.pem/server-key.pem (default: a temp dir)")
+    parser.add_argument("--profile", choices=PROFILES, default=DEFAULT_PROFILE,
+                        help="release line to answer as: v58 (vendor page), v69 or v70 (default %s)" % DEFAULT_PROFILE)
     parser.add_argument("--verbose", action="store_true", help="log requests and connection errors to stderr")
     faults = parser.add_argument_group("faults (apply to /rest/* only)")
     faults.add_argument("--latency-ms", type=float, help="fixed delay before every answer")
@@ -108,7 +111,7 @@ def main(argv=None):
         group = start_simulators(
             count=args.pbx_count, host=args.host, port=args.port, seed=args.seed, tls=args.tls, tls_dir=args.tls_dir,
             on_duplicate=args.on_duplicate, faults=faults_from_args(args), random_seed=args.random_seed,
-            hunt_groups=args.hunt_groups, tenants=args.tenants, verbose=args.verbose,
+            hunt_groups=args.hunt_groups, tenants=args.tenants, verbose=args.verbose, profile=args.profile,
         )
     except (SeedError, FaultConfigError) as exc:
         sys.stderr.write("pbxsim: %s\n" % exc)

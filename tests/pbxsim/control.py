@@ -105,19 +105,39 @@ def clear_faults(state, _request):
 
 
 def _config(state):
-    return {"on_duplicate": state.on_duplicate, "version": state.data["version"]}
+    limits = dict((name, domain["max_hunts"]) for name, domain in state.data["domains"].items() if domain["max_hunts"] is not None)
+    return {"on_duplicate": state.on_duplicate, "version": state.data["version"], "profile": state.profile, "max_hunts": limits}
 
 
 def get_config(state, _request):
-    """GET /_sim/config: run-time switches."""
+    """GET /_sim/config: run-time switches, the profile and the tenants' hunt group limits."""
     with state.lock:
         return Response(200, _config(state))
 
 
+def _max_hunts_update(state, update):
+    """Validate {"domain": N or null} and return [(domain record, limit)]; nothing is changed here."""
+    if not isinstance(update, dict):
+        raise ApiError(400, "max_hunts must be an object of domain name to limit")
+    changes = []
+    for name, limit in update.items():
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+            raise ApiError(400, "max_hunts of %s must be a non-negative integer or null" % name)
+        domain = state.find_domain(name)
+        if domain is None:
+            raise ApiError(404, "domain %s not found" % name)
+        changes.append((domain, limit))
+    return changes
+
+
 def set_config(state, request):
-    """POST /_sim/config {"on_duplicate": "ok"|"error", "version": "70.3.1"}."""
+    """POST /_sim/config {"on_duplicate": "ok"|"error", "version": "70.3.1", "max_hunts": {"localhost": 3}}.
+
+    The profile is not among the keys: the seed data was built for it at start-up.
+    max_hunts lives in the PBX data, so snapshots keep it and reset brings back the seed's.
+    """
     update = _optional_json_object(request)
-    unknown = sorted(set(update) - {"on_duplicate", "version"})
+    unknown = sorted(set(update) - {"on_duplicate", "version", "max_hunts"})
     if unknown:
         raise ApiError(400, "unknown config keys: %s" % ", ".join(unknown))
     if "on_duplicate" in update and update["on_duplicate"] not in DUPLICATE_MODES:
@@ -125,8 +145,11 @@ def set_config(state, request):
     if "version" in update and not isinstance(update["version"], str):
         raise ApiError(400, "version must be a string")
     with state.lock:
+        limits = _max_hunts_update(state, update.get("max_hunts", {}))
         state.on_duplicate = update.get("on_duplicate", state.on_duplicate)
         state.data["version"] = update.get("version", state.data["version"])
+        for domain, limit in limits:
+            domain["max_hunts"] = limit
         return Response(200, _config(state))
 
 

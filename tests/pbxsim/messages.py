@@ -30,16 +30,26 @@ class Request:
         return "/" + "/".join(self.segments)
 
 
-class Response:
-    """A JSON answer: status, body (any JSON-able value) and extra headers."""
+JSON_TYPE = "application/json"
 
-    def __init__(self, status, body=None, headers=None):
+
+class Response:
+    """An answer: status, body, extra headers and the body's content type.
+
+    A JSON body is any JSON-able value. Any other content type (v70's "text/plain"
+    answers) takes a str body, sent as UTF-8.
+    """
+
+    def __init__(self, status, body=None, headers=None, content_type=JSON_TYPE):
         self.status = status
         self.body = {} if body is None else body
         self.headers = headers or {}
+        self.content_type = content_type
 
     def encode(self):
-        """Strict JSON bytes (no NaN), UTF-8."""
+        """The body as bytes: strict JSON (no NaN) or the text itself, UTF-8."""
+        if self.content_type != JSON_TYPE:
+            return self.body.encode("utf-8")
         return json.dumps(self.body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
 

@@ -7,15 +7,17 @@ Checks run in this order, so that each failure has one predictable status:
 404 account, 400 body.
 """
 
+import copy
 import time
 
 from pbxsim import __version__
 from pbxsim.accounts import (
-    ACCOUNT_KEY_BY_TYPE, ACCOUNT_TYPES, DEFAULT_ACCOUNT_KEY, SettingsError, convert_settings, default_settings,
-    hunt_summary, is_valid_account_id, user_summary,
+    ACCOUNT_KEY_BY_TYPE, ACCOUNT_TYPES, DEFAULT_ACCOUNT_KEY, SettingsError, convert_settings, copy_settings,
+    default_settings, hunt_summary, is_valid_account_id, known_fields, user_summary,
 )
 from pbxsim.auth import authenticate
 from pbxsim.messages import ApiError, Response, parse_json_object
+from pbxsim.profiles import EMPTY_OBJECT
 
 
 class Route:
@@ -63,10 +65,6 @@ class Context:
         return account
 
 
-def _copy_settings(settings):
-    return dict((name, list(value) if isinstance(value, list) else value) for name, value in settings.items())
-
-
 def get_status(context):
     """GET /rest/system/status: version and counters (field names are our choice)."""
     data = context.state.data
@@ -107,19 +105,36 @@ def list_users(context):
 
 def get_user_settings(context):
     """GET /rest/domain/{d}/user_settings/{id}: flat settings of any account type, no type field."""
-    return Response(200, _copy_settings(context.account()["settings"]))
+    return Response(200, copy_settings(context.account()["settings"]))
+
+
+def _fields_kept(update, account, state):
+    """The update without the keys this PBX would silently drop (unknown fields on v70)."""
+    if not state.rules.drops_unknown_fields:
+        return update
+    known = known_fields(account["type"], state.profile)
+    return dict((name, value) for name, value in update.items() if name in known)
 
 
 def update_user_settings(context):
-    """POST/PUT user_settings: partial update, answers with the whole object (S2)."""
+    """POST/PUT user_settings: partial update; the answer is the whole object (S2) or {} (v69, S17/S18)."""
+    state = context.state
     account = context.account()
-    update = parse_json_object(context.request.body)
+    update = _fields_kept(parse_json_object(context.request.body), account, state)
     try:
-        converted = convert_settings(update)
+        converted = convert_settings(update, state.profile)
     except SettingsError as exc:
         raise ApiError(400, str(exc)) from None
     account["settings"].update(converted)
-    return Response(200, _copy_settings(account["settings"]))
+    if state.rules.settings_answer == EMPTY_OBJECT:
+        return Response(200, {})
+    return Response(200, copy_settings(account["settings"]))
+
+
+def _answer(status, content_type_and_body):
+    """A Response from a profile's (content type, body) pair."""
+    content_type, body = content_type_and_body
+    return Response(status, copy.deepcopy(body), content_type=content_type)
 
 
 def _requested_account_ids(body):
@@ -141,36 +156,57 @@ def _requested_account_ids(body):
     return account_type, account_ids
 
 
-def add_accounts(context):
-    """POST/PUT addacc: create one or several ("500/501") accounts of one type."""
-    account_type, account_ids = _requested_account_ids(parse_json_object(context.request.body))
+def _create_account(context, account_type, account_id):
+    """Create one account unless it exists or the tenant's max_hunts is reached (both silent)."""
+    state = context.state
     accounts = context.domain["accounts"]
-    existing = [account_id for account_id in account_ids if account_id in accounts]
-    if existing and context.state.on_duplicate == "error":
+    if account_id in accounts:
+        return
+    if account_type == "hunts" and state.hunt_limit_reached(context.domain):
+        return
+    accounts[account_id] = {
+        "id": state.allocate_account_id(),
+        "type": account_type,
+        "settings": default_settings(account_type, account_id, state.profile),
+    }
+
+
+def add_accounts(context):
+    """POST/PUT addacc: create one or several ("500/501") accounts of one type.
+
+    A profile's success answer does not prove creation: v69 ignores a wrong type (S17), and
+    duplicates and a full max_hunts answer success too (S17, S2).
+    """
+    state = context.state
+    body = parse_json_object(context.request.body)
+    if state.rules.unknown_type_ignored and body.get("type") not in ACCOUNT_TYPES:
+        return _answer(200, state.rules.addacc_answer)
+    account_type, account_ids = _requested_account_ids(body)
+    existing = [account_id for account_id in account_ids if account_id in context.domain["accounts"]]
+    if existing and state.rules.honours_on_duplicate and state.on_duplicate == "error":
         raise ApiError(400, "account already exists: %s" % " ".join(existing))
     for account_id in account_ids:
-        if account_id not in accounts:
-            accounts[account_id] = {
-                "id": context.state.allocate_account_id(),
-                "type": account_type,
-                "settings": default_settings(account_type, account_id),
-            }
-    return Response(200, {})
+        _create_account(context, account_type, account_id)
+    return _answer(200, state.rules.addacc_answer)
 
 
 def delete_account(context):
     """DELETE addacc/{id}: remove one account of any type."""
     context.account()
     del context.domain["accounts"][context.params["account"]]
-    return Response(200, {})
+    return _answer(200, context.state.rules.delete_answer)
 
 
 def domain_action(context):
-    """POST/PUT domain_action: only delete_selected (S1); unknown ids are skipped silently."""
+    """POST/PUT domain_action: only delete_selected (S1); unknown ids are skipped silently.
+
+    The route stays on v70 although S2 drops delete_selected: a 70.3 PBX still has
+    domain_action for its other actions, so a client sees 400, not 404.
+    """
     body = parse_json_object(context.request.body)
     if body.get("type") != "accounts":
         raise ApiError(400, "type must be accounts")
-    if body.get("action") != "delete_selected":
+    if body.get("action") != "delete_selected" or not context.state.rules.delete_selected:
         raise ApiError(400, "unsupported action %r" % (body.get("action"),))
     selected = body.get("selected")
     if not isinstance(selected, str):

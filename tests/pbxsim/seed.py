@@ -10,8 +10,11 @@ import copy
 import json
 
 from pbxsim.accounts import ACCOUNT_TYPES, SettingsError, convert_settings, default_settings, is_valid_account_id
+from pbxsim.profiles import DEFAULT_PROFILE, behaviour
 
-DEFAULT_VERSION = "70.3.1"
+# What a PBX started with the default profile reports; each profile has its own (pbxsim.profiles),
+# and a seed's "version" overrides it.
+DEFAULT_VERSION = behaviour(DEFAULT_PROFILE).version
 
 # Credentials of the built-in seed, as (user, password) pairs for requests' auth=.
 SYSTEM_ADMIN = ("admin", "Sim-Admin-Pass-2026")
@@ -42,8 +45,8 @@ VENDOR_HUNT_1002 = {
     "rb": "", "rf": "", "view_settings": "", "visible": "", "alias": ["1002"],
 }
 
+# No "version": the built-in seed reports the profile's version.
 DEFAULT_SEED = {
-    "version": DEFAULT_VERSION,
     "system_admins": {
         SYSTEM_ADMIN[0]: {"password": SYSTEM_ADMIN[1], "api_access": True},
         NO_API_ADMIN[0]: {"password": NO_API_ADMIN[1], "api_access": False},
@@ -177,22 +180,31 @@ def _admins(raw, where):
     return admins
 
 
-def _account(account_id, raw, where, internal_id):
+def _max_hunts(raw, where):
+    """The tenant's hunt group limit: None (no limit) or a non-negative integer."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+        raise SeedError("%s must be a non-negative integer" % where)
+    return raw
+
+
+def _account(account_id, raw, where, internal_id, profile):
     raw = _require_mapping(raw, where)
     account_type = raw.get("type")
     if account_type not in ACCOUNT_TYPES:
         raise SeedError("%s.type must be one of %s" % (where, ", ".join(ACCOUNT_TYPES)))
     if not is_valid_account_id(account_id):
         raise SeedError("%s: %r is not a valid account id" % (where, account_id))
-    settings = default_settings(account_type, account_id)
+    settings = default_settings(account_type, account_id, profile)
     try:
-        settings.update(convert_settings(_require_mapping(raw.get("settings"), where + ".settings")))
+        settings.update(convert_settings(_require_mapping(raw.get("settings"), where + ".settings"), profile))
     except SettingsError as exc:
         raise SeedError("%s.settings: %s" % (where, exc)) from None
     return {"id": str(internal_id), "type": account_type, "settings": settings}
 
 
-def _domain(name, raw, domain_id, data):
+def _domain(name, raw, domain_id, data, profile):
     where = "domains.%s" % name
     raw = _require_mapping(raw, where)
     alias = raw.get("alias", [name])
@@ -206,24 +218,27 @@ def _domain(name, raw, domain_id, data):
         "country": _text(raw.get("country"), where + ".country", "1"),
         "area": _text(raw.get("area"), where + ".area"),
         "admins": _admins(raw.get("admins"), where + ".admins"),
+        "max_hunts": _max_hunts(raw.get("max_hunts"), where + ".max_hunts"),
         "accounts": {},
     }
     for account_id, account in _require_mapping(raw.get("accounts"), where + ".accounts").items():
         account_id = str(account_id)
-        domain["accounts"][account_id] = _account(account_id, account, "%s.accounts.%s" % (where, account_id), data["next_account_id"])
+        domain["accounts"][account_id] = _account(
+            account_id, account, "%s.accounts.%s" % (where, account_id), data["next_account_id"], profile)
         data["next_account_id"] += 1
     return domain
 
 
-def add_bench_hunt_groups(domain, count, data):
-    """Add COUNT extra hunt groups numbered from 2000 upwards, skipping taken numbers."""
+def add_bench_hunt_groups(domain, count, data, profile=DEFAULT_PROFILE):
+    """Add COUNT extra hunt groups numbered from 2000 upwards, skipping taken numbers (max_hunts does not apply)."""
     number = FIRST_BENCH_HUNT_GROUP
     for _index in range(count):
         while str(number) in domain["accounts"]:
             number += 1
         account_id = str(number)
-        settings = default_settings("hunts", account_id)
-        settings.update({"display": "Bench %s" % account_id, "st1_ext": "444", "st2_ext": "445", "st1_dur": "10"})
+        settings = default_settings("hunts", account_id, profile)
+        settings.update(convert_settings(
+            {"display": "Bench %s" % account_id, "st1_ext": "444", "st2_ext": "445", "st1_dur": "10"}, profile))
         domain["accounts"][account_id] = {"id": str(data["next_account_id"]), "type": "hunts", "settings": settings}
         data["next_account_id"] += 1
 
@@ -239,30 +254,31 @@ def generated_tenant(number):
     }
 
 
-def build_data(seed=None, hunt_groups=0, tenants=0):
-    """Turn a seed (None for the built-in one) into PBX data, validating as we go.
+def build_data(seed=None, hunt_groups=0, tenants=0, profile=DEFAULT_PROFILE):
+    """Turn a seed (None for the built-in one) into PBX data for a profile, validating as we go.
 
     tenants adds that many generated tenants after the seed's (names that the seed already has are skipped).
+    Every account gets the profile's field set and value rules; the seed's settings are laid over them.
     """
     seed = _require_mapping(copy.deepcopy(DEFAULT_SEED if seed is None else seed), "seed")
     data = {
-        "version": _text(seed.get("version"), "version", DEFAULT_VERSION),
+        "version": _text(seed.get("version"), "version", behaviour(profile).version),
         "system_admins": _admins(seed.get("system_admins"), "system_admins"),
         "domains": {},
         "next_account_id": 1,
     }
     for index, (name, raw) in enumerate(_require_mapping(seed.get("domains"), "domains").items()):
         name = str(name).lower()
-        data["domains"][name] = _domain(name, raw, index + 1, data)
+        data["domains"][name] = _domain(name, raw, index + 1, data, profile)
     number = 0
     for _index in range(tenants):
         number += 1
         while GENERATED_TENANT % number in data["domains"]:
             number += 1
         name = GENERATED_TENANT % number
-        data["domains"][name] = _domain(name, generated_tenant(number), len(data["domains"]) + 1, data)
+        data["domains"][name] = _domain(name, generated_tenant(number), len(data["domains"]) + 1, data, profile)
     if hunt_groups:
         if "localhost" not in data["domains"]:
             raise SeedError("--hunt-groups needs a domain named localhost in the seed")
-        add_bench_hunt_groups(data["domains"]["localhost"], hunt_groups, data)
+        add_bench_hunt_groups(data["domains"]["localhost"], hunt_groups, data, profile)
     return data

@@ -22,6 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pbxsim import __version__
 from pbxsim.dispatch import process
 from pbxsim.messages import BODY_LIMIT, Request, Response
+from pbxsim.profiles import DEFAULT_PROFILE
 from pbxsim.seed import load_seed_file
 from pbxsim.state import PbxState
 
@@ -40,7 +41,7 @@ class BadRequestBody(Exception):
 
 
 class SimRequestHandler(BaseHTTPRequestHandler):
-    """Reads one request, hands it to dispatch.process and writes the JSON answer."""
+    """Reads one request, hands it to dispatch.process and writes the answer (JSON, or text on some v70 writes)."""
 
     protocol_version = "HTTP/1.1"
     server_version = "pbxsim/%s" % __version__
@@ -141,7 +142,7 @@ class SimRequestHandler(BaseHTTPRequestHandler):
         headers = [
             ("Server", self.version_string()),
             ("Date", self.date_time_string()),
-            ("Content-Type", "application/json"),
+            ("Content-Type", response.content_type),
             ("Content-Length", str(len(body))),
         ]
         headers.extend(sorted(response.headers.items()))
@@ -306,15 +307,19 @@ def _seed_data(seed):
 
 
 def start_simulators(count=1, host="127.0.0.1", port=0, seed=None, tls=False, tls_dir=None, on_duplicate="ok",
-                     faults=None, random_seed=None, hunt_groups=0, tenants=0, verbose=False):
-    """Start COUNT independent PBXs; port 0 picks free ports, port P uses P..P+count-1."""
+                     faults=None, random_seed=None, hunt_groups=0, tenants=0, verbose=False, profile=DEFAULT_PROFILE):
+    """Start COUNT independent PBXs; port 0 picks free ports, port P uses P..P+count-1.
+
+    profile is one of pbxsim.profiles.PROFILES; every PBX of the group answers as that release line.
+    """
     seed = _seed_data(seed)
     ssl_context, ca_file, temporary_dir = _tls_setup(tls_dir) if tls else (None, None, None)
     server_class = SimHTTPServer6 if ":" in host else SimHTTPServer
     simulators = []
     try:
         for index in range(count):
-            pbx = PbxState(seed, on_duplicate, faults, None if random_seed is None else random_seed + index, hunt_groups, tenants)
+            pbx = PbxState(seed, on_duplicate, faults, None if random_seed is None else random_seed + index, hunt_groups, tenants,
+                           profile)
             server = server_class((host, port + index if port else 0), pbx, ssl_context, verbose)
             simulators.append(Simulator(server, "https" if tls else "http", ca_file))
     except BaseException:

@@ -9,6 +9,7 @@ import time
 
 from pbxsim.faults import FaultPlan
 from pbxsim.journal import Journal
+from pbxsim.profiles import DEFAULT_PROFILE, behaviour
 from pbxsim.seed import build_data
 
 DUPLICATE_MODES = ("ok", "error")
@@ -18,16 +19,21 @@ class PbxState:
     """One PBX. Hold ``lock`` while reading or changing ``data``.
 
     data is plain dicts and lists (see seed.build_data), so a snapshot is a deep copy.
+    profile (pbxsim.profiles) is fixed for the PBX's life: its seed data is built for it,
+    so reset keeps it. ``rules`` is the profile's behaviour.
     """
 
-    def __init__(self, seed=None, on_duplicate="ok", faults=None, random_seed=None, hunt_groups=0, tenants=0):
+    def __init__(self, seed=None, on_duplicate="ok", faults=None, random_seed=None, hunt_groups=0, tenants=0,
+                 profile=DEFAULT_PROFILE):
         if on_duplicate not in DUPLICATE_MODES:
             raise ValueError("on_duplicate must be one of %s" % ", ".join(DUPLICATE_MODES))
+        self.rules = behaviour(profile)
+        self.profile = profile
         self.lock = threading.RLock()
         self.started = time.time()
         self.journal = Journal()
         self.faults = FaultPlan(faults, random_seed)
-        self._seed_data = build_data(seed, hunt_groups, tenants)
+        self._seed_data = build_data(seed, hunt_groups, tenants, profile)
         self._initial_on_duplicate = on_duplicate
         self._snapshots = {}
         self._snapshot_numbers = itertools.count(1)
@@ -51,6 +57,13 @@ class PbxState:
         self.data["next_account_id"] = number + 1
         return str(number)
 
+    def hunt_limit_reached(self, domain):
+        """True when the tenant's max_hunts allows no further hunt group (None means no limit)."""
+        limit = domain.get("max_hunts")
+        if limit is None:
+            return False
+        return sum(1 for account in domain["accounts"].values() if account["type"] == "hunts") >= limit
+
     def take_snapshot(self):
         """Save the data (not journal or faults) and return the snapshot id."""
         with self.lock:
@@ -72,7 +85,7 @@ class PbxState:
             return list(self._snapshots)
 
     def reset(self):
-        """Back to start-up: seed data, start-up faults and duplicate mode, empty journal."""
+        """Back to start-up: seed data, start-up faults and duplicate mode, empty journal; the profile stays."""
         with self.lock:
             self.data = copy.deepcopy(self._seed_data)
             self.on_duplicate = self._initial_on_duplicate
@@ -84,6 +97,7 @@ class PbxState:
         with self.lock:
             return {
                 "version": self.data["version"],
+                "profile": self.profile,
                 "system_admins": copy.deepcopy(self.data["system_admins"]),
                 "domains": copy.deepcopy(self.data["domains"]),
                 "on_duplicate": self.on_duplicate,

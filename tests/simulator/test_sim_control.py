@@ -87,7 +87,7 @@ def test_reset_restores_the_seed_and_empties_the_journal(sim, admin):
     assert sim.control("GET", "/_sim/journal")[1]["entries"] == []
     assert admin.get(DOMAIN + "/user_settings/1002").status_code == 200
     assert sim.control("GET", "/_sim/faults")[1]["latency_ms"] == 0.0
-    assert sim.control("GET", "/_sim/config")[1] == {"on_duplicate": "ok", "version": "70.3.1"}
+    assert sim.control("GET", "/_sim/config")[1] == {"on_duplicate": "ok", "version": "58.0.0", "profile": "v58", "max_hunts": {}}
 
 
 def test_state_dump(sim, admin):
@@ -97,7 +97,8 @@ def test_state_dump(sim, admin):
     account = state["domains"]["localhost"]["accounts"]["1003"]
     assert (account["type"], account["settings"]["display"]) == ("hunts", "Changed")
     assert state["system_admins"]["noapi"]["api_access"] is False
-    assert set(state) >= {"version", "domains", "faults", "on_duplicate", "journal_size", "snapshots"}
+    assert set(state) >= {"version", "profile", "domains", "faults", "on_duplicate", "journal_size", "snapshots"}
+    assert state["profile"] == "v58"
 
 
 def test_config_changes_the_reported_version(sim, admin):

@@ -135,7 +135,8 @@ def test_duplicate_create_in_ok_mode_still_creates_the_new_ones(admin):
 
 
 def test_duplicate_create_in_error_mode_is_400_and_creates_nothing(sim, admin):
-    assert sim.control("POST", "/_sim/config", {"on_duplicate": "error"}) == (200, {"on_duplicate": "error", "version": "70.3.1"})
+    assert sim.control("POST", "/_sim/config", {"on_duplicate": "error"}) == (
+        200, {"on_duplicate": "error", "version": "58.0.0", "profile": "v58", "max_hunts": {}})
     assert_error(admin.post(DOMAIN + "/addacc", {"type": "hunts", "account": "9300/1002"}), 400)
     assert admin.get(DOMAIN + "/user_settings/9300").status_code == 404
     assert admin.post(DOMAIN + "/addacc", {"type": "hunts", "account": "9300"}).status_code == 200
@@ -207,9 +208,9 @@ def test_a_tenant_without_hunt_groups_has_an_empty_hunts_list(admin):
     assert admin.get("/rest/domain/globex.example.com/hunts").json() == []
 
 
-def test_system_status_reports_the_version(admin):
+def test_system_status_reports_the_default_profiles_version(admin):
     status = admin.get("/rest/system/status").json()
-    assert status["version"] == "70.3.1"
+    assert status["version"] == "58.0.0"
     assert isinstance(status["uptime"], int)
 
 
