@@ -13,6 +13,7 @@ TEST_PYTHON := 3.11
 # pip versions pinned by the ansible-test releases we run (see tests/tools/prepare_ansible_test.sh)
 ANSIBLE_TEST_PIPS := 24.2 23.1.2 25.2
 
+.PHONY: test-profiles integration-v69 integration-v70 test-fleet-v69 test-fleet-v70 demo-profiles
 .PHONY: help venv tree demo bench chaos test test-matrix test-oldest test-newest test-2.20 test-simulator test-fleet test-tenants test-reliability test-ssh test-runner release-checks changelog-lint sanity units integration integration-controller integration-module lint build clean
 
 help:
@@ -33,7 +34,7 @@ $(VENV)/.installed: tests/requirements-dev.txt
 tree: venv
 	@tests/tools/collection_tree.sh $(COLLECTIONS) >/dev/null
 
-test: test-simulator changelog-lint sanity units integration test-fleet test-tenants test-reliability test-ssh test-runner lint release-checks test-oldest test-newest
+test: test-simulator changelog-lint sanity units integration test-fleet test-tenants test-reliability test-ssh test-runner test-profiles lint release-checks test-oldest test-newest
 	@echo "make test: all suites passed"
 
 test-simulator: venv
@@ -83,6 +84,24 @@ integration-controller: tree
 
 integration-module: tree
 	$(INTEGRATION) --var vodia_pbx_execution=module -- $(ANSIBLE_TEST) integration --venv --python $(TEST_PYTHON) --color no
+
+# The PBX versions in the field: every suite above runs against the simulator's default profile, v58 (the vendor's
+# page); these run the integration suite (controller path), the fleet suites and the demo against the 69.x and 70.x
+# profiles too (docs/simulator.md, docs/compatibility.md).
+test-profiles: integration-v69 integration-v70 test-fleet-v69 test-fleet-v70 demo-profiles
+
+integration-v69 integration-v70: integration-v%: tree
+	$(INTEGRATION) --profile v$* -- $(ANSIBLE_TEST) integration --venv --python $(TEST_PYTHON) --color no
+
+test-fleet-v69 test-fleet-v70: test-fleet-v%: tree
+	VODIA_SIM_PROFILE=v$* VODIA_COLLECTIONS_PATH=$(COLLECTIONS) PYTHONPATH=tests $(BIN)/pytest -q tests/fleet
+
+demo-profiles: build
+	rm -rf $(DEMO)-profiles && mkdir -p $(DEMO)-profiles/collections
+	$(BIN)/ansible-galaxy collection install --force -p $(DEMO)-profiles/collections $(BUILD)/vodia-pbx-*.tar.gz
+	for profile in v58 v69 v70; do \
+		$(BIN)/python tests/tools/demo.py $(DEMO)-profiles/collections $(DEMO)-profiles/$$profile $$profile || exit 1; \
+	done
 
 lint: tree
 	cd $(TREE) && ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(BIN)/ansible-lint --offline --profile production

@@ -5,7 +5,8 @@
 """The PBXs of the fleet example, simulated, and what the fleet suites ask of them.
 
 A fleet is (simulator, inventory): one simulated PBX over HTTPS per host of examples/fleet, in the order of
-demo.HOSTS, and an inventory file that points the example's hosts at them.
+demo.HOSTS, and an inventory file that points the example's hosts at them. The PBXs answer as the version profile
+VODIA_SIM_PROFILE names (default v58; docs/simulator.md).
 """
 
 from __future__ import annotations
@@ -24,8 +25,11 @@ from demo import HOSTS, write_simulated_inventory  # noqa: E402  pylint: disable
 from with_simulator import SIM_CREDENTIALS  # noqa: E402  pylint: disable=wrong-import-position
 
 
+SIM_PROFILE = os.environ.get('VODIA_SIM_PROFILE', 'v58')
+
+
 def start_fleet(directory):
-    simulator = launch(['--pbx-count', str(len(HOSTS)), '--tls'])
+    simulator = launch(['--pbx-count', str(len(HOSTS)), '--tls', '--profile', SIM_PROFILE])
     inventory = os.path.join(str(directory), 'simulated.json')
     write_simulated_inventory(inventory, simulator.urls)
     return simulator, inventory

@@ -4,9 +4,10 @@
 
 """`make demo`: the example playbook against three simulated PBXs.
 
-    python tests/tools/demo.py COLLECTIONS_PATH WORK_DIR
+    python tests/tools/demo.py COLLECTIONS_PATH WORK_DIR [PROFILE]
 
-Starts the simulator with three PBXs (HTTPS, with its own certificate authority), points the example inventory at them, runs
+Starts the simulator with three PBXs (HTTPS, with its own certificate authority) answering as the version PROFILE
+(v58, v69 or v70; default v58, see docs/simulator.md), points the example inventory at them, runs
 examples/fleet/playbook.yml twice (the second run must change nothing), prints
 what vodia_hunt_group_info reads back, and stops the simulator.
 """
@@ -50,9 +51,10 @@ def run_playbook(playbook, inventories, env):
 
 def main():
     collections_path, work_dir = sys.argv[1:3]
+    profile = sys.argv[3] if len(sys.argv) > 3 else 'v58'
     os.makedirs(work_dir, exist_ok=True)
-    banner('Starting the Vodia PBX simulator with %d PBXs' % len(HOSTS))
-    simulator = launch(['--pbx-count', str(len(HOSTS)), '--tls'])
+    banner('Starting the Vodia PBX simulator with %d PBXs (version profile %s)' % (len(HOSTS), profile))
+    simulator = launch(['--pbx-count', str(len(HOSTS)), '--tls', '--profile', profile])
     try:
         for host, url in zip(HOSTS, simulator.urls):
             print('%s -> %s' % (host, url))

@@ -4,13 +4,16 @@
 
 """Run a command while the Vodia PBX simulator runs, then stop the simulator.
 
-    python tests/tools/with_simulator.py [--pbx-count N] [--config FILE] [--var NAME=VALUE ...] [--sim-arg ARG ...] -- COMMAND...
+    python tests/tools/with_simulator.py [--pbx-count N] [--profile v58|v69|v70] [--config FILE] [--var NAME=VALUE ...]
+                                         [--sim-arg ARG ...] -- COMMAND...
 
 The simulator URLs reach the command as VODIA_SIM_URLS (space-separated) and, with
 --config, as an ansible-test integration_config.yml (vodia_url, vodia_sim_urls, and the
 simulator's default credentials). A second simulator serves HTTPS with a self-signed
 certificate authority: vodia_tls_url and vodia_tls_ca_path. --var adds a variable to that file, for example
 vodia_pbx_execution=module to run the integration suite through the modules instead of the action plugins.
+--profile picks the PBX version both simulators answer as (docs/simulator.md); the config file names it as
+vodia_sim_profile, for the few assertions that depend on it.
 """
 
 from __future__ import annotations
@@ -38,9 +41,10 @@ SIM_CREDENTIALS = {
 }
 
 
-def write_config(path, simulator, tls_simulator, variables):
+def write_config(path, simulator, tls_simulator, profile, variables):
     config = dict(
         SIM_CREDENTIALS,
+        vodia_sim_profile=profile,
         vodia_url=simulator.url, vodia_sim_urls=simulator.urls,
         vodia_tls_url=tls_simulator.url, vodia_tls_ca_path=tls_simulator.ca_file,
         **variables
@@ -52,6 +56,7 @@ def write_config(path, simulator, tls_simulator, variables):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--pbx-count', type=int, default=1)
+    parser.add_argument('--profile', default='v58', help='the PBX version the simulators answer as (default v58)')
     parser.add_argument('--config', help='write an ansible-test integration_config.yml here')
     parser.add_argument('--var', action='append', default=[], metavar='NAME=VALUE', help='extra variable for --config')
     parser.add_argument('--sim-arg', action='append', default=[], help='extra argument for the simulator')
@@ -61,12 +66,14 @@ def main():
     if not command:
         parser.error('give the command to run after --')
 
-    simulator = launch(['--pbx-count', str(options.pbx_count)] + options.sim_arg)
-    tls_simulator = launch(['--tls'])
+    profile = ['--profile', options.profile]
+    simulator = launch(['--pbx-count', str(options.pbx_count)] + profile + options.sim_arg)
+    tls_simulator = launch(['--tls'] + profile)
     try:
         if options.config:
-            write_config(options.config, simulator, tls_simulator, dict(item.split('=', 1) for item in options.var))
-        env = dict(os.environ, VODIA_SIM_URLS=' '.join(simulator.urls))
+            write_config(options.config, simulator, tls_simulator, options.profile,
+                         dict(item.split('=', 1) for item in options.var))
+        env = dict(os.environ, VODIA_SIM_URLS=' '.join(simulator.urls), VODIA_SIM_PROFILE=options.profile)
         return subprocess.call(command, env=env)
     finally:
         simulator.stop()
