@@ -108,8 +108,15 @@ options:
     description:
       - Raw Vodia fields for everything the typed options do not cover, for example C(connect), C(ncf),
         C(from_header) or C(st1_miss), so no PBX feature is out of reach.
-      - Values must be single values (strings, numbers or booleans); the PBX keeps them as strings, and booleans are
-        sent as V(true) or V(false). The one list field is C(alias).
+      - Values are single values (strings, numbers or booleans); the PBX keeps them as strings, and booleans are
+        sent as V(true) or V(false). C(alias) is a list of names.
+      - On a PBX that holds lists or objects in some fields (70.x, for example C(oauth_list) or C(google_calendar)),
+        such a field takes a list or an object of plain JSON values (null included inside). It is sent as given and
+        equals what the PBX holds when both are the same JSON data, with the order of list items mattering and the
+        scalars inside compared as the PBX keeps them (V(5) equals V("5"), V(true) equals V("true")). A field the
+        PBX leaves out equals an empty list or object. Fields the collection knows as single values (those of the
+        typed options, C(connect), C(ncf), C(stN_miss)) refuse lists and objects.
+      - A value must not be null; leave the key out to keep what the PBX holds.
       - Only the keys you give are managed. A key that a typed option also sets must agree with it.
       - The RV(vodia.pbx.vodia_hunt_group#module:hunt_group.settings) returned by M(vodia.pbx.vodia_hunt_group) or by
         M(vodia.pbx.vodia_hunt_group_info) can be given here unchanged.

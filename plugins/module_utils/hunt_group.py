@@ -7,13 +7,16 @@
 Plain data in, plain data out: nothing here talks to a PBX or knows Ansible.
 
 Vocabulary:
-- raw settings: the flat object the PBX returns from ``user_settings`` (strings, ``alias`` a list);
+- raw settings: the object the PBX returns from ``user_settings`` (strings, ``alias`` a list; on 70.x some
+  fields hold JSON lists or objects);
 - desired fields: the Vodia fields a task asks for, already in wire form;
 - canonical hunt group: what the modules return and accept (typed options plus ``settings``).
 """
 
 from __future__ import annotations
 
+import copy
+import math
 import re
 
 from typing import NamedTuple
@@ -149,14 +152,37 @@ def _validate_stages(stages):
     return cleaned
 
 
+def _plain_json(label, value):
+    """A copy of a list or object value, refused unless it is plain JSON: what a PBX can hold and give back."""
+    if isinstance(value, dict):
+        plain = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise VodiaInputError('%s has the key %r, which is not a string; JSON object keys are strings.' % (label, key))
+            plain[key] = _plain_json('%s.%s' % (label, key), item)
+        return plain
+    if isinstance(value, list):
+        return [_plain_json('%s[%d]' % (label, index), item) for index, item in enumerate(value)]
+    if value is None or isinstance(value, (str, int, bool)) or isinstance(value, float) and math.isfinite(value):
+        return value
+    raise VodiaInputError(
+        '%s holds %r, which is not plain JSON: use strings, numbers, booleans, null, lists and objects with string '
+        'keys.' % (label, value))
+
+
 def _settings_value_to_wire(key, value):
+    label = 'settings.%s' % key
     if key == ALIAS_FIELD:
         if not isinstance(value, list):
             raise VodiaInputError('settings.alias must be a list of names, like the PBX returns it.')
-        return _validate_members('settings.alias', value)
-    if value is None or isinstance(value, (dict, list)):
-        raise VodiaInputError(
-            'settings.%s must be a single value (string, number or boolean); got %r. Vodia settings are flat.' % (key, value))
+        return _validate_members(label, value)
+    if value is None:
+        raise VodiaInputError('%s must not be null: give a value, or leave the key out to keep what the PBX holds.' % label)
+    if isinstance(value, (dict, list)):
+        # Fields the model knows are single values on every PBX; other fields may be lists or objects on 70.x.
+        if key in FIELD_KINDS:
+            raise VodiaInputError('%s must be a single value (string, number or boolean); got %r.' % (label, value))
+        return _plain_json(label, value)
     return _as_text(key, value)
 
 
@@ -234,14 +260,26 @@ def _as_text(field, value):
     return text
 
 
+def _comparable(value):
+    """A list or object value as the PBX shows it: the scalars inside become the strings the PBX keeps."""
+    if isinstance(value, dict):
+        return dict((key, _comparable(item)) for key, item in value.items())
+    if isinstance(value, list):
+        return [_comparable(item) for item in value]
+    return None if value is None else to_wire_scalar(value)
+
+
 def same_value(field: str, left: object, right: object) -> bool:
     kind = FIELD_KINDS.get(field, TEXT)
     if kind in (WORDS, NAMES):
         return _words(left) == _words(right)
     if kind == SECONDS:
         return _seconds(left) == _seconds(right)
-    if isinstance(left, list) or isinstance(right, list):
-        return left == right
+    if isinstance(left, (list, dict)) or isinstance(right, (list, dict)):
+        if left is None or right is None:
+            # A field the PBX leaves out counts as empty: here, an empty list or object.
+            return not left and not right
+        return _comparable(left) == _comparable(right)
     return _as_text(field, left) == _as_text(field, right)
 
 
@@ -323,8 +361,8 @@ def exportable(name: str, raw: dict) -> dict:
     keys come in a fixed order and ``settings`` in key order, so that exporting the same PBX twice gives the same
     bytes. ``settings`` holds only fields that have no typed option, without the runtime state (RUNTIME_FIELDS).
     A flag the PBX holds empty (neither "true" nor "false") is exported as null with its raw value in
-    ``settings``, since a boolean option cannot say "empty". Values that are lists or objects (seen on 70.x for
-    other account fields) cannot be sent back through ``settings`` and are left out.
+    ``settings``, since a boolean option cannot say "empty". Values that are lists or objects (70.x) are kept as
+    they are; only null values are left out, since ``settings`` cannot send null back.
     """
     group = {'name': str(name)}
     untyped = dict(raw)
@@ -348,8 +386,8 @@ def exportable(name: str, raw: dict) -> dict:
         if field.option == 'display_name':
             group['stages'] = _stages_from_wire(raw)
     group['settings'] = dict(
-        (key, _as_text(key, untyped[key])) for key in sorted(untyped)
-        if untyped[key] is not None and not isinstance(untyped[key], (list, dict)))
+        (key, copy.deepcopy(value) if isinstance(value, (list, dict)) else _as_text(key, value))
+        for key, value in sorted(untyped.items()) if value is not None)
     return group
 
 
@@ -374,6 +412,6 @@ def changed_options(before_raw: dict, after_raw: dict) -> dict:
             changes[option] = {'before': before[option], 'after': after[option]}
     for key in sorted(set(before['settings']) | set(after['settings'])):
         old, new = before['settings'].get(key), after['settings'].get(key)
-        if old != new:
+        if _comparable(old) != _comparable(new):
             changes['settings.%s' % key] = {'before': old, 'after': new}
     return changes

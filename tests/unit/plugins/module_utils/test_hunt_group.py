@@ -22,6 +22,15 @@ VENDOR_1002 = {
 }
 
 
+# List and object values as a 70.x PBX may hold them (S2 lists oauth_list and google_calendar; S16 expects such values).
+V70_VALUES = {
+    'oauth_list': [], 'google_calendar': {},
+    'acturl_ring': {'url': 'https://crm.example.com/ring', 'retries': 3, 'enabled': True,
+                    'headers': [{'name': 'X-Key', 'value': None}]},
+    'param4': None,
+}
+
+
 def options(**given):
     """Module options as Ansible hands them over: every option present, unset ones None."""
     params = dict((field.option, None) for field in model.TYPED_FIELDS)
@@ -102,7 +111,12 @@ def test_settings_that_contradict_a_typed_option_are_refused():
     ({'stages': [{'extension': ['444']}]}, 'unknown keys'),
     ({'final_destinations': ['']}, 'not valid'),
     ({'settings': {'display': ['a']}}, 'single value'),
-    ({'settings': {'display': None}}, 'single value'),
+    ({'settings': {'display': None}}, 'must not be null'),
+    ({'settings': {'oauth_list': None}}, 'must not be null'),
+    ({'settings': {'st1_miss': [True]}}, 'single value'),
+    ({'settings': {'google_calendar': {1: 'a'}}}, "key 1, which is not a string"),
+    ({'settings': {'google_calendar': {'a': [{'b': float('nan')}]}}}, r'settings\.google_calendar\.a\[0\]\.b holds nan, which is not plain JSON'),
+    ({'settings': {'oauth_list': [b'x']}}, r'settings\.oauth_list\[0\] holds .* not plain JSON'),
     ({'settings': {'bad key': 'x'}}, 'not a Vodia field name'),
     ({'settings': {'alias': 'x'}}, 'list of names'),
 ])
@@ -265,9 +279,11 @@ def test_applying_an_export_restores_what_was_changed_by_hand_including_emptied_
     assert model.exportable('1002', restored) == model.exportable('1002', VENDOR_1002)
 
 
-def test_export_leaves_out_values_that_settings_cannot_send_back():
-    group = model.exportable('1002', dict(VENDOR_1002, oauth_list=['a'], acturl_ring={'x': 1}, algo=None))
-    assert 'oauth_list' not in group['settings'] and 'acturl_ring' not in group['settings'] and 'algo' not in group['settings']
+def test_export_keeps_list_and_object_values_and_leaves_out_null():
+    group = model.exportable('1002', dict(VENDOR_1002, **V70_VALUES))
+    assert group['settings']['oauth_list'] == [] and group['settings']['google_calendar'] == {}
+    assert group['settings']['acturl_ring'] == V70_VALUES['acturl_ring']
+    assert 'param4' not in group['settings']
 
 
 def test_names_sort_by_number_then_by_text():
@@ -292,3 +308,42 @@ def test_changed_options_name_each_changed_option_with_before_and_after():
 
 def test_no_changed_options_between_equal_states():
     assert model.changed_options(VENDOR_1002, dict(VENDOR_1002)) == {}
+
+
+# List and object values (70.x) ------------------------------------------------------------------
+
+def test_settings_take_lists_and_objects_of_plain_json_as_they_are():
+    given = {'oauth_list': ['a', {'b': None}], 'google_calendar': {'id': 'x', 'sync': True, 'days': 2.5}}
+    assert model.desired_fields(options(settings=given)) == given
+
+
+def test_list_and_object_values_are_equal_when_equal_as_json_with_scalars_as_the_pbx_shows_them():
+    current = {'acturl_ring': {'url': 'u', 'retries': '3', 'enabled': 'true', 'headers': []}}
+    assert model.changed_fields(current, {'acturl_ring': {'url': 'u', 'retries': 3, 'enabled': True, 'headers': []}}) == {}
+    assert model.changed_fields(current, {'acturl_ring': {'url': 'u', 'retries': 3, 'enabled': True}}) != {}
+    assert model.changed_fields(current, {'acturl_ring': {'url': 'u', 'retries': 4, 'enabled': True, 'headers': []}}) != {}
+
+
+def test_order_inside_a_list_value_is_a_change():
+    assert model.changed_fields({'oauth_list': ['a', 'b']}, {'oauth_list': ['b', 'a']}) == {'oauth_list': ['b', 'a']}
+
+
+def test_a_list_or_object_the_pbx_leaves_out_equals_an_empty_one():
+    assert model.changed_fields({}, {'oauth_list': [], 'google_calendar': {}}) == {}
+    assert model.changed_fields({}, {'oauth_list': ['a']}) == {'oauth_list': ['a']}
+    assert model.changed_fields({'oauth_list': ''}, {'oauth_list': []}) == {'oauth_list': []}
+
+
+@pytest.mark.parametrize('shape', [model.exportable, model.canonical])
+def test_info_output_with_list_and_object_values_can_be_fed_back_unchanged(shape):
+    raw = dict(VENDOR_1002, **dict((key, value) for key, value in V70_VALUES.items() if value is not None))
+    group = shape('1002', raw)
+    desired = model.desired_fields(options(**dict((key, value) for key, value in group.items() if key != 'name')))
+    assert desired['acturl_ring'] == raw['acturl_ring']
+    assert model.changed_fields(raw, desired) == {}
+
+
+def test_changed_options_compare_list_and_object_values_as_json():
+    before = dict(VENDOR_1002, google_calendar={'id': 'x', 'days': 2}, oauth_list=[])
+    after = dict(before, google_calendar={'id': 'x', 'days': '2'}, oauth_list=['token'])
+    assert model.changed_options(before, after) == {'settings.oauth_list': {'before': [], 'after': ['token']}}
