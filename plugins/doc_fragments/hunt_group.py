@@ -115,7 +115,9 @@ options:
         equals what the PBX holds when both are the same JSON data, with the order of list items mattering and the
         scalars inside compared as the PBX keeps them (V(5) equals V("5"), V(true) equals V("true")). A field the
         PBX leaves out equals an empty list or object. Fields the collection knows as single values (those of the
-        typed options, C(connect), C(ncf), C(stN_miss)) refuse lists and objects.
+        other typed options, C(connect), C(ncf), C(stN_miss)) refuse lists and objects.
+      - Stage members (C(st1_ext) to C(st4_ext)) take a space-separated string or a list of members, as a 70.x PBX
+        returns them; they are sent space-separated.
       - A value must not be null; leave the key out to keep what the PBX holds.
       - Only the keys you give are managed. A key that a typed option also sets must agree with it.
       - The RV(vodia.pbx.vodia_hunt_group#module:hunt_group.settings) returned by M(vodia.pbx.vodia_hunt_group) or by

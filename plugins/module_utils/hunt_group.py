@@ -176,6 +176,9 @@ def _settings_value_to_wire(key, value):
         if not isinstance(value, list):
             raise VodiaInputError('settings.alias must be a list of names, like the PBX returns it.')
         return _validate_members(label, value)
+    if FIELD_KINDS.get(key) == WORDS and isinstance(value, list):
+        # Stage members as a 70.x PBX reads them back; they are written space-separated, as the v58 page shows.
+        return ' '.join(_validate_members(label, value))
     if value is None:
         raise VodiaInputError('%s must not be null: give a value, or leave the key out to keep what the PBX holds.' % label)
     if isinstance(value, (dict, list)):
@@ -239,10 +242,14 @@ def desired_fields(options: dict) -> dict:
 
 # Comparison ------------------------------------------------------------------------------
 
-def _words(value):
+def _members(value):
+    """The members of a stage or the names of an account, in order: the PBX may hold them as a space-separated
+    string (written so, and read so on the v58 page) or as a JSON list (read so on 70.x)."""
+    if value is None:
+        return []
     if isinstance(value, list):
-        return set(str(item) for item in value)
-    return set(str(value or '').split())
+        return [str(item) for item in value]
+    return str(value).split()
 
 
 def _seconds(value):
@@ -272,7 +279,7 @@ def _comparable(value):
 def same_value(field: str, left: object, right: object) -> bool:
     kind = FIELD_KINDS.get(field, TEXT)
     if kind in (WORDS, NAMES):
-        return _words(left) == _words(right)
+        return set(_members(left)) == set(_members(right))
     if kind == SECONDS:
         return _seconds(left) == _seconds(right)
     if isinstance(left, (list, dict)) or isinstance(right, (list, dict)):
@@ -316,7 +323,7 @@ def _stages_from_wire(raw):
     for number in range(1, STAGE_COUNT + 1):
         duration = _seconds(raw.get(stage_duration_field(number)))
         stages.append({
-            'extensions': str(raw.get(stage_extensions_field(number)) or '').split(),
+            'extensions': _members(raw.get(stage_extensions_field(number))),
             'duration': None if duration == '' else duration,
         })
     while stages and not stages[-1]['extensions'] and stages[-1]['duration'] is None:
@@ -331,10 +338,8 @@ def canonical(name: str, raw: dict) -> dict:
         value = raw.get(field.vodia)
         if field.kind == FLAG:
             value = _flag_from_wire(value)
-        elif field.kind == WORDS and value is not None:
-            value = str(value).split()
-        elif field.kind == NAMES and value is not None:
-            value = [str(item) for item in value] if isinstance(value, list) else str(value).split()
+        elif field.kind in (WORDS, NAMES) and value is not None:
+            value = _members(value)
         group[field.option] = value
     group['stages'] = _stages_from_wire(raw)
     group['settings'] = dict(raw)
@@ -377,10 +382,8 @@ def exportable(name: str, raw: dict) -> dict:
             group[field.option] = _exported_flag(value)
             if group[field.option] is None:
                 untyped[field.vodia] = '' if value is None else value
-        elif field.kind == WORDS:
-            group[field.option] = str(value or '').split()
-        elif field.kind == NAMES:
-            group[field.option] = [str(item) for item in value] if isinstance(value, list) else str(value or '').split()
+        elif field.kind in (WORDS, NAMES):
+            group[field.option] = _members(value)
         else:
             group[field.option] = '' if value is None else to_wire_scalar(value)
         if field.option == 'display_name':

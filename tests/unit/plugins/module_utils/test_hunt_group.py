@@ -30,6 +30,11 @@ V70_VALUES = {
     'param4': None,
 }
 
+# The vendor's example as a 70.x PBX may read it back (the simulator's v70 profile): stage members as JSON lists,
+# list and object values, the ring strategy empty and the never-set flag empty.
+V70_1002 = dict(VENDOR_1002, st1_ext=['444', '446'], st2_ext=['445'], st3_ext=[], st4_ext=['8572665588'], algo='',
+                **dict((key, value) for key, value in V70_VALUES.items() if value is not None))
+
 
 def options(**given):
     """Module options as Ansible hands them over: every option present, unset ones None."""
@@ -347,3 +352,40 @@ def test_changed_options_compare_list_and_object_values_as_json():
     before = dict(VENDOR_1002, google_calendar={'id': 'x', 'days': 2}, oauth_list=[])
     after = dict(before, google_calendar={'id': 'x', 'days': '2'}, oauth_list=['token'])
     assert model.changed_options(before, after) == {'settings.oauth_list': {'before': [], 'after': ['token']}}
+
+
+# Stage members read back as lists (70.x) -------------------------------------------------------
+
+def test_stage_members_read_as_lists_give_the_same_options_as_strings():
+    as_strings = dict(V70_1002, st1_ext='444 446', st2_ext='445', st3_ext='', st4_ext='8572665588')
+    for shape in (model.canonical, model.exportable):
+        from_lists, from_strings = shape('1002', V70_1002), shape('1002', as_strings)
+        assert from_lists['stages'] == from_strings['stages'] == [
+            {'extensions': ['444', '446'], 'duration': 5}, {'extensions': ['445'], 'duration': None}]
+        assert from_lists['final_destinations'] == from_strings['final_destinations'] == ['8572665588']
+
+
+def test_stage_members_in_settings_may_be_lists_and_are_written_space_separated():
+    assert model.desired_fields(options(settings={'st1_ext': ['444', '446'], 'st4_ext': []})) == {
+        'st1_ext': '444 446', 'st4_ext': ''}
+
+
+def test_stage_members_in_settings_are_checked_like_those_of_stages():
+    with pytest.raises(VodiaInputError, match="settings.st2_ext entry '444 445' is not valid"):
+        model.desired_fields(options(settings={'st2_ext': ['444 445']}))
+
+
+def test_stage_members_the_pbx_holds_as_a_list_equal_the_same_members_written_as_a_string():
+    desired = model.desired_fields(options(stages=[{'extensions': ['444', '446'], 'duration': 5}, {'extensions': ['445']}],
+                                           final_destinations=['8572665588']))
+    assert model.changed_fields(V70_1002, desired) == {}
+    desired = model.desired_fields(options(stages=[{'extensions': ['444'], 'duration': 5}, {'extensions': ['445']}]))
+    assert model.changed_fields(V70_1002, desired) == {'st1_ext': '444'}
+
+
+@pytest.mark.parametrize('shape', [model.exportable, model.canonical])
+def test_info_output_of_a_70x_hunt_group_can_be_fed_back_unchanged(shape):
+    group = shape('1002', V70_1002)
+    desired = model.desired_fields(options(**dict((key, value) for key, value in group.items() if key != 'name')))
+    assert model.changed_fields(V70_1002, desired) == {}
+    assert model.unapplied_fields(V70_1002, desired) == []
