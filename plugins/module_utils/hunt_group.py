@@ -29,7 +29,7 @@ ALIAS_FIELD = 'alias'
 
 # How two wire values of a field are compared.
 TEXT = 'text'          # exact string
-FLAG = 'flag'          # "true" / "false" (an empty string means "not set")
+FLAG = 'flag'          # "true" / "false"; an empty string (never set) equals "false", except for connect
 WORDS = 'words'        # space-separated members that ring together: order does not matter
 NAMES = 'names'        # a JSON list of names: order does not matter
 SECONDS = 'seconds'    # a whole number of seconds, or empty for the PBX default
@@ -76,6 +76,11 @@ for _number in range(1, STAGE_COUNT + 1):
     FIELD_KINDS['st%d_miss' % _number] = FLAG
 # Raw fields without a typed option whose values the vendor example shows as "true"/"false".
 FIELD_KINDS.update(connect=FLAG, ncf=FLAG)
+
+# Flags whose empty (never-set) value is not known to mean "false": connect is "true" in the vendor's example (S1) and
+# no source says what it does, so an empty connect may well behave as "true". Every other flag is "" when never set
+# and "false" once set so (S1 shows disabled "" on an active hunt group); docs/compatibility.md has the evidence.
+EMPTY_FLAG_UNKNOWN = ('connect',)
 
 # Fields the PBX keeps as runtime state rather than configuration. The names come from the vendor's hunt group
 # example (S1); by their names (our inference) they belong to the SIP dialog event package (RFC 4235) that phones
@@ -276,8 +281,15 @@ def _comparable(value):
     return None if value is None else to_wire_scalar(value)
 
 
+def _flag_state(field, value):
+    text = _as_text(field, value)
+    return 'false' if text == '' and field not in EMPTY_FLAG_UNKNOWN else text
+
+
 def same_value(field: str, left: object, right: object) -> bool:
     kind = FIELD_KINDS.get(field, TEXT)
+    if kind == FLAG:
+        return _flag_state(field, left) == _flag_state(field, right)
     if kind in (WORDS, NAMES):
         return set(_members(left)) == set(_members(right))
     if kind == SECONDS:

@@ -89,8 +89,8 @@ KIND_TEXT = {
     'seconds': ('a whole number as a string; empty for the PBX default',
                 'the same number (`"05"` equals `5`)'),
     'flag': ('`"true"` or `"false"`',
-             'the same value, `true`/`True`/JSON `true` alike; sent as `"true"`/`"false"`. An empty value on the PBX is '
-             'not taken to mean `false`: setting `false` writes it once'),
+             'the same value, `true`/`True`/JSON `true` alike; sent as `"true"`/`"false"`. An empty (never-set) value '
+             'equals `false`, except for `connect`, whose empty value may mean `true`'),
     'text': ('a string',
              'the same string; numbers are sent as strings, and a JSON number from the PBX equals its string'),
 }

@@ -163,10 +163,27 @@ def test_only_differing_fields_are_written():
     assert model.changed_fields(VENDOR_1002, desired) == {'melody': 'ringer1'}
 
 
-def test_an_unset_flag_differs_from_false():
-    # The PBX's empty string is not known to mean false, so false is written once and then kept.
-    assert model.changed_fields(VENDOR_1002, {'disabled': 'false'}) == {'disabled': 'false'}
-    assert model.changed_fields(dict(VENDOR_1002, disabled='false'), {'disabled': 'false'}) == {}
+@pytest.mark.parametrize('flag', ['disabled', 'rec', 'ncf', 'st1_miss'])
+def test_a_never_set_flag_equals_false(flag):
+    # The vendor's example shows disabled "" on an active hunt group; a PBX that stores "false" as "" must not be
+    # written to again and again, and a write of "false" that reads back "" is kept.
+    for never_set in (dict(VENDOR_1002, **{flag: ''}), dict((key, value) for key, value in VENDOR_1002.items() if key != flag)):
+        assert model.changed_fields(never_set, {flag: 'false'}) == {}
+        assert model.unapplied_fields(never_set, {flag: 'false'}) == []
+        assert model.changed_fields(never_set, {flag: 'true'}) == {flag: 'true'}
+    assert model.changed_fields(dict(VENDOR_1002, **{flag: 'false'}), {flag: ''}) == {}
+
+
+def test_an_empty_connect_is_not_taken_for_false():
+    # connect is "true" in the vendor's example and its meaning is unknown: empty may behave as true.
+    assert model.changed_fields(dict(VENDOR_1002, connect=''), {'connect': 'false'}) == {'connect': 'false'}
+    assert model.changed_fields(dict(VENDOR_1002, connect=''), {'connect': 'true'}) == {'connect': 'true'}
+    assert model.changed_fields(dict(VENDOR_1002, connect='false'), {'connect': 'false'}) == {}
+
+
+def test_disabled_false_on_a_hunt_group_never_set_converges():
+    desired = model.desired_fields(options(disabled=False, record_calls=False))
+    assert model.changed_fields(VENDOR_1002, desired) == {}
 
 
 def test_a_field_the_pbx_does_not_return_is_a_change():
