@@ -26,11 +26,15 @@ from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaInput
 STAGE_COUNT = 3
 # The Vodia field with the names and numbers an account answers to.
 ALIAS_FIELD = 'alias'
+# The ring strategy of a hunt group (70.3, S2). Under every strategy but "random" (S17, low confidence, names
+# "round_robin", "sequential" and "random") the order of members inside a stage may decide who rings first.
+RING_STRATEGY_FIELD = 'algo'
+UNORDERED_RING_STRATEGY = 'random'
 
 # How two wire values of a field are compared.
 TEXT = 'text'          # exact string
 FLAG = 'flag'          # "true" / "false"; an empty string (never set) equals "false", except for connect
-WORDS = 'words'        # space-separated members that ring together: order does not matter
+WORDS = 'words'        # space-separated members of a stage: order matters only under an ordered ring strategy
 NAMES = 'names'        # a JSON list of names: order does not matter
 SECONDS = 'seconds'    # a whole number of seconds, or empty for the PBX default
 
@@ -49,6 +53,7 @@ TYPED_FIELDS = (
     Field('display_name', 'display', TEXT),
     Field('aliases', ALIAS_FIELD, NAMES),
     Field('final_destinations', 'st4_ext', WORDS),
+    Field('ring_strategy', RING_STRATEGY_FIELD, TEXT),
     Field('caller_id', 'ani', TEXT),
     Field('ring_melody', 'melody', TEXT),
     Field('music_on_hold', 'moh', TEXT),
@@ -236,7 +241,8 @@ def desired_fields(options: dict) -> dict:
             raise VodiaInputError('settings key %r is not a Vodia field name (letters, digits and _ only).' % (key,))
         wire = _settings_value_to_wire(key, value)
         if key in fields:
-            if not same_value(key, fields[key], wire):
+            # Members in another order may ring in another order: only the very same list agrees.
+            if not same_value(key, fields[key], wire, ordered=True):
                 raise VodiaInputError(
                     'settings.%s conflicts with the typed option that sets the same Vodia field (%r versus %r); '
                     'set it in one place only.' % (key, wire, fields[key]))
@@ -286,10 +292,13 @@ def _flag_state(field, value):
     return 'false' if text == '' and field not in EMPTY_FLAG_UNKNOWN else text
 
 
-def same_value(field: str, left: object, right: object) -> bool:
+def same_value(field: str, left: object, right: object, ordered: bool = False) -> bool:
+    """Whether two wire values of a field are the same setting; ``ordered`` compares stage members in order."""
     kind = FIELD_KINDS.get(field, TEXT)
     if kind == FLAG:
         return _flag_state(field, left) == _flag_state(field, right)
+    if kind == WORDS and ordered:
+        return _members(left) == _members(right)
     if kind in (WORDS, NAMES):
         return set(_members(left)) == set(_members(right))
     if kind == SECONDS:
@@ -302,14 +311,24 @@ def same_value(field: str, left: object, right: object) -> bool:
     return _as_text(field, left) == _as_text(field, right)
 
 
+def members_ring_in_order(current: dict, desired: dict) -> bool:
+    """Whether the order of members inside a stage matters, by the ring strategy in effect: the one the task sets,
+    else the PBX's. Without a strategy (a PBX that has no such field, or an empty one) they ring together. Any
+    strategy but "random", unknown ones too, counts as ordered: at worst that costs one write that puts the members
+    in the order asked for."""
+    strategy = desired[RING_STRATEGY_FIELD] if RING_STRATEGY_FIELD in desired else current.get(RING_STRATEGY_FIELD)
+    return _as_text(RING_STRATEGY_FIELD, strategy) not in ('', UNORDERED_RING_STRATEGY)
+
+
 def changed_fields(current: dict, desired: dict) -> dict:
     """The subset of desired fields whose value differs from the PBX's raw settings.
 
     A field the PBX leaves out of its answer counts as empty, so clearing it is not a change.
     """
+    ordered = members_ring_in_order(current, desired)
     return dict(
         (field, value) for field, value in desired.items()
-        if not same_value(field, current.get(field), value)
+        if not same_value(field, current.get(field), value, ordered)
     )
 
 

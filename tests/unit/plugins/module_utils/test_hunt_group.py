@@ -406,3 +406,65 @@ def test_info_output_of_a_70x_hunt_group_can_be_fed_back_unchanged(shape):
     desired = model.desired_fields(options(**dict((key, value) for key, value in group.items() if key != 'name')))
     assert model.changed_fields(V70_1002, desired) == {}
     assert model.unapplied_fields(V70_1002, desired) == []
+
+
+# Ring strategy and the order of members inside a stage ------------------------------------------
+
+def test_ring_strategy_sets_algo_as_given():
+    assert model.desired_fields(options(ring_strategy='round_robin')) == {'algo': 'round_robin'}
+    assert model.canonical('1002', dict(VENDOR_1002, algo='sequential'))['ring_strategy'] == 'sequential'
+    assert model.canonical('1002', VENDOR_1002)['ring_strategy'] is None
+    assert model.exportable('1002', VENDOR_1002)['ring_strategy'] == ''
+
+
+REORDERED = options(stages=[{'extensions': ['446', '444'], 'duration': 5}, {'extensions': ['445']}],
+                    final_destinations=['8572665588'])
+
+
+@pytest.mark.parametrize('pbx_strategy', ['sequential', 'round_robin', 'weighted'])
+def test_under_an_ordered_ring_strategy_on_the_pbx_member_order_is_a_change(pbx_strategy):
+    current = dict(V70_1002, algo=pbx_strategy)
+    assert model.changed_fields(current, model.desired_fields(REORDERED)) == {'st1_ext': '446 444'}
+
+
+@pytest.mark.parametrize('pbx_strategy', ['random', '', None])
+def test_under_random_an_empty_or_no_ring_strategy_member_order_is_no_change(pbx_strategy):
+    current = dict(V70_1002, algo=pbx_strategy)
+    if pbx_strategy is None:
+        del current['algo']
+    assert model.changed_fields(current, model.desired_fields(REORDERED)) == {}
+
+
+def test_the_ring_strategy_the_task_sets_decides_over_the_pbxs():
+    ordered = dict(REORDERED, ring_strategy='sequential')
+    assert model.changed_fields(dict(V70_1002, algo='random'), model.desired_fields(ordered)) == {
+        'algo': 'sequential', 'st1_ext': '446 444'}
+    unordered = dict(REORDERED, ring_strategy='random')
+    assert model.changed_fields(dict(V70_1002, algo='sequential'), model.desired_fields(unordered)) == {'algo': 'random'}
+
+
+def test_final_destinations_are_ordered_under_an_ordered_ring_strategy():
+    current = dict(V70_1002, algo='sequential', st4_ext=['777', '778'])
+    assert model.changed_fields(current, model.desired_fields(options(final_destinations=['778', '777']))) == {
+        'st4_ext': '778 777'}
+    assert model.changed_fields(dict(current, algo='random'), model.desired_fields(options(final_destinations=['778', '777']))) == {}
+
+
+def test_a_write_the_pbx_kept_in_another_order_is_not_applied_under_an_ordered_ring_strategy():
+    desired = model.desired_fields(dict(REORDERED, ring_strategy='sequential'))
+    assert model.unapplied_fields(dict(V70_1002, algo='sequential'), desired) == ['st1_ext']
+    assert model.unapplied_fields(dict(V70_1002, algo='sequential', st1_ext=['446', '444']), desired) == []
+
+
+def test_settings_that_set_stage_members_in_another_order_than_stages_conflict():
+    with pytest.raises(VodiaInputError, match='conflicts'):
+        model.desired_fields(options(stages=[{'extensions': ['444', '446']}], settings={'st1_ext': ['446', '444']}))
+
+
+@pytest.mark.parametrize('strategy', ['sequential', 'random'])
+@pytest.mark.parametrize('shape', [model.exportable, model.canonical])
+def test_info_output_under_any_ring_strategy_can_be_fed_back_unchanged(shape, strategy):
+    raw = dict(V70_1002, algo=strategy, st1_ext=['446', '444'])
+    group = shape('1002', raw)
+    desired = model.desired_fields(options(**dict((key, value) for key, value in group.items() if key != 'name')))
+    assert model.changed_fields(raw, desired) == {}
