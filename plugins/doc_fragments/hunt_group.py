@@ -35,7 +35,8 @@ options:
         seconds before the next stage starts. Sets the Vodia fields C(st1_ext), C(st1_dur) to C(st3_ext), C(st3_dur).
       - When given, the list is authoritative for all three stages; stages you do not list are cleared.
         Give an empty list to clear them all.
-      - The order of stages matters. The order of extensions inside one stage does not, because they ring together.
+      - The order of stages matters. The order of extensions inside one stage matters only under a ring strategy
+        where it may decide who rings first (see O(ring_strategy)); otherwise they ring together.
       - To keep an extension ringing through later stages, list it in each of them.
     type: list
     elements: dict
@@ -54,9 +55,23 @@ options:
     description:
       - Destinations of the last-resort stage, reached when nobody in the stages answers, for example an auto
         attendant or a mobile number. Sets the Vodia field C(st4_ext).
-      - Order does not matter. An empty list clears it.
+      - Order matters only under a ring strategy where it may (see O(ring_strategy)). An empty list clears it.
     type: list
     elements: str
+  ring_strategy:
+    description:
+      - How the members of a stage are rung. Sets the Vodia field C(algo).
+      - PBXs of version 70.3 and later have this field (Vodia's API description for 70.3 lists it, without its
+        values). An empty string leaves the PBX's default.
+      - The vendor does not document its values, so any string is accepted and sent as given. The values seen in
+        public sources all come from one unattributed guide written against version 69.5 (low confidence), namely
+        V(round_robin), V(sequential) and V(random). Check the values your PBX's web interface offers.
+      - Under any strategy other than V(random), unknown ones included, the order of O(stages[].extensions) and of
+        O(final_destinations) is compared as given, so a different order on the PBX is a change. Under V(random),
+        an empty strategy or on a PBX without C(algo), members are compared in any order. The strategy in effect is
+        this option when given, else the one the PBX holds.
+      - Do not set it on a PBX older than 70.3, which has no C(algo) field; it would not keep it.
+    type: str
   aliases:
     description:
       - All names and numbers the hunt group answers to. Sets the Vodia field C(alias).
@@ -108,8 +123,17 @@ options:
     description:
       - Raw Vodia fields for everything the typed options do not cover, for example C(connect), C(ncf),
         C(from_header) or C(st1_miss), so no PBX feature is out of reach.
-      - Values must be single values (strings, numbers or booleans); the PBX keeps them as strings, and booleans are
-        sent as V(true) or V(false). The one list field is C(alias).
+      - Values are single values (strings, numbers or booleans); the PBX keeps them as strings, and booleans are
+        sent as V(true) or V(false). C(alias) is a list of names.
+      - On a PBX that holds lists or objects in some fields (70.x, for example C(oauth_list) or C(google_calendar)),
+        such a field takes a list or an object of plain JSON values (null included inside). It is sent as given and
+        equals what the PBX holds when both are the same JSON data, with the order of list items mattering and the
+        scalars inside compared as the PBX keeps them (V(5) equals V("5"), V(true) equals V("true")). A field the
+        PBX leaves out equals an empty list or object. Fields the collection knows as single values (those of the
+        other typed options, C(connect), C(ncf), C(stN_miss)) refuse lists and objects.
+      - Stage members (C(st1_ext) to C(st4_ext)) take a space-separated string or a list of members, as a 70.x PBX
+        returns them; they are sent space-separated.
+      - A value must not be null; leave the key out to keep what the PBX holds.
       - Only the keys you give are managed. A key that a typed option also sets must agree with it.
       - The RV(vodia.pbx.vodia_hunt_group#module:hunt_group.settings) returned by M(vodia.pbx.vodia_hunt_group) or by
         M(vodia.pbx.vodia_hunt_group_info) can be given here unchanged.

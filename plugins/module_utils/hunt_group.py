@@ -7,13 +7,16 @@
 Plain data in, plain data out: nothing here talks to a PBX or knows Ansible.
 
 Vocabulary:
-- raw settings: the flat object the PBX returns from ``user_settings`` (strings, ``alias`` a list);
+- raw settings: the object the PBX returns from ``user_settings`` (strings, ``alias`` a list; on 70.x some
+  fields hold JSON lists or objects);
 - desired fields: the Vodia fields a task asks for, already in wire form;
 - canonical hunt group: what the modules return and accept (typed options plus ``settings``).
 """
 
 from __future__ import annotations
 
+import copy
+import math
 import re
 
 from typing import NamedTuple
@@ -23,11 +26,15 @@ from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaInput
 STAGE_COUNT = 3
 # The Vodia field with the names and numbers an account answers to.
 ALIAS_FIELD = 'alias'
+# The ring strategy of a hunt group (70.3, S2). Under every strategy but "random" (S17, low confidence, names
+# "round_robin", "sequential" and "random") the order of members inside a stage may decide who rings first.
+RING_STRATEGY_FIELD = 'algo'
+UNORDERED_RING_STRATEGY = 'random'
 
 # How two wire values of a field are compared.
 TEXT = 'text'          # exact string
-FLAG = 'flag'          # "true" / "false" (an empty string means "not set")
-WORDS = 'words'        # space-separated members that ring together: order does not matter
+FLAG = 'flag'          # "true" / "false"; an empty string (never set) equals "false", except for connect
+WORDS = 'words'        # space-separated members of a stage: order matters only under an ordered ring strategy
 NAMES = 'names'        # a JSON list of names: order does not matter
 SECONDS = 'seconds'    # a whole number of seconds, or empty for the PBX default
 
@@ -46,6 +53,7 @@ TYPED_FIELDS = (
     Field('display_name', 'display', TEXT),
     Field('aliases', ALIAS_FIELD, NAMES),
     Field('final_destinations', 'st4_ext', WORDS),
+    Field('ring_strategy', RING_STRATEGY_FIELD, TEXT),
     Field('caller_id', 'ani', TEXT),
     Field('ring_melody', 'melody', TEXT),
     Field('music_on_hold', 'moh', TEXT),
@@ -73,6 +81,11 @@ for _number in range(1, STAGE_COUNT + 1):
     FIELD_KINDS['st%d_miss' % _number] = FLAG
 # Raw fields without a typed option whose values the vendor example shows as "true"/"false".
 FIELD_KINDS.update(connect=FLAG, ncf=FLAG)
+
+# Flags whose empty (never-set) value is not known to mean "false": connect is "true" in the vendor's example (S1) and
+# no source says what it does, so an empty connect may well behave as "true". Every other flag is "" when never set
+# and "false" once set so (S1 shows disabled "" on an active hunt group); docs/compatibility.md has the evidence.
+EMPTY_FLAG_UNKNOWN = ('connect',)
 
 # Fields the PBX keeps as runtime state rather than configuration. The names come from the vendor's hunt group
 # example (S1); by their names (our inference) they belong to the SIP dialog event package (RFC 4235) that phones
@@ -149,14 +162,40 @@ def _validate_stages(stages):
     return cleaned
 
 
+def _plain_json(label, value):
+    """A copy of a list or object value, refused unless it is plain JSON: what a PBX can hold and give back."""
+    if isinstance(value, dict):
+        plain = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise VodiaInputError('%s has the key %r, which is not a string; JSON object keys are strings.' % (label, key))
+            plain[key] = _plain_json('%s.%s' % (label, key), item)
+        return plain
+    if isinstance(value, list):
+        return [_plain_json('%s[%d]' % (label, index), item) for index, item in enumerate(value)]
+    if value is None or isinstance(value, (str, int, bool)) or isinstance(value, float) and math.isfinite(value):
+        return value
+    raise VodiaInputError(
+        '%s holds %r, which is not plain JSON: use strings, numbers, booleans, null, lists and objects with string '
+        'keys.' % (label, value))
+
+
 def _settings_value_to_wire(key, value):
+    label = 'settings.%s' % key
     if key == ALIAS_FIELD:
         if not isinstance(value, list):
             raise VodiaInputError('settings.alias must be a list of names, like the PBX returns it.')
-        return _validate_members('settings.alias', value)
-    if value is None or isinstance(value, (dict, list)):
-        raise VodiaInputError(
-            'settings.%s must be a single value (string, number or boolean); got %r. Vodia settings are flat.' % (key, value))
+        return _validate_members(label, value)
+    if FIELD_KINDS.get(key) == WORDS and isinstance(value, list):
+        # Stage members as a 70.x PBX reads them back; they are written space-separated, as the v58 page shows.
+        return ' '.join(_validate_members(label, value))
+    if value is None:
+        raise VodiaInputError('%s must not be null: give a value, or leave the key out to keep what the PBX holds.' % label)
+    if isinstance(value, (dict, list)):
+        # Fields the model knows are single values on every PBX; other fields may be lists or objects on 70.x.
+        if key in FIELD_KINDS:
+            raise VodiaInputError('%s must be a single value (string, number or boolean); got %r.' % (label, value))
+        return _plain_json(label, value)
     return _as_text(key, value)
 
 
@@ -202,7 +241,8 @@ def desired_fields(options: dict) -> dict:
             raise VodiaInputError('settings key %r is not a Vodia field name (letters, digits and _ only).' % (key,))
         wire = _settings_value_to_wire(key, value)
         if key in fields:
-            if not same_value(key, fields[key], wire):
+            # Members in another order may ring in another order: only the very same list agrees.
+            if not same_value(key, fields[key], wire, ordered=True):
                 raise VodiaInputError(
                     'settings.%s conflicts with the typed option that sets the same Vodia field (%r versus %r); '
                     'set it in one place only.' % (key, wire, fields[key]))
@@ -213,10 +253,14 @@ def desired_fields(options: dict) -> dict:
 
 # Comparison ------------------------------------------------------------------------------
 
-def _words(value):
+def _members(value):
+    """The members of a stage or the names of an account, in order: the PBX may hold them as a space-separated
+    string (written so, and read so on the v58 page) or as a JSON list (read so on 70.x)."""
+    if value is None:
+        return []
     if isinstance(value, list):
-        return set(str(item) for item in value)
-    return set(str(value or '').split())
+        return [str(item) for item in value]
+    return str(value).split()
 
 
 def _seconds(value):
@@ -234,15 +278,46 @@ def _as_text(field, value):
     return text
 
 
-def same_value(field: str, left: object, right: object) -> bool:
+def _comparable(value):
+    """A list or object value as the PBX shows it: the scalars inside become the strings the PBX keeps."""
+    if isinstance(value, dict):
+        return dict((key, _comparable(item)) for key, item in value.items())
+    if isinstance(value, list):
+        return [_comparable(item) for item in value]
+    return None if value is None else to_wire_scalar(value)
+
+
+def _flag_state(field, value):
+    text = _as_text(field, value)
+    return 'false' if text == '' and field not in EMPTY_FLAG_UNKNOWN else text
+
+
+def same_value(field: str, left: object, right: object, ordered: bool = False) -> bool:
+    """Whether two wire values of a field are the same setting; ``ordered`` compares stage members in order."""
     kind = FIELD_KINDS.get(field, TEXT)
+    if kind == FLAG:
+        return _flag_state(field, left) == _flag_state(field, right)
+    if kind == WORDS and ordered:
+        return _members(left) == _members(right)
     if kind in (WORDS, NAMES):
-        return _words(left) == _words(right)
+        return set(_members(left)) == set(_members(right))
     if kind == SECONDS:
         return _seconds(left) == _seconds(right)
-    if isinstance(left, list) or isinstance(right, list):
-        return left == right
+    if isinstance(left, (list, dict)) or isinstance(right, (list, dict)):
+        if left is None or right is None:
+            # A field the PBX leaves out counts as empty: here, an empty list or object.
+            return not left and not right
+        return _comparable(left) == _comparable(right)
     return _as_text(field, left) == _as_text(field, right)
+
+
+def members_ring_in_order(current: dict, desired: dict) -> bool:
+    """Whether the order of members inside a stage matters, by the ring strategy in effect: the one the task sets,
+    else the PBX's. Without a strategy (a PBX that has no such field, or an empty one) they ring together. Any
+    strategy but "random", unknown ones too, counts as ordered: at worst that costs one write that puts the members
+    in the order asked for."""
+    strategy = desired[RING_STRATEGY_FIELD] if RING_STRATEGY_FIELD in desired else current.get(RING_STRATEGY_FIELD)
+    return _as_text(RING_STRATEGY_FIELD, strategy) not in ('', UNORDERED_RING_STRATEGY)
 
 
 def changed_fields(current: dict, desired: dict) -> dict:
@@ -250,9 +325,10 @@ def changed_fields(current: dict, desired: dict) -> dict:
 
     A field the PBX leaves out of its answer counts as empty, so clearing it is not a change.
     """
+    ordered = members_ring_in_order(current, desired)
     return dict(
         (field, value) for field, value in desired.items()
-        if not same_value(field, current.get(field), value)
+        if not same_value(field, current.get(field), value, ordered)
     )
 
 
@@ -278,7 +354,7 @@ def _stages_from_wire(raw):
     for number in range(1, STAGE_COUNT + 1):
         duration = _seconds(raw.get(stage_duration_field(number)))
         stages.append({
-            'extensions': str(raw.get(stage_extensions_field(number)) or '').split(),
+            'extensions': _members(raw.get(stage_extensions_field(number))),
             'duration': None if duration == '' else duration,
         })
     while stages and not stages[-1]['extensions'] and stages[-1]['duration'] is None:
@@ -293,10 +369,8 @@ def canonical(name: str, raw: dict) -> dict:
         value = raw.get(field.vodia)
         if field.kind == FLAG:
             value = _flag_from_wire(value)
-        elif field.kind == WORDS and value is not None:
-            value = str(value).split()
-        elif field.kind == NAMES and value is not None:
-            value = [str(item) for item in value] if isinstance(value, list) else str(value).split()
+        elif field.kind in (WORDS, NAMES) and value is not None:
+            value = _members(value)
         group[field.option] = value
     group['stages'] = _stages_from_wire(raw)
     group['settings'] = dict(raw)
@@ -323,8 +397,8 @@ def exportable(name: str, raw: dict) -> dict:
     keys come in a fixed order and ``settings`` in key order, so that exporting the same PBX twice gives the same
     bytes. ``settings`` holds only fields that have no typed option, without the runtime state (RUNTIME_FIELDS).
     A flag the PBX holds empty (neither "true" nor "false") is exported as null with its raw value in
-    ``settings``, since a boolean option cannot say "empty". Values that are lists or objects (seen on 70.x for
-    other account fields) cannot be sent back through ``settings`` and are left out.
+    ``settings``, since a boolean option cannot say "empty". Values that are lists or objects (70.x) are kept as
+    they are; only null values are left out, since ``settings`` cannot send null back.
     """
     group = {'name': str(name)}
     untyped = dict(raw)
@@ -339,17 +413,15 @@ def exportable(name: str, raw: dict) -> dict:
             group[field.option] = _exported_flag(value)
             if group[field.option] is None:
                 untyped[field.vodia] = '' if value is None else value
-        elif field.kind == WORDS:
-            group[field.option] = str(value or '').split()
-        elif field.kind == NAMES:
-            group[field.option] = [str(item) for item in value] if isinstance(value, list) else str(value or '').split()
+        elif field.kind in (WORDS, NAMES):
+            group[field.option] = _members(value)
         else:
             group[field.option] = '' if value is None else to_wire_scalar(value)
         if field.option == 'display_name':
             group['stages'] = _stages_from_wire(raw)
     group['settings'] = dict(
-        (key, _as_text(key, untyped[key])) for key in sorted(untyped)
-        if untyped[key] is not None and not isinstance(untyped[key], (list, dict)))
+        (key, copy.deepcopy(value) if isinstance(value, (list, dict)) else _as_text(key, value))
+        for key, value in sorted(untyped.items()) if value is not None)
     return group
 
 
@@ -374,6 +446,6 @@ def changed_options(before_raw: dict, after_raw: dict) -> dict:
             changes[option] = {'before': before[option], 'after': after[option]}
     for key in sorted(set(before['settings']) | set(after['settings'])):
         old, new = before['settings'].get(key), after['settings'].get(key)
-        if old != new:
+        if _comparable(old) != _comparable(new):
             changes['settings.%s' % key] = {'before': old, 'after': new}
     return changes

@@ -138,6 +138,10 @@ hunt_group:
       type: list
       elements: str
       sample: ["8572665588"]
+    ring_strategy:
+      description: The ring strategy (C(algo)); null on a PBX that has no such field (before 70.3).
+      type: str
+      sample: sequential
     aliases:
       description: Names and numbers the hunt group answers to (C(alias)).
       type: list

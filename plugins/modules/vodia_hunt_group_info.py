@@ -115,6 +115,7 @@ hunt_groups:
       display_name: Hunt
       stages: [{"extensions": ["444"], "duration": 5}, {"extensions": ["445"], "duration": null}]
       final_destinations: ["8572665588"]
+      ring_strategy: null
       aliases: ["1002"]
       caller_id: 123-456-7899
       ring_melody: ringer6

@@ -41,6 +41,7 @@ SOURCES = {
     'stages[].extensions': 'S1, S14',
     'stages[].duration': 'S1, S14',
     'final_destinations': 'S1, S14',
+    'ring_strategy': 'S2 (field); S17 (values, low)',
     'aliases': 'S1, S15',
     'caller_id': 'S14',
     'ring_melody': 'S1, S2',
@@ -77,22 +78,24 @@ UNTYPED_FIELDS = (
      'Runtime state kept by the PBX (by their names, inferred: the SIP dialog event package of RFC 4235 that busy lamps '
      'subscribe to); reading is fine, writing is not advised. Exports (`form: export`, the `hunt_groups_export` role) leave them out',
      'S1; RFC 4235'),
-    (('algo',), 'Ring strategy, seen on 70.x; values not documented by the vendor', 'S2'),
 )
 
 # How each kind of field travels and when two values are equal (plugins/module_utils/hunt_group.py same_value).
 KIND_TEXT = {
-    'words': ('members separated by spaces',
-              'the same members, in any order (they ring together)'),
+    'words': ('members separated by spaces (a PBX may read them back as a JSON list)',
+              'the same members, in any order (they ring together); in the same order when the ring strategy '
+              '(`algo`, the task\'s or else the PBX\'s) is set and is not `random`'),
     'names': ('a JSON list of strings',
               'the same names, in any order'),
     'seconds': ('a whole number as a string; empty for the PBX default',
                 'the same number (`"05"` equals `5`)'),
     'flag': ('`"true"` or `"false"`',
-             'the same value, `true`/`True`/JSON `true` alike; sent as `"true"`/`"false"`. An empty value on the PBX is '
-             'not taken to mean `false`: setting `false` writes it once'),
+             'the same value, `true`/`True`/JSON `true` alike; sent as `"true"`/`"false"`. An empty (never-set) value '
+             'equals `false`, except for `connect`, whose empty value may mean `true`'),
     'text': ('a string',
-             'the same string; numbers are sent as strings, and a JSON number from the PBX equals its string'),
+             'the same string; numbers are sent as strings, and a JSON number from the PBX equals its string. A list or '
+             'object (70.x, `settings` only) equals the same JSON data, list items in order and scalars inside compared '
+             'as strings'),
 }
 
 MARKUP = re.compile(r'\b(RV|[BCEIMOPUV])\(([^)]*)\)')

@@ -28,6 +28,9 @@ def test_the_hunt_group_options_follow_the_typed_fields_of_the_model():
     assert set(spec) == set(field.option for field in TYPED_FIELDS) | {'stages', 'settings'}
     assert spec['record_calls'] == {'type': 'bool'}
     assert spec['display_name'] == {'type': 'str'}
+    # A free string: the values of algo are not reliably documented.
+    assert spec['ring_strategy'] == {'type': 'str'}
+    assert hunt_group_spec()['ring_strategy'] == hunt_groups_spec()['hunt_groups']['options']['ring_strategy'] == {'type': 'str'}
     assert spec['final_destinations'] == {'type': 'list', 'elements': 'str'}
     assert spec['aliases'] == {'type': 'list', 'elements': 'str'}
     assert spec['settings'] == {'type': 'dict'}

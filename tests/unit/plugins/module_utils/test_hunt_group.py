@@ -22,6 +22,20 @@ VENDOR_1002 = {
 }
 
 
+# List and object values as a 70.x PBX may hold them (S2 lists oauth_list and google_calendar; S16 expects such values).
+V70_VALUES = {
+    'oauth_list': [], 'google_calendar': {},
+    'acturl_ring': {'url': 'https://crm.example.com/ring', 'retries': 3, 'enabled': True,
+                    'headers': [{'name': 'X-Key', 'value': None}]},
+    'param4': None,
+}
+
+# The vendor's example as a 70.x PBX may read it back (the simulator's v70 profile): stage members as JSON lists,
+# list and object values, the ring strategy empty and the never-set flag empty.
+V70_1002 = dict(VENDOR_1002, st1_ext=['444', '446'], st2_ext=['445'], st3_ext=[], st4_ext=['8572665588'], algo='',
+                **dict((key, value) for key, value in V70_VALUES.items() if value is not None))
+
+
 def options(**given):
     """Module options as Ansible hands them over: every option present, unset ones None."""
     params = dict((field.option, None) for field in model.TYPED_FIELDS)
@@ -102,7 +116,12 @@ def test_settings_that_contradict_a_typed_option_are_refused():
     ({'stages': [{'extension': ['444']}]}, 'unknown keys'),
     ({'final_destinations': ['']}, 'not valid'),
     ({'settings': {'display': ['a']}}, 'single value'),
-    ({'settings': {'display': None}}, 'single value'),
+    ({'settings': {'display': None}}, 'must not be null'),
+    ({'settings': {'oauth_list': None}}, 'must not be null'),
+    ({'settings': {'st1_miss': [True]}}, 'single value'),
+    ({'settings': {'google_calendar': {1: 'a'}}}, "key 1, which is not a string"),
+    ({'settings': {'google_calendar': {'a': [{'b': float('nan')}]}}}, r'settings\.google_calendar\.a\[0\]\.b holds nan, which is not plain JSON'),
+    ({'settings': {'oauth_list': [b'x']}}, r'settings\.oauth_list\[0\] holds .* not plain JSON'),
     ({'settings': {'bad key': 'x'}}, 'not a Vodia field name'),
     ({'settings': {'alias': 'x'}}, 'list of names'),
 ])
@@ -144,10 +163,27 @@ def test_only_differing_fields_are_written():
     assert model.changed_fields(VENDOR_1002, desired) == {'melody': 'ringer1'}
 
 
-def test_an_unset_flag_differs_from_false():
-    # The PBX's empty string is not known to mean false, so false is written once and then kept.
-    assert model.changed_fields(VENDOR_1002, {'disabled': 'false'}) == {'disabled': 'false'}
-    assert model.changed_fields(dict(VENDOR_1002, disabled='false'), {'disabled': 'false'}) == {}
+@pytest.mark.parametrize('flag', ['disabled', 'rec', 'ncf', 'st1_miss'])
+def test_a_never_set_flag_equals_false(flag):
+    # The vendor's example shows disabled "" on an active hunt group; a PBX that stores "false" as "" must not be
+    # written to again and again, and a write of "false" that reads back "" is kept.
+    for never_set in (dict(VENDOR_1002, **{flag: ''}), dict((key, value) for key, value in VENDOR_1002.items() if key != flag)):
+        assert model.changed_fields(never_set, {flag: 'false'}) == {}
+        assert model.unapplied_fields(never_set, {flag: 'false'}) == []
+        assert model.changed_fields(never_set, {flag: 'true'}) == {flag: 'true'}
+    assert model.changed_fields(dict(VENDOR_1002, **{flag: 'false'}), {flag: ''}) == {}
+
+
+def test_an_empty_connect_is_not_taken_for_false():
+    # connect is "true" in the vendor's example and its meaning is unknown: empty may behave as true.
+    assert model.changed_fields(dict(VENDOR_1002, connect=''), {'connect': 'false'}) == {'connect': 'false'}
+    assert model.changed_fields(dict(VENDOR_1002, connect=''), {'connect': 'true'}) == {'connect': 'true'}
+    assert model.changed_fields(dict(VENDOR_1002, connect='false'), {'connect': 'false'}) == {}
+
+
+def test_disabled_false_on_a_hunt_group_never_set_converges():
+    desired = model.desired_fields(options(disabled=False, record_calls=False))
+    assert model.changed_fields(VENDOR_1002, desired) == {}
 
 
 def test_a_field_the_pbx_does_not_return_is_a_change():
@@ -265,9 +301,11 @@ def test_applying_an_export_restores_what_was_changed_by_hand_including_emptied_
     assert model.exportable('1002', restored) == model.exportable('1002', VENDOR_1002)
 
 
-def test_export_leaves_out_values_that_settings_cannot_send_back():
-    group = model.exportable('1002', dict(VENDOR_1002, oauth_list=['a'], acturl_ring={'x': 1}, algo=None))
-    assert 'oauth_list' not in group['settings'] and 'acturl_ring' not in group['settings'] and 'algo' not in group['settings']
+def test_export_keeps_list_and_object_values_and_leaves_out_null():
+    group = model.exportable('1002', dict(VENDOR_1002, **V70_VALUES))
+    assert group['settings']['oauth_list'] == [] and group['settings']['google_calendar'] == {}
+    assert group['settings']['acturl_ring'] == V70_VALUES['acturl_ring']
+    assert 'param4' not in group['settings']
 
 
 def test_names_sort_by_number_then_by_text():
@@ -292,3 +330,141 @@ def test_changed_options_name_each_changed_option_with_before_and_after():
 
 def test_no_changed_options_between_equal_states():
     assert model.changed_options(VENDOR_1002, dict(VENDOR_1002)) == {}
+
+
+# List and object values (70.x) ------------------------------------------------------------------
+
+def test_settings_take_lists_and_objects_of_plain_json_as_they_are():
+    given = {'oauth_list': ['a', {'b': None}], 'google_calendar': {'id': 'x', 'sync': True, 'days': 2.5}}
+    assert model.desired_fields(options(settings=given)) == given
+
+
+def test_list_and_object_values_are_equal_when_equal_as_json_with_scalars_as_the_pbx_shows_them():
+    current = {'acturl_ring': {'url': 'u', 'retries': '3', 'enabled': 'true', 'headers': []}}
+    assert model.changed_fields(current, {'acturl_ring': {'url': 'u', 'retries': 3, 'enabled': True, 'headers': []}}) == {}
+    assert model.changed_fields(current, {'acturl_ring': {'url': 'u', 'retries': 3, 'enabled': True}}) != {}
+    assert model.changed_fields(current, {'acturl_ring': {'url': 'u', 'retries': 4, 'enabled': True, 'headers': []}}) != {}
+
+
+def test_order_inside_a_list_value_is_a_change():
+    assert model.changed_fields({'oauth_list': ['a', 'b']}, {'oauth_list': ['b', 'a']}) == {'oauth_list': ['b', 'a']}
+
+
+def test_a_list_or_object_the_pbx_leaves_out_equals_an_empty_one():
+    assert model.changed_fields({}, {'oauth_list': [], 'google_calendar': {}}) == {}
+    assert model.changed_fields({}, {'oauth_list': ['a']}) == {'oauth_list': ['a']}
+    assert model.changed_fields({'oauth_list': ''}, {'oauth_list': []}) == {'oauth_list': []}
+
+
+@pytest.mark.parametrize('shape', [model.exportable, model.canonical])
+def test_info_output_with_list_and_object_values_can_be_fed_back_unchanged(shape):
+    raw = dict(VENDOR_1002, **dict((key, value) for key, value in V70_VALUES.items() if value is not None))
+    group = shape('1002', raw)
+    desired = model.desired_fields(options(**dict((key, value) for key, value in group.items() if key != 'name')))
+    assert desired['acturl_ring'] == raw['acturl_ring']
+    assert model.changed_fields(raw, desired) == {}
+
+
+def test_changed_options_compare_list_and_object_values_as_json():
+    before = dict(VENDOR_1002, google_calendar={'id': 'x', 'days': 2}, oauth_list=[])
+    after = dict(before, google_calendar={'id': 'x', 'days': '2'}, oauth_list=['token'])
+    assert model.changed_options(before, after) == {'settings.oauth_list': {'before': [], 'after': ['token']}}
+
+
+# Stage members read back as lists (70.x) -------------------------------------------------------
+
+def test_stage_members_read_as_lists_give_the_same_options_as_strings():
+    as_strings = dict(V70_1002, st1_ext='444 446', st2_ext='445', st3_ext='', st4_ext='8572665588')
+    for shape in (model.canonical, model.exportable):
+        from_lists, from_strings = shape('1002', V70_1002), shape('1002', as_strings)
+        assert from_lists['stages'] == from_strings['stages'] == [
+            {'extensions': ['444', '446'], 'duration': 5}, {'extensions': ['445'], 'duration': None}]
+        assert from_lists['final_destinations'] == from_strings['final_destinations'] == ['8572665588']
+
+
+def test_stage_members_in_settings_may_be_lists_and_are_written_space_separated():
+    assert model.desired_fields(options(settings={'st1_ext': ['444', '446'], 'st4_ext': []})) == {
+        'st1_ext': '444 446', 'st4_ext': ''}
+
+
+def test_stage_members_in_settings_are_checked_like_those_of_stages():
+    with pytest.raises(VodiaInputError, match="settings.st2_ext entry '444 445' is not valid"):
+        model.desired_fields(options(settings={'st2_ext': ['444 445']}))
+
+
+def test_stage_members_the_pbx_holds_as_a_list_equal_the_same_members_written_as_a_string():
+    desired = model.desired_fields(options(stages=[{'extensions': ['444', '446'], 'duration': 5}, {'extensions': ['445']}],
+                                           final_destinations=['8572665588']))
+    assert model.changed_fields(V70_1002, desired) == {}
+    desired = model.desired_fields(options(stages=[{'extensions': ['444'], 'duration': 5}, {'extensions': ['445']}]))
+    assert model.changed_fields(V70_1002, desired) == {'st1_ext': '444'}
+
+
+@pytest.mark.parametrize('shape', [model.exportable, model.canonical])
+def test_info_output_of_a_70x_hunt_group_can_be_fed_back_unchanged(shape):
+    group = shape('1002', V70_1002)
+    desired = model.desired_fields(options(**dict((key, value) for key, value in group.items() if key != 'name')))
+    assert model.changed_fields(V70_1002, desired) == {}
+    assert model.unapplied_fields(V70_1002, desired) == []
+
+
+# Ring strategy and the order of members inside a stage ------------------------------------------
+
+def test_ring_strategy_sets_algo_as_given():
+    assert model.desired_fields(options(ring_strategy='round_robin')) == {'algo': 'round_robin'}
+    assert model.canonical('1002', dict(VENDOR_1002, algo='sequential'))['ring_strategy'] == 'sequential'
+    assert model.canonical('1002', VENDOR_1002)['ring_strategy'] is None
+    assert model.exportable('1002', VENDOR_1002)['ring_strategy'] == ''
+
+
+REORDERED = options(stages=[{'extensions': ['446', '444'], 'duration': 5}, {'extensions': ['445']}],
+                    final_destinations=['8572665588'])
+
+
+@pytest.mark.parametrize('pbx_strategy', ['sequential', 'round_robin', 'weighted'])
+def test_under_an_ordered_ring_strategy_on_the_pbx_member_order_is_a_change(pbx_strategy):
+    current = dict(V70_1002, algo=pbx_strategy)
+    assert model.changed_fields(current, model.desired_fields(REORDERED)) == {'st1_ext': '446 444'}
+
+
+@pytest.mark.parametrize('pbx_strategy', ['random', '', None])
+def test_under_random_an_empty_or_no_ring_strategy_member_order_is_no_change(pbx_strategy):
+    current = dict(V70_1002, algo=pbx_strategy)
+    if pbx_strategy is None:
+        del current['algo']
+    assert model.changed_fields(current, model.desired_fields(REORDERED)) == {}
+
+
+def test_the_ring_strategy_the_task_sets_decides_over_the_pbxs():
+    ordered = dict(REORDERED, ring_strategy='sequential')
+    assert model.changed_fields(dict(V70_1002, algo='random'), model.desired_fields(ordered)) == {
+        'algo': 'sequential', 'st1_ext': '446 444'}
+    unordered = dict(REORDERED, ring_strategy='random')
+    assert model.changed_fields(dict(V70_1002, algo='sequential'), model.desired_fields(unordered)) == {'algo': 'random'}
+
+
+def test_final_destinations_are_ordered_under_an_ordered_ring_strategy():
+    current = dict(V70_1002, algo='sequential', st4_ext=['777', '778'])
+    assert model.changed_fields(current, model.desired_fields(options(final_destinations=['778', '777']))) == {
+        'st4_ext': '778 777'}
+    assert model.changed_fields(dict(current, algo='random'), model.desired_fields(options(final_destinations=['778', '777']))) == {}
+
+
+def test_a_write_the_pbx_kept_in_another_order_is_not_applied_under_an_ordered_ring_strategy():
+    desired = model.desired_fields(dict(REORDERED, ring_strategy='sequential'))
+    assert model.unapplied_fields(dict(V70_1002, algo='sequential'), desired) == ['st1_ext']
+    assert model.unapplied_fields(dict(V70_1002, algo='sequential', st1_ext=['446', '444']), desired) == []
+
+
+def test_settings_that_set_stage_members_in_another_order_than_stages_conflict():
+    with pytest.raises(VodiaInputError, match='conflicts'):
+        model.desired_fields(options(stages=[{'extensions': ['444', '446']}], settings={'st1_ext': ['446', '444']}))
+
+
+@pytest.mark.parametrize('strategy', ['sequential', 'random'])
+@pytest.mark.parametrize('shape', [model.exportable, model.canonical])
+def test_info_output_under_any_ring_strategy_can_be_fed_back_unchanged(shape, strategy):
+    raw = dict(V70_1002, algo=strategy, st1_ext=['446', '444'])
+    group = shape('1002', raw)
+    desired = model.desired_fields(options(**dict((key, value) for key, value in group.items() if key != 'name')))
+    assert model.changed_fields(raw, desired) == {}
