@@ -8,7 +8,7 @@
 
 Starts the simulator with three PBXs (HTTPS, with its own certificate authority) answering as the version PROFILE
 (v58, v69 or v70; default v58, see docs/simulator.md), points the example inventory at them, runs
-examples/fleet/playbook.yml twice (the second run must change nothing), prints
+examples/fleet/playbook.yml twice (the second run must change nothing and send no write), prints
 what vodia_hunt_group_info reads back, and stops the simulator.
 """
 
@@ -73,16 +73,19 @@ def main():
 
         banner('First run: creates the hunt groups')
         first = run_playbook(playbook, inventories, env)
+        for index in range(len(HOSTS)):
+            simulator.control('DELETE', '/_sim/journal', index=index)
         banner('Second run: nothing to do, every task ok')
         second = run_playbook(playbook, inventories, env)
+        writes = [simulator.control('GET', '/_sim/journal', index=index)[1]['writes'] for index in range(len(HOSTS))]
         banner('What vodia_hunt_group_info reads back')
         run_playbook(os.path.join(EXAMPLE, 'read_back.yml'), inventories, env)
 
         if sorted(first) != sorted(HOSTS) or not all(first.values()):
             raise SystemExit('demo failed: the first run should have changed every PBX, got %s' % first)
-        if any(second.values()):
-            raise SystemExit('demo failed: the second run should change nothing, got %s' % second)
-        banner('Demo passed: first run changed %s, second run changed nothing' % first)
+        if any(second.values()) or any(writes):
+            raise SystemExit('demo failed: the second run should change and write nothing, got %s and writes %s' % (second, writes))
+        banner('Demo passed: first run changed %s, second run changed and wrote nothing' % first)
     finally:
         simulator.stop()
     return 0
