@@ -70,7 +70,8 @@ options:
         O(final_destinations) is compared as given, so a different order on the PBX is a change. Under V(random),
         an empty strategy or on a PBX without C(algo), members are compared in any order. The strategy in effect is
         this option when given, else the one the PBX holds.
-      - Do not set it on a PBX older than 70.3, which has no C(algo) field; it would not keep it.
+      - On a PBX without an C(algo) field (older than 70.3) it is not sent, and the task warns, as for any field the
+        PBX does not have (see O(settings)).
     type: str
   aliases:
     description:
@@ -135,6 +136,10 @@ options:
         returns them; they are sent space-separated.
       - A value must not be null; leave the key out to keep what the PBX holds.
       - Only the keys you give are managed. A key that a typed option also sets must agree with it.
+      - A field that is missing from the PBX's settings of the hunt group is one this PBX does not have (fields differ
+        between PBX versions). It is not sent, and the task warns, naming the hunt groups and the field; a new hunt
+        group gets it, and if the PBX then drops it, the task warns the same way instead of failing. Setting such a
+        field to an empty value is no change.
       - The RV(vodia.pbx.vodia_hunt_group#module:hunt_group.settings) returned by M(vodia.pbx.vodia_hunt_group) or by
         M(vodia.pbx.vodia_hunt_group_info) can be given here unchanged.
     type: dict
