@@ -151,10 +151,10 @@ def test_info_refuses_bad_input_before_any_request(pbx, given):
 
 
 def test_settings_the_pbx_does_not_have_are_not_sent_and_are_named_in_a_warning(pbx):
-    result = single(pbx, name='1002', display_name='Sales', settings={'algo': 'sequential'})
+    result = single(pbx, name='1002', display_name='Sales', ring_strategy='sequential')
     assert pbx.writes == [('POST', SETTINGS_1002, {'display': 'Sales'})]
     assert result['warnings'] == [
-        'Hunt group 1002 in domain localhost: this PBX has no field algo, so settings.algo was not sent. PBX versions '
+        'Hunt group 1002 in domain localhost: this PBX has no field algo, so ring_strategy was not sent. PBX versions '
         'differ in their fields (see docs/compatibility.md of vodia.pbx): remove it from the task for this PBX, or '
         'check the spelling.']
 
@@ -167,14 +167,15 @@ def test_a_result_without_unknown_fields_has_no_warnings_key(pbx):
 
 def test_bulk_warns_once_for_every_hunt_group_lacking_the_same_fields(pbx):
     pbx.accounts['localhost']['1003'] = {'type': 'hunts', 'settings': {'display': 'Old', 'alias': ['1003']}}
-    extra = {'algo': 'sequential', 'sani': '1'}
+    extra = {'sani': '1', 'teams_number': '+15551234'}
     result = bulk(pbx, [{'name': '1002', 'settings': extra}, {'name': '1003', 'settings': extra},
-                        {'name': '1004', 'settings': {'algo': 'random'}}])
+                        {'name': '1004', 'settings': {'sani': '2'}}])
     assert result['warnings'] == [
-        'Hunt groups 1002, 1003 in domain localhost: this PBX has no field algo, sani, so settings.algo, settings.sani '
-        'were not sent. PBX versions differ in their fields (see docs/compatibility.md of vodia.pbx): remove them from '
-        'the task for this PBX, or check the spelling.']
+        'Hunt groups 1002, 1003 in domain localhost: this PBX has no field sani, teams_number, so settings.sani, '
+        'settings.teams_number were not sent. PBX versions differ in their fields (see docs/compatibility.md of '
+        'vodia.pbx): remove them from the task for this PBX, or check the spelling.']
     assert [item['action'] for item in result['results']] == ['unchanged', 'unchanged', 'created']
+
 
 def test_bulk_reports_each_hunt_group_and_returns_the_present_ones(pbx):
     pbx.accounts['localhost']['1003'] = {'type': 'hunts', 'settings': {'display': 'Old', 'alias': ['1003']}}
