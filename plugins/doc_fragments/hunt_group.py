@@ -137,9 +137,8 @@ options:
       - A value must not be null; leave the key out to keep what the PBX holds.
       - Only the keys you give are managed. A key that a typed option also sets must agree with it.
       - A field that is missing from the PBX's settings of the hunt group is one this PBX does not have (fields differ
-        between PBX versions). It is not sent, and the task warns, naming the hunt groups and the field; a new hunt
-        group gets it, and if the PBX then drops it, the task warns the same way instead of failing. Setting such a
-        field to an empty value is no change.
+        between PBX versions). It is not sent, and the task warns, naming the hunt groups and the field. A new hunt
+        group is read once created, so the same holds for it. Setting such a field to an empty value is no change.
       - The RV(vodia.pbx.vodia_hunt_group#module:hunt_group.settings) returned by M(vodia.pbx.vodia_hunt_group) or by
         M(vodia.pbx.vodia_hunt_group_info) can be given here unchanged.
     type: dict

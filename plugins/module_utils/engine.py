@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, NamedTuple, TypeVar
+from typing import Any, Callable, Iterable, NamedTuple, TypeVar
 
 from ansible_collections.vodia.pbx.plugins.module_utils import hunt_group as model
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import NotAHuntGroupError, PartialConvergeError, VodiaApiError
@@ -146,8 +146,8 @@ def outcome(group_plan: Plan, after: dict | None = None, unknown_fields: tuple =
 def apply(api: VodiaApi, group_plan: Plan) -> Outcome:
     """Carry out a plan with write requests, verify the PBX's answer, and return the outcome."""
     if group_plan.action == CREATED:
-        created = _create(api, group_plan.domain, group_plan.name, group_plan.changes)
-        return outcome(group_plan, created, fields_unknown_to_pbx(created, group_plan.changes))
+        created, unknown = _create(api, group_plan.domain, group_plan.name, group_plan.changes)
+        return outcome(group_plan, created, unknown)
     if group_plan.action == UPDATED:
         return outcome(group_plan, _update(api, group_plan.domain, group_plan.name, group_plan.changes))
     if group_plan.action == DELETED:
@@ -216,24 +216,28 @@ def converge_many(api: VodiaApi, domain: str, wanted: list[Wanted], purge: bool,
     return outcomes
 
 
-def _create(api: VodiaApi, domain: str, name: str, desired: dict) -> dict:
+def _create(api: VodiaApi, domain: str, name: str, desired: dict) -> tuple[dict, tuple]:
+    """Create the account, then set what differs from its defaults; returns its settings and the unknown fields.
+
+    Which fields a new account has, and their defaults, differ between PBX versions and are known only once it
+    exists. So it is read first, and then written to like any hunt group: only what differs, and never a field
+    the PBX does not have (a 70.x backup copied to an older PBX carries such fields).
+    """
     api.add_hunt_group_account(domain, name)
-    if desired:
-        _write_after_create(api, domain, name, desired)
-    actual = api.find_settings(domain, name)
-    if actual is None:
-        if model.ALIAS_FIELD in desired:
-            raise _name_lost_with_aliases(domain, name, desired[model.ALIAS_FIELD])
+    defaults = api.find_settings(domain, name)
+    if defaults is None:
         raise _created_account_missing(domain, name, 'GET')
-    # Before an account exists its fields are unknown; the ones it turns out not to have are reported, not verified.
-    unknown = fields_unknown_to_pbx(actual, desired)
-    _verify(domain, name, actual, dict((key, value) for key, value in desired.items() if key not in unknown))
-    return actual
+    changes = model.changed_fields(defaults, desired)
+    unknown = fields_unknown_to_pbx(defaults, changes)
+    changes = dict((field, value) for field, value in changes.items() if field not in unknown)
+    if not changes:
+        return defaults, unknown
+    return _update(api, domain, name, changes, _write_after_create), unknown
 
 
-def _write_after_create(api: VodiaApi, domain: str, name: str, desired: dict) -> None:
+def _write_after_create(api: VodiaApi, domain: str, name: str, changes: dict) -> Any:
     try:
-        api.write_settings(domain, name, desired)
+        return api.write_settings(domain, name, changes)
     except VodiaApiError as error:
         if error.status == 404:
             raise _created_account_missing(domain, name, 'POST') from None
@@ -242,8 +246,8 @@ def _write_after_create(api: VodiaApi, domain: str, name: str, desired: dict) ->
             % (error.message, name)) from None
 
 
-def _update(api: VodiaApi, domain: str, name: str, changes: dict) -> dict:
-    answer = api.write_settings(domain, name, changes)
+def _update(api: VodiaApi, domain: str, name: str, changes: dict, write: Callable = VodiaApi.write_settings) -> dict:
+    answer = write(api, domain, name, changes)
     if model.ALIAS_FIELD in changes:
         # Whether a PBX still finds the account by its name once its aliases change is not documented:
         # only a read by name proves that the next run (and everyone else) can reach it.

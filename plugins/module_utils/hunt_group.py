@@ -315,8 +315,11 @@ def members_ring_in_order(current: dict, desired: dict) -> bool:
     """Whether the order of members inside a stage matters, by the ring strategy in effect: the one the task sets,
     else the PBX's. Without a strategy (a PBX that has no such field, or an empty one) they ring together. Any
     strategy but "random", unknown ones too, counts as ordered: at worst that costs one write that puts the members
-    in the order asked for."""
-    strategy = desired[RING_STRATEGY_FIELD] if RING_STRATEGY_FIELD in desired else current.get(RING_STRATEGY_FIELD)
+    in the order asked for. A PBX whose settings lack the field has no strategy, whatever the task asks: it cannot
+    hold one (the field is not sent to it)."""
+    if RING_STRATEGY_FIELD not in current:
+        return False
+    strategy = desired[RING_STRATEGY_FIELD] if RING_STRATEGY_FIELD in desired else current[RING_STRATEGY_FIELD]
     return _as_text(RING_STRATEGY_FIELD, strategy) not in ('', UNORDERED_RING_STRATEGY)
 
 

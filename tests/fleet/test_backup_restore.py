@@ -13,7 +13,6 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import subprocess
 import sys
 
 import pytest
@@ -21,8 +20,9 @@ import pytest
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(REPO_ROOT, 'tests', 'tools'))
 
-from demo import EXAMPLE, HOSTS, RECAP_LINE  # noqa: E402  pylint: disable=wrong-import-position
+from demo import EXAMPLE, HOSTS  # noqa: E402  pylint: disable=wrong-import-position
 from simulated_fleet import clear_journals, journals, rest, start_fleet  # noqa: E402  pylint: disable=wrong-import-position
+from simulated_fleet import run_playbook as playbook  # noqa: E402  pylint: disable=wrong-import-position
 from with_simulator import SIM_CREDENTIALS  # noqa: E402  pylint: disable=wrong-import-position
 
 BACKUP = os.path.join(REPO_ROOT, 'examples', 'backup')
@@ -50,26 +50,6 @@ def seeded(fleet):
           'disabled': 'true', 'ncf': 'true', 'dialog_state': 'confirmed'})
     clear_journals(fleet)
     return fleet
-
-
-def playbook(fleet, path, *extra):
-    """Run a playbook over the example inventory; returns {host: changed count} and the output."""
-    simulator, inventory = fleet
-    env = dict(
-        os.environ,
-        ANSIBLE_COLLECTIONS_PATH=os.environ['VODIA_COLLECTIONS_PATH'],
-        ANSIBLE_NOCOLOR='1',
-        ANSIBLE_SHOW_CUSTOM_STATS='1',
-        VODIA_USERNAME=SIM_CREDENTIALS['vodia_username'],
-        VODIA_PASSWORD=SIM_CREDENTIALS['vodia_password'],
-        VODIA_CA_PATH=simulator.ca_file,
-    )
-    command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), path,
-               '-i', os.path.join(EXAMPLE, 'inventory'), '-i', inventory] + list(extra)
-    completed = subprocess.run(command, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
-    assert completed.returncode == 0, completed.stdout
-    changed = dict((host, int(count)) for host, _ok, count, _unreachable, _failed in RECAP_LINE.findall(completed.stdout))
-    return changed, completed.stdout
 
 
 def export(fleet, directory, *extra):

@@ -10,7 +10,6 @@ Run by `make test-fleet` with VODIA_COLLECTIONS_PATH pointing at a tree that hol
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 
 import pytest
@@ -18,15 +17,11 @@ import pytest
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(REPO_ROOT, 'tests', 'tools'))
 
-from demo import EXAMPLE, HOSTS, RECAP_LINE  # noqa: E402  pylint: disable=wrong-import-position
-from simulated_fleet import clear_journals, journals, rest, start_fleet  # noqa: E402  pylint: disable=wrong-import-position
-from with_simulator import SIM_CREDENTIALS  # noqa: E402  pylint: disable=wrong-import-position
+from demo import EXAMPLE, HOSTS  # noqa: E402  pylint: disable=wrong-import-position
+from simulated_fleet import (  # noqa: E402  pylint: disable=wrong-import-position
+    EXAMPLE_HUNT_GROUPS, clear_journals, journals, rest, run_playbook, start_fleet)
 
-EXPECTED = {
-    'pbx-nyc': ['2000', '2001', '2100'],
-    'pbx-lon': ['2000', '2001', '2200'],
-    'pbx-syd': ['2000', '2001'],
-}
+EXPECTED = EXAMPLE_HUNT_GROUPS
 
 
 @pytest.fixture(scope='module')
@@ -37,20 +32,8 @@ def fleet(tmp_path_factory):
 
 
 def playbook(fleet, *extra):
-    simulator, inventory = fleet
-    env = dict(
-        os.environ,
-        ANSIBLE_COLLECTIONS_PATH=os.environ['VODIA_COLLECTIONS_PATH'],
-        ANSIBLE_NOCOLOR='1',
-        VODIA_USERNAME=SIM_CREDENTIALS['vodia_username'],
-        VODIA_PASSWORD=SIM_CREDENTIALS['vodia_password'],
-        VODIA_CA_PATH=simulator.ca_file,
-    )
-    command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), os.path.join(EXAMPLE, 'playbook.yml'),
-               '-i', os.path.join(EXAMPLE, 'inventory'), '-i', inventory, '-e', 'hunt_groups_purge=true'] + list(extra)
-    completed = subprocess.run(command, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
-    assert completed.returncode == 0, completed.stdout
-    return dict((host, int(changed)) for host, _ok, changed, _unreachable, _failed in RECAP_LINE.findall(completed.stdout))
+    changed, _output = run_playbook(fleet, os.path.join(EXAMPLE, 'playbook.yml'), '-e', 'hunt_groups_purge=true', *extra)
+    return changed
 
 
 def other_accounts(fleet, index):

@@ -49,6 +49,15 @@ from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaApiEr
 from ansible_collections.vodia.pbx.plugins.module_utils.transport import RetryRecord, WRITE_METHODS
 
 PASSWORD = 'Unit-Test-Secret-4711'
+
+# What a new hunt group holds: every field of the vendor's v58 example (S1), empty but for its defaults. A PBX
+# answers with all the fields an account has; the engine does not send a field missing there.
+NEW_HUNT_GROUP_SETTINGS = dict(
+    dict.fromkeys(('conn_sym', 'display', 'email', 'flag', 'hunt_anonymous_dest', 'melody', 'moh', 'night',
+                   'st1_dur', 'st1_ext', 'st2_dur', 'st2_ext', 'st3_dur', 'st3_ext', 'st4_ext', 'acdani', 'ani',
+                   'dial_plan', 'disabled', 'location', 'param1', 'visible'), ''),
+    connect='true', from_header='id', ncf='false', rec='false', st1_miss='false', st2_miss='false', st3_miss='false',
+)
 CONNECTION = {'url': 'https://pbx.example.com', 'username': 'admin', 'password': PASSWORD}
 
 
@@ -147,7 +156,8 @@ class FakePbx:
                     for name, account in accounts.items() if account['type'] == 'hunts']
         if endpoint == 'addacc' and method == 'POST':
             if not self.create_silently_fails:
-                accounts.setdefault(body['account'], {'type': body['type'], 'settings': {'display': '', 'alias': [body['account']]}})
+                accounts.setdefault(body['account'], {'type': body['type'],
+                                                      'settings': dict(NEW_HUNT_GROUP_SETTINGS, alias=[body['account']])})
             return {}
         account = accounts.get(rest[0]) if rest else None
         if account is None:

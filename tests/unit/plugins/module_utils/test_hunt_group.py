@@ -443,6 +443,13 @@ def test_the_ring_strategy_the_task_sets_decides_over_the_pbxs():
     assert model.changed_fields(dict(V70_1002, algo='sequential'), model.desired_fields(unordered)) == {'algo': 'random'}
 
 
+def test_a_pbx_without_a_ring_strategy_field_compares_members_in_any_order_whatever_the_task_asks():
+    ordered = dict(REORDERED, ring_strategy='sequential')
+    current = dict(VENDOR_1002, st1_ext='444 446')
+    assert model.changed_fields(current, model.desired_fields(ordered)) == {'algo': 'sequential'}
+    assert model.changed_fields(dict(current, algo='sequential'), model.desired_fields(ordered)) == {'st1_ext': '446 444'}
+
+
 def test_final_destinations_are_ordered_under_an_ordered_ring_strategy():
     current = dict(V70_1002, algo='sequential', st4_ext=['777', '778'])
     assert model.changed_fields(current, model.desired_fields(options(final_destinations=['778', '777']))) == {
