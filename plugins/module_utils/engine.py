@@ -102,12 +102,16 @@ def plan(api: VodiaApi, domain: str, wanted: Wanted, hunt_group_names: Iterable[
         # and the one default every source shows: the account answers to its own name.
         predicted = model.apply_fields({model.ALIAS_FIELD: [wanted.name]}, wanted.desired)
         return Plan(CREATED, domain, wanted.name, None, wanted.desired, predicted)
-    changes = model.changed_fields(current, wanted.desired)
-    unknown = fields_unknown_to_pbx(current, changes)
-    for unknown_field in unknown:
-        del changes[unknown_field]
+    changes, unknown = changes_to_send(current, wanted.desired)
     return Plan(UPDATED if changes else UNCHANGED, domain, wanted.name, current, changes,
                 model.apply_fields(current, changes), unknown)
+
+
+def changes_to_send(settings: dict, desired: dict) -> tuple[dict, tuple]:
+    """The desired fields that differ from the PBX's settings and that the PBX has, then those it does not have."""
+    changes = model.changed_fields(settings, desired)
+    unknown = fields_unknown_to_pbx(settings, changes)
+    return dict((name, value) for name, value in changes.items() if name not in unknown), unknown
 
 
 def fields_unknown_to_pbx(settings: dict, fields: dict) -> tuple:
@@ -227,9 +231,7 @@ def _create(api: VodiaApi, domain: str, name: str, desired: dict) -> tuple[dict,
     defaults = api.find_settings(domain, name)
     if defaults is None:
         raise _created_account_missing(domain, name, 'GET')
-    changes = model.changed_fields(defaults, desired)
-    unknown = fields_unknown_to_pbx(defaults, changes)
-    changes = dict((field, value) for field, value in changes.items() if field not in unknown)
+    changes, unknown = changes_to_send(defaults, desired)
     if not changes:
         return defaults, unknown
     return _update(api, domain, name, changes, _write_after_create), unknown
