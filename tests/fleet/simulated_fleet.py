@@ -49,6 +49,10 @@ class MixedFleet:
     def control(self, method, path, body=None, index=0):
         return self.simulators[index].control(method, path, body)
 
+    def reset_all(self):
+        for simulator in self.simulators:
+            simulator.reset_all()
+
     def stop(self):
         for simulator in self.simulators:
             simulator.stop()

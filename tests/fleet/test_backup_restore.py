@@ -41,8 +41,7 @@ def fleet(tmp_path_factory):
 def seeded(fleet):
     """Every PBX back at the simulator's seed, with empty journals."""
     simulator, _inventory = fleet
-    for index in range(len(HOSTS)):
-        simulator.control('POST', '/_sim/reset', index=index)
+    simulator.reset_all()
     # Make the exports of pbx-nyc carry values in the fields that are easy to lose: a third stage, an e-mail,
     # a disabled flag and an untyped field.
     rest(fleet, NYC, '/rest/domain/localhost/user_settings/1004', 'POST',

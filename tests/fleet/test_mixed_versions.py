@@ -38,8 +38,7 @@ def fleet(tmp_path_factory):
 @pytest.fixture
 def converged(fleet):
     simulator, _inventory = fleet
-    for index in range(len(HOSTS)):
-        simulator.control('POST', '/_sim/reset', index=index)
+    simulator.reset_all()
     run_playbook(fleet, os.path.join(EXAMPLE, 'playbook.yml'), '-e', 'hunt_groups_purge=true')
     clear_journals(fleet)
     return fleet
