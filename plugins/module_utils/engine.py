@@ -108,25 +108,16 @@ def plan(api: VodiaApi, domain: str, wanted: Wanted, hunt_group_names: Iterable[
 
 
 def changes_to_send(settings: dict, desired: dict) -> tuple[dict, tuple]:
-    """The desired fields that differ from the PBX's settings and that the PBX has, then those it does not have."""
-    changes = model.changed_fields(settings, desired)
-    unknown = fields_unknown_to_pbx(settings, changes)
-    return dict((name, value) for name, value in changes.items() if name not in unknown), unknown
-
-
-def fields_unknown_to_pbx(settings: dict, fields: dict) -> tuple:
-    """The fields to set that are not in the PBX's settings object of the hunt group.
+    """The desired fields that differ from the PBX's settings and that the PBX has, then those it does not have.
 
     A PBX answers ``user_settings`` with every field an account of its version has, empty ones too (the vendor
     example, S1; 100 to 200 keys on 70.x, S2). A field missing there is one this PBX does not have, and a PBX may
     accept such a field and drop it silently: sending it again on every run would only be a write that never
-    lands. Clearing such a field is no change at all, so only fields set to a value count.
+    lands. Clearing such a field is no change to begin with (the model counts a missing field as empty).
     """
-    return tuple(sorted(name for name, value in fields.items() if name not in settings and not _is_empty(value)))
-
-
-def _is_empty(value: object) -> bool:
-    return value is None or value == '' or value == [] or value == {}
+    changes = model.changed_fields(settings, desired)
+    unknown = tuple(sorted(name for name in changes if name not in settings))
+    return dict((name, value) for name, value in changes.items() if name not in unknown), unknown
 
 
 def plan_many(api: VodiaApi, domain: str, wanted: list[Wanted], hunt_group_names: list[str], workers: int) -> list[Plan]:

@@ -25,6 +25,13 @@ except ImportError:  # pragma: no cover - transport.py reports the missing libra
     HTTPAdapter = object
 
 
+def verify_from_environment(verify: bool | str) -> bool | str:
+    """What requests would verify against: REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE replace the default CA store."""
+    if verify is True:
+        return os.environ.get('REQUESTS_CA_BUNDLE') or os.environ.get('CURL_CA_BUNDLE') or True
+    return verify
+
+
 def ca_context(verify: bool | str):
     """An SSL context holding the authorities that ``verify`` names (True: requests' own bundle), or None
     when nothing is verified. Raises VodiaConfigError when they cannot be read, before any request."""

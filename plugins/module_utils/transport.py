@@ -24,7 +24,7 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaApiError, VodiaConfigError
-from ansible_collections.vodia.pbx.plugins.module_utils.tls import adapter_for, ca_context
+from ansible_collections.vodia.pbx.plugins.module_utils.tls import adapter_for, ca_context, verify_from_environment
 
 try:
     import requests
@@ -120,13 +120,6 @@ class RecordingRetry(Retry):
         if wait is None:
             return backoff_seconds(len(self.history))
         return min(max(wait, 0.0), RETRY_MAX_WAIT_SECONDS)
-
-
-def verify_from_environment(verify: bool | str) -> bool | str:
-    """What requests would verify against: REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE replace the default CA store."""
-    if verify is True:
-        return os.environ.get('REQUESTS_CA_BUNDLE') or os.environ.get('CURL_CA_BUNDLE') or True
-    return verify
 
 
 def backoff_seconds(attempt: int) -> float:

@@ -132,3 +132,14 @@ def test_authorities_that_cannot_be_read_fail_before_any_request(tmp_path):
     broken.write_text('-----BEGIN CERTIFICATE-----\nnot base64\n')
     with pytest.raises(VodiaConfigError, match='broken.pem cannot be read.*ca_path'):
         tls.ca_context(str(broken))
+
+
+@pytest.mark.parametrize('variable', ['REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'])
+def test_the_environment_names_the_bundle_to_verify_against_unless_a_task_gives_one(monkeypatch, variable):
+    monkeypatch.delenv('REQUESTS_CA_BUNDLE', raising=False)
+    monkeypatch.delenv('CURL_CA_BUNDLE', raising=False)
+    assert tls.verify_from_environment(True) is True
+    monkeypatch.setenv(variable, '/etc/pki/company.pem')
+    assert tls.verify_from_environment(True) == '/etc/pki/company.pem'
+    assert tls.verify_from_environment('/tmp/pbx-ca.pem') == '/tmp/pbx-ca.pem'
+    assert tls.verify_from_environment(False) is False
