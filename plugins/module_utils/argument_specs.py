@@ -98,4 +98,5 @@ def hunt_groups_spec() -> dict:
         hunt_groups=dict(type='list', elements='dict', required=True, options=dict(_identity(), **hunt_group_options())),
         purge=dict(type='bool', default=False),
         parallel=dict(type='int', default=4),
+        return_state=dict(type='bool', default=True),
     ))

@@ -80,7 +80,6 @@ def manage_hunt_groups(params: dict, mode: RunMode, transport) -> dict:
         raise PartialConvergeError(
             '%s The hunt groups before it were converged; run the task again to continue.' % failure.message,
             failure.cause, [_report(done, mode.diff_mode) for done in failure.results]) from None
-    present = set(target.name for target in wanted if target.state == engine.PRESENT)
     result = {
         'changed': any(item.changed for item in outcomes),
         # Which PBX this was, for reports over many PBXs; the URL never holds credentials (connection.py refuses them).
@@ -88,9 +87,11 @@ def manage_hunt_groups(params: dict, mode: RunMode, transport) -> dict:
         'domain': domain,
         # Whether nothing was written: a task or play keyword check_mode does not show in ansible_check_mode.
         'check_mode': mode.check_mode,
-        'hunt_groups': [item.after for item in outcomes if item.name in present],
         'results': [_report(item, mode.diff_mode) for item in outcomes],
     }
+    if params['return_state']:
+        present = set(target.name for target in wanted if target.state == engine.PRESENT)
+        result['hunt_groups'] = [item.after for item in outcomes if item.name in present]
     if mode.diff_mode:
         result['diff'] = [
             dict(item.diff(), before_header='hunt group %s' % item.name, after_header='hunt group %s' % item.name)

@@ -56,6 +56,16 @@ options:
       - Between 1 and 16.
     type: int
     default: 4
+  return_state:
+    description:
+      - Whether the result holds RV(hunt_groups), the state of every listed hunt group after the task, with all its
+        settings.
+      - That is a few kilobytes per hunt group, in every task result, registered variable and AWX job event. Over a
+        fleet, V(false) keeps results small, and Ansible spends less time handling them; RV(results) still says what
+        happened to each hunt group, and in diff mode how it changed. The role P(vodia.pbx.hunt_groups#role) sets
+        V(false) unless told otherwise.
+    type: bool
+    default: true
 notes:
   - The module runs where the task runs. With one inventory host per PBX, run it on the controller with
     C(connection=local) or C(delegate_to=localhost).
@@ -96,7 +106,7 @@ hunt_groups:
   description:
     - The listed hunt groups with O(hunt_groups[].state=present) after the task (in check mode, as they would be), in
       list order, each in the form of RV(vodia.pbx.vodia_hunt_group#module:hunt_group).
-  returned: always
+  returned: unless O(return_state=false)
   type: list
   elements: dict
   sample: [{"name": "2000", "display_name": "Reception", "stages": [{"extensions": ["444", "445"], "duration": 20}]}]

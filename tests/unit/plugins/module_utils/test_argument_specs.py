@@ -78,12 +78,13 @@ def test_the_info_module_takes_an_optional_name_a_parallelism_and_a_form():
 
 def test_each_bulk_item_takes_what_the_single_module_takes_for_one_hunt_group():
     spec = hunt_groups_spec()
-    assert set(spec) == CONNECTION_OPTIONS | {'domain', 'hunt_groups', 'purge', 'parallel'}
+    assert set(spec) == CONNECTION_OPTIONS | {'domain', 'hunt_groups', 'purge', 'parallel', 'return_state'}
     items = spec['hunt_groups']
     assert (items['type'], items['elements'], items['required']) == ('list', 'dict', True)
     single = hunt_group_spec()
     assert items['options'] == dict((option, single[option]) for option in set(single) - CONNECTION_OPTIONS - {'domain'})
     assert spec['purge'] == {'type': 'bool', 'default': False}
+    assert spec['return_state'] == {'type': 'bool', 'default': True}
 
 
 def test_specs_are_fresh_copies_that_callers_may_change():

@@ -193,6 +193,14 @@ def test_bulk_reports_each_hunt_group_and_returns_the_present_ones(pbx):
     assert 'diff' not in result
 
 
+def test_bulk_without_return_state_reports_what_happened_but_not_the_state(pbx):
+    result = bulk(pbx, [{'name': '1002', 'display_name': 'Main'}, {'name': '1005', 'display_name': 'New'}],
+                  return_state=False)
+    assert 'hunt_groups' not in result
+    assert [(item['name'], item['action']) for item in result['results']] == [('1002', 'updated'), ('1005', 'created')]
+    assert result['results'][0]['changes'] == {'display_name': {'before': 'Hunt', 'after': 'Main'}}
+
+
 def test_bulk_diff_lists_only_the_changed_hunt_groups_with_headers(pbx):
     result = bulk(pbx, [{'name': '1002', 'display_name': 'Hunt'}, {'name': '1005', 'display_name': 'New'}], DIFF)
     assert [(entry['before_header'], entry['after_header']) for entry in result['diff']] == [('hunt group 1005', 'hunt group 1005')]
