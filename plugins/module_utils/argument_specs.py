@@ -13,6 +13,7 @@ the two in step.
 from __future__ import annotations
 
 from ansible.module_utils.common.parameters import env_fallback
+from ansible.module_utils.errors import NoLogError, UnsupportedError
 
 from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import FLAG, NAMES, TEXT, TYPED_FIELDS, WORDS
 
@@ -100,3 +101,28 @@ def hunt_groups_spec() -> dict:
         parallel=dict(type='int', default=4),
         return_state=dict(type='bool', default=True),
     ))
+
+
+def validation_message(errors, module_name: str) -> str:
+    """The message of a failed argument validation, the same on both paths.
+
+    It is Ansible's own message for the first error, as AnsibleModule gives it, with one exception. A list of
+    dictionaries given something else (a string, or hunt group names without options) first fails Ansible's
+    scan for no_log values, whose message names no option ("dictionary requested, could not parse JSON or
+    key=value"); the error after it says which option is wrong, so that one is shown.
+    """
+    error = next((found for found in errors if not isinstance(found, NoLogError)), errors[0])
+    if isinstance(error, UnsupportedError):
+        return 'Unsupported parameters for (%s) module: %s' % (module_name, error.msg)
+    return error.msg
+
+
+def secret_values(argument_spec: dict, params: dict) -> set[str]:
+    """The values the task gives to options marked no_log, to be masked in everything the task returns.
+
+    Ansible collects them while it validates, but loses them all when a list of dictionaries in the same task
+    is not one: its scan for no_log values stops at the first element it cannot read. Without them, the
+    password given to such a task would be shown in the failed task's invocation.
+    """
+    return set(str(params[name]) for name, option in argument_spec.items()
+               if option.get('no_log') and params.get(name) not in (None, ''))

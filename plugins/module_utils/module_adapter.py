@@ -12,12 +12,33 @@ from __future__ import annotations
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
+from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import secret_values, validation_message
 from ansible_collections.vodia.pbx.plugins.module_utils.runner import Operation, RunMode, run_operation
 from ansible_collections.vodia.pbx.plugins.module_utils.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 
 
+class VodiaModule(AnsibleModule):
+    """AnsibleModule, except that a failed argument validation reads as validation_message() says, and masks
+    the secret_values() that Ansible may have lost.
+
+    AnsibleModule validates and fails inside its constructor, so both are done where it fails.
+    """
+
+    def __init__(self, *args, **kwargs):
+        self._constructing = True
+        super().__init__(*args, **kwargs)
+        self._constructing = False
+
+    def fail_json(self, msg, **kwargs):
+        validation = getattr(self, 'validation_result', None)
+        if self._constructing and validation is not None and validation.errors:
+            msg = validation_message(validation.errors, self._name)
+            self.no_log_values.update(secret_values(self.argument_spec, self.params))
+        super().fail_json(msg=msg, **kwargs)
+
+
 def run_module(argument_spec: dict, operation: Operation) -> None:
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = VodiaModule(argument_spec=argument_spec, supports_check_mode=True)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
     outcome = run_operation(operation, module.params, RunMode(check_mode=module.check_mode, diff_mode=module._diff))

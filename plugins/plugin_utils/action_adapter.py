@@ -21,11 +21,11 @@ from contextlib import contextmanager
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
-from ansible.module_utils.errors import UnsupportedError
 from ansible.plugins.action import ActionBase
 
 # Importing the transport here, at plugin load, makes the controller import requests once: the strategy
 # loads this class before it forks the workers, and every worker inherits the import.
+from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import secret_values, validation_message
 from ansible_collections.vodia.pbx.plugins.module_utils.runner import RunMode, run_operation
 from ansible_collections.vodia.pbx.plugins.module_utils.transport import HAS_REQUESTS
 
@@ -86,13 +86,14 @@ class VodiaAction(ActionBase):
             validation = ArgumentSpecValidator(self.argument_spec()).validate(as_module_receives(self._task.args))
             params = validation.validated_parameters
             if validation.error_messages:
-                result = {'failed': True, 'msg': self._validation_message(validation.errors), 'changed': False}
+                # AnsibleModule names the module as the task does (_ansible_module_name is the task's action).
+                result = {'failed': True, 'msg': validation_message(validation.errors, self._task.action), 'changed': False}
             else:
                 mode = RunMode(check_mode=bool(self._task.check_mode), diff_mode=bool(self._task.diff))
                 result = self._result_of(run_operation(self.operation, params, mode))
         result['invocation'] = {'module_args': params}
         # AnsibleModule masks no_log values in everything it returns; an action plugin has to do it itself.
-        return remove_values(result, validation._no_log_values)
+        return remove_values(result, validation._no_log_values | secret_values(self.argument_spec(), params))
 
     @staticmethod
     def _result_of(outcome) -> dict:
@@ -103,12 +104,6 @@ class VodiaAction(ActionBase):
             result['warnings'] = list(outcome.warnings)
         return result
 
-    def _validation_message(self, errors) -> str:
-        if isinstance(errors[0], UnsupportedError):
-            # The words AnsibleModule uses, so that both paths fail alike.
-            # AnsibleModule names the module as the task does (_ansible_module_name is the task's action).
-            return 'Unsupported parameters for (%s) module: %s' % (self._task.action, errors.msg)
-        return errors.msg
 
 
 def as_module_receives(args) -> dict:

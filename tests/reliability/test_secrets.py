@@ -95,3 +95,30 @@ def test_a_failing_run_does_not_show_the_wrong_password(pbx, path_args):
     assert code != 0
     assert 'HTTP 401' in output
     assert WRONG_PASSWORD not in output
+
+
+NAMES_ONLY = '''
+- name: Hunt groups given as names only, password from a variable
+  hosts: pbxs
+  connection: local
+  gather_facts: false
+  tasks:
+    - name: Converge
+      vodia.pbx.vodia_hunt_groups:
+        url: "{{ vodia_url }}"
+        username: admin
+        password: "{{ pbx_password }}"
+        domain: localhost
+        hunt_groups: ["8100", "8101"]
+'''
+
+
+def test_hunt_groups_that_are_not_dictionaries_fail_naming_the_option_and_not_showing_the_password(pbx, path_args, tmp_path):
+    # Ansible's own no_log scan gives up on such a list and forgets the password it had collected.
+    simulator, inventory, _single, right, _wrong = pbx
+    playbook = tmp_path / 'names_only.yml'
+    playbook.write_text(NAMES_ONLY)
+    code, output = run_playbook(str(playbook), inventory, {'VODIA_CA_PATH': simulator.ca_file}, ['-vvvv', '-e', '@' + right] + path_args)
+    assert code != 0
+    assert "Elements value for option 'hunt_groups' is of type str" in output
+    assert PASSWORD not in output

@@ -31,8 +31,8 @@ ALLOWED = {
                                    'module_utils.runner'},
     'module_utils/tenants.py': {'module_utils.connection', 'module_utils.errors', 'module_utils.vodia_api'},
     'module_utils/argument_specs.py': {'module_utils.hunt_group'},
-    'module_utils/module_adapter.py': {'module_utils.runner', 'module_utils.transport'},
-    'plugin_utils/action_adapter.py': {'module_utils.runner', 'module_utils.transport'},
+    'module_utils/module_adapter.py': {'module_utils.argument_specs', 'module_utils.runner', 'module_utils.transport'},
+    'plugin_utils/action_adapter.py': {'module_utils.argument_specs', 'module_utils.runner', 'module_utils.transport'},
     # The inventory plugin is an adapter: it reads tenants through the core and knows no hunt group.
     'inventory/tenants.py': {'module_utils.connection', 'module_utils.errors', 'module_utils.tenants'},
 }

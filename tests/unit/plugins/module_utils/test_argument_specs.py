@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.errors import NoLogError
 
 from ansible_collections.vodia.pbx.plugins.module_utils import argument_specs
 from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import (
@@ -16,6 +17,8 @@ from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import (
     hunt_group_options,
     hunt_group_spec,
     hunt_groups_spec,
+    secret_values,
+    validation_message,
 )
 from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import TYPED_FIELDS
 
@@ -117,3 +120,22 @@ def test_a_task_option_wins_over_the_environment(monkeypatch):
 
 def test_the_option_types_cover_every_kind_of_typed_field():
     assert set(field.kind for field in TYPED_FIELDS) <= set(argument_specs.OPTION_TYPES)
+
+
+def test_a_failed_validation_shows_the_first_error_that_names_an_option():
+    bad_items = ArgumentSpecValidator(hunt_groups_spec()).validate(dict(url='https://pbx', username='u', password='p', domain='d', hunt_groups='2000'))
+    assert isinstance(bad_items.errors[0], NoLogError)
+    assert validation_message(bad_items.errors, 'vodia.pbx.vodia_hunt_groups').startswith(
+        "Elements value for option 'hunt_groups' is of type str and we were unable to convert to dict")
+
+
+def test_unsupported_parameters_read_as_ansible_module_words_them():
+    unknown = ArgumentSpecValidator(hunt_group_info_spec()).validate(dict(url='https://pbx', username='u', password='p', domain='d', colour='red'))
+    assert validation_message(unknown.errors, 'vodia_hunt_group_info').startswith(
+        'Unsupported parameters for (vodia_hunt_group_info) module: colour.')
+
+
+def test_secret_values_are_the_values_given_to_no_log_options():
+    given = dict(url='https://pbx', username='admin', password='Pass-1', domain='d', hunt_groups='2000')
+    assert secret_values(hunt_groups_spec(), given) == {'Pass-1'}
+    assert secret_values(hunt_groups_spec(), dict(given, password=None)) == set()

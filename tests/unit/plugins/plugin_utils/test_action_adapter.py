@@ -16,7 +16,7 @@ import pytest
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import hunt_group_info_spec
+from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import hunt_group_info_spec, hunt_groups_spec
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaApiError
 from ansible_collections.vodia.pbx.plugins.module_utils.module_adapter import run_module
 from ansible_collections.vodia.pbx.plugins.module_utils.runner import RunMode
@@ -286,10 +286,9 @@ def test_other_environment_variables_are_not_options(pbx):
 
 # Argument validation -----------------------------------------------------------------------------
 
-def module_message(run_main, args, module_name):
-    """The message AnsibleModule gives for the same arguments, running the same spec."""
-    run = run_main(SimpleNamespace(main=lambda: run_module(hunt_group_info_spec(), RecordingOperation())), args,
-                   module_name=module_name)
+def module_message(run_main, args, module_name, spec=hunt_group_info_spec):
+    """The message the module gives for the same arguments, running the same spec."""
+    run = run_main(SimpleNamespace(main=lambda: run_module(spec(), RecordingOperation())), args, module_name=module_name)
     assert run.failed
     return run.result['msg']
 
@@ -317,6 +316,28 @@ def test_other_validation_errors_fail_with_the_message_of_ansible_module(pbx, ru
     assert result['failed'] is True
     assert result['msg'] == module_message(run_main, args, 'vodia.pbx.vodia_hunt_group')
     assert operation.calls == []
+
+
+@pytest.mark.parametrize('hunt_groups', ['2000', ['2000', '2001']], ids=['a-string', 'names-only'])
+def test_a_list_of_dictionaries_given_something_else_fails_naming_the_option(pbx, run_main, hunt_groups):
+    # Ansible's first error here comes from its no_log scan and names no option; both paths show the next one.
+    args = dict(TASK, hunt_groups=hunt_groups)
+    result = make_action(action_class(RecordingOperation(), hunt_groups_spec), args).run(task_vars={})
+    assert result['failed'] is True
+    assert result['msg'].startswith("Elements value for option 'hunt_groups' is of type str and we were unable to convert to dict")
+    assert result['msg'] == module_message(run_main, args, 'vodia.pbx.vodia_hunt_groups', hunt_groups_spec)
+
+
+@pytest.mark.parametrize('hunt_groups', ['2000', ['2000'], [{'name': '2000'}, 'x']], ids=['a-string', 'names-only', 'one-bad-item'])
+def test_the_password_is_masked_when_a_list_of_dictionaries_is_not_one(pbx, run_main, hunt_groups):
+    # Ansible loses the no_log values it collected when its scan meets such a list; both paths mask them anyway
+    # (run_main checks the module's output for the password).
+    args = dict(TASK, hunt_groups=hunt_groups)
+    result = make_action(action_class(RecordingOperation(), hunt_groups_spec), args).run(task_vars={})
+    assert result['failed'] is True
+    assert result['invocation']['module_args']['password'] == MASK
+    assert_never_shows_the_password(result)
+    module_message(run_main, args, 'vodia.pbx.vodia_hunt_groups', hunt_groups_spec)
 
 
 def test_a_validation_failure_masks_the_password_in_the_invocation(pbx):
