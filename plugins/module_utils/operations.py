@@ -65,7 +65,7 @@ def read_hunt_groups(params: dict, mode: RunMode, transport) -> dict:
     shape = canonical
     if params.get('form') == EXPORT_FORM:
         names, shape = sorted(names, key=name_order), exportable
-    hunt_groups = engine.run_parallel(lambda name: shape(name, api.read_settings(domain, name)), names, workers)
+    hunt_groups = engine.read_all(lambda name: shape(name, api.read_settings(domain, name)), names, workers)
     return {'changed': False, 'hunt_groups': hunt_groups}
 
 

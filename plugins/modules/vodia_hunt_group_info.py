@@ -41,7 +41,10 @@ options:
     type: str
   parallel:
     description:
-      - How many hunt groups are read at once, over kept-alive connections. Between 1 and 16.
+      - How many hunt groups are read at once, over kept-alive connections, once the PBX answers slowly. Between 1
+        and 16.
+      - Reads go one at a time over one connection while the PBX answers each within 20 ms (a PBX close by and not
+        busy); from the first read that takes longer (a PBX far away or busy), the rest are spread over this many.
     type: int
     default: 4
   form:

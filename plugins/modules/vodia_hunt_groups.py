@@ -52,7 +52,10 @@ options:
     default: false
   parallel:
     description:
-      - How many reads run at once. Writes always go one at a time.
+      - How many reads run at once, once the PBX answers slowly. Writes always go one at a time.
+      - Reads go one at a time over one connection while the PBX answers each within 20 ms (a PBX close by and not
+        busy): there, more connections and threads cost more than they save. From the first read that takes longer
+        (a PBX far away or busy), the rest are spread over this many connections.
       - Between 1 and 16.
     type: int
     default: 4

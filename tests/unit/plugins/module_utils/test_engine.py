@@ -379,7 +379,66 @@ def test_without_purge_unlisted_hunt_groups_stay(pbx):
     assert '1003' in pbx.accounts['localhost']
 
 
-# Reading in parallel -----------------------------------------------------------------------------
+# Reading: one at a time while the PBX answers quickly, else in parallel ------------------------------
+
+class SteppedClock:
+    """A clock that a read moves forward by the time it is said to take."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+def timed_reads(clock, seconds_by_item):
+    def read(item):
+        clock.now += seconds_by_item.get(item, 0.001)
+        return (item, threading.current_thread())
+    return read
+
+
+def test_reads_answered_quickly_go_one_at_a_time_in_the_calling_thread():
+    clock = SteppedClock()
+    results = engine.read_all(timed_reads(clock, {}), ['a', 'b', 'c', 'd'], 4, clock=clock)
+    assert results == [(item, threading.current_thread()) for item in 'abcd']
+
+
+def test_after_a_slow_read_the_rest_are_read_in_parallel_in_order():
+    clock = SteppedClock()
+    results = engine.read_all(timed_reads(clock, {'b': engine.QUICK_ANSWER_SECONDS * 2}), ['a', 'b', 'c', 'd', 'e'], 4,
+                              clock=clock)
+    assert [item for item, _thread in results] == ['a', 'b', 'c', 'd', 'e']
+    assert [thread is threading.current_thread() for _item, thread in results] == [True, True, False, False, False]
+
+
+def test_a_slow_pbx_is_read_in_parallel_from_the_second_read_on():
+    barrier = threading.Barrier(3, timeout=5)
+    clock = SteppedClock()
+
+    def read(item):
+        if item == 'first':
+            clock.now += 1.0
+            return True
+        return barrier.wait() >= 0
+
+    assert engine.read_all(read, ['first', 'a', 'b', 'c'], 3, clock=clock) == [True, True, True, True]
+
+
+def test_a_failed_read_stops_the_reads_that_follow():
+    clock = SteppedClock()
+    read_items = []
+
+    def read(item):
+        read_items.append(item)
+        if item == 'b':
+            raise VodiaApiError('b failed')
+        return item
+
+    with pytest.raises(VodiaApiError, match='b failed'):
+        engine.read_all(read, ['a', 'b', 'c'], 4, clock=clock)
+    assert read_items == ['a', 'b']
+
 
 def test_parallel_results_come_in_the_order_of_the_items():
     def slow_square(number):
