@@ -288,16 +288,18 @@ Item = TypeVar('Item')
 Result = TypeVar('Result')
 
 
-# A read that is answered within this time comes from a PBX that is close and not busy. Reading the rest one at
-# a time over the open connection then costs less than parallel readers do: each opens a connection (a TLS
-# handshake on both sides) and a thread. A PBX far away or busy answers more slowly, and there they pay off.
-QUICK_ANSWER_SECONDS = 0.02
+# Reads of one PBX go one at a time over one connection while it answers within this time on average, as a PBX
+# close by does: there, more connections and threads cost the controller and the PBX more CPU (a TLS handshake
+# and a thread each) than they save. Once the average is longer, as from a PBX far away, the rest are read in
+# parallel. The average is taken over two reads at least, so that one late answer (a controller busy with other
+# tasks, measured at up to 70 ms on a loaded 2-core machine) does not decide alone.
+SLOW_ANSWER_SECONDS = 0.04
 
 
 def read_all(read: Callable[[Item], Result], items: Iterable[Item], workers: int,
              clock: Callable[[], float] = time.monotonic) -> list[Result]:
-    """``[read(item) for item in items]`` from one PBX, in order: one at a time while each read is answered within
-    QUICK_ANSWER_SECONDS, and the rest with up to ``workers`` threads from the first read that takes longer.
+    """``[read(item) for item in items]`` from one PBX, in order: one at a time while the reads so far were answered
+    within SLOW_ANSWER_SECONDS on average, and the rest with up to ``workers`` threads once they were not.
 
     Only for reads: writes to one PBX stay sequential, since no source says a PBX takes concurrent account
     changes safely. Once a read fails, reads not yet started are cancelled; the first failure in item order is
@@ -305,11 +307,12 @@ def read_all(read: Callable[[Item], Result], items: Iterable[Item], workers: int
     """
     items = list(items)
     results = []
-    for position, item in enumerate(items):
-        started = clock()
+    started = clock()
+    for item in items:
         results.append(read(item))
-        if clock() - started > QUICK_ANSWER_SECONDS:
-            return results + run_parallel(read, items[position + 1:], workers)
+        done = len(results)
+        if done >= 2 and (clock() - started) / done > SLOW_ANSWER_SECONDS:
+            return results + run_parallel(read, items[done:], workers)
     return results
 
 

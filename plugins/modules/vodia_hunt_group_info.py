@@ -43,8 +43,9 @@ options:
     description:
       - How many hunt groups are read at once, over kept-alive connections, once the PBX answers slowly. Between 1
         and 16.
-      - Reads go one at a time over one connection while the PBX answers each within 20 ms (a PBX close by and not
-        busy); from the first read that takes longer (a PBX far away or busy), the rest are spread over this many.
+      - Reads go one at a time over one connection while the PBX answers within 40 ms on average (a PBX close by);
+        once the reads so far (two at least) took longer on average, as from a PBX far away, the rest are spread
+        over this many connections.
     type: int
     default: 4
   form:

@@ -53,9 +53,9 @@ options:
   parallel:
     description:
       - How many reads run at once, once the PBX answers slowly. Writes always go one at a time.
-      - Reads go one at a time over one connection while the PBX answers each within 20 ms (a PBX close by and not
-        busy): there, more connections and threads cost more than they save. From the first read that takes longer
-        (a PBX far away or busy), the rest are spread over this many connections.
+      - Reads go one at a time over one connection while the PBX answers within 40 ms on average, as a PBX close by
+        does; there, more connections and threads cost more CPU than they save time. Once the reads so far (two at
+        least) took longer on average, as from a PBX far away, the rest are spread over this many connections.
       - Between 1 and 16.
     type: int
     default: 4

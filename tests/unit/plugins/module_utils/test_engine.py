@@ -404,25 +404,32 @@ def test_reads_answered_quickly_go_one_at_a_time_in_the_calling_thread():
     assert results == [(item, threading.current_thread()) for item in 'abcd']
 
 
-def test_after_a_slow_read_the_rest_are_read_in_parallel_in_order():
+def test_once_reads_are_slow_on_average_the_rest_are_read_in_parallel_in_order():
     clock = SteppedClock()
-    results = engine.read_all(timed_reads(clock, {'b': engine.QUICK_ANSWER_SECONDS * 2}), ['a', 'b', 'c', 'd', 'e'], 4,
-                              clock=clock)
+    slow = engine.SLOW_ANSWER_SECONDS * 3
+    results = engine.read_all(timed_reads(clock, {'a': slow, 'b': slow}), ['a', 'b', 'c', 'd', 'e'], 4, clock=clock)
     assert [item for item, _thread in results] == ['a', 'b', 'c', 'd', 'e']
     assert [thread is threading.current_thread() for _item, thread in results] == [True, True, False, False, False]
 
 
-def test_a_slow_pbx_is_read_in_parallel_from_the_second_read_on():
+def test_one_late_answer_among_quick_ones_does_not_start_parallel_reads():
+    clock = SteppedClock()
+    late = engine.SLOW_ANSWER_SECONDS * 1.5
+    results = engine.read_all(timed_reads(clock, {'a': late}), ['a', 'b', 'c', 'd'], 4, clock=clock)
+    assert [thread for _item, thread in results] == [threading.current_thread()] * 4
+
+
+def test_a_slow_pbx_is_read_in_parallel_from_the_third_read_on():
     barrier = threading.Barrier(3, timeout=5)
     clock = SteppedClock()
 
     def read(item):
-        if item == 'first':
+        if item in ('first', 'second'):
             clock.now += 1.0
             return True
         return barrier.wait() >= 0
 
-    assert engine.read_all(read, ['first', 'a', 'b', 'c'], 3, clock=clock) == [True, True, True, True]
+    assert engine.read_all(read, ['first', 'second', 'a', 'b', 'c'], 3, clock=clock) == [True] * 5
 
 
 def test_a_failed_read_stops_the_reads_that_follow():
