@@ -12,16 +12,16 @@ from __future__ import annotations
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import secret_values, validation_message
+from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import given_arguments, secret_values, validation_message
 from ansible_collections.vodia.pbx.plugins.module_utils.runner import Operation, RunMode, run_operation
 from ansible_collections.vodia.pbx.plugins.module_utils.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 
 
 class VodiaModule(AnsibleModule):
-    """AnsibleModule, except that a failed argument validation reads as validation_message() says, and masks
-    the secret_values() that Ansible may have lost.
+    """AnsibleModule, except that its results show given_arguments() as their invocation, and that a failed
+    argument validation reads as validation_message() says and masks the secret_values() Ansible may have lost.
 
-    AnsibleModule validates and fails inside its constructor, so both are done where it fails.
+    AnsibleModule validates and fails inside its constructor, so that is handled where it fails.
     """
 
     def __init__(self, *args, **kwargs):
@@ -29,12 +29,22 @@ class VodiaModule(AnsibleModule):
         super().__init__(*args, **kwargs)
         self._constructing = False
 
+    def exit_json(self, **kwargs):
+        super().exit_json(**self._with_invocation(kwargs))
+
     def fail_json(self, msg, **kwargs):
         validation = getattr(self, 'validation_result', None)
         if self._constructing and validation is not None and validation.errors:
             msg = validation_message(validation.errors, self._name)
             self.no_log_values.update(secret_values(self.argument_spec, self.params))
-        super().fail_json(msg=msg, **kwargs)
+        super().fail_json(msg=msg, **self._with_invocation(kwargs))
+
+    def _with_invocation(self, result: dict) -> dict:
+        # AnsibleModule keeps an invocation it is given (and leaves it out where ansible-core 2.21 says so).
+        params = getattr(self, 'params', None)
+        if params is None:  # failed before it read its arguments
+            return result
+        return dict(result, invocation={'module_args': given_arguments(params)})
 
 
 def run_module(argument_spec: dict, operation: Operation) -> None:

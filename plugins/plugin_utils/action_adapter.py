@@ -25,7 +25,7 @@ from ansible.plugins.action import ActionBase
 
 # Importing the transport here, at plugin load, makes the controller import requests once: the strategy
 # loads this class before it forks the workers, and every worker inherits the import.
-from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import secret_values, validation_message
+from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import given_arguments, secret_values, validation_message
 from ansible_collections.vodia.pbx.plugins.module_utils.runner import RunMode, run_operation
 from ansible_collections.vodia.pbx.plugins.module_utils.transport import HAS_REQUESTS
 
@@ -91,7 +91,7 @@ class VodiaAction(ActionBase):
             else:
                 mode = RunMode(check_mode=bool(self._task.check_mode), diff_mode=bool(self._task.diff))
                 result = self._result_of(run_operation(self.operation, params, mode))
-        result['invocation'] = {'module_args': params}
+        result['invocation'] = {'module_args': given_arguments(params)}
         # AnsibleModule masks no_log values in everything it returns; an action plugin has to do it itself.
         return remove_values(result, validation._no_log_values | secret_values(self.argument_spec(), params))
 

@@ -16,6 +16,7 @@ from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import (
     hunt_group_info_spec,
     hunt_group_options,
     hunt_group_spec,
+    given_arguments,
     hunt_groups_spec,
     secret_values,
     validation_message,
@@ -139,3 +140,10 @@ def test_secret_values_are_the_values_given_to_no_log_options():
     given = dict(url='https://pbx', username='admin', password='Pass-1', domain='d', hunt_groups='2000')
     assert secret_values(hunt_groups_spec(), given) == {'Pass-1'}
     assert secret_values(hunt_groups_spec(), dict(given, password=None)) == set()
+
+
+def test_given_arguments_leave_out_unset_options_at_every_depth():
+    params = {'domain': 'd', 'name': None, 'purge': False,
+              'hunt_groups': [{'name': '2000', 'display_name': None, 'stages': [{'extensions': ['1'], 'duration': None}]}]}
+    assert given_arguments(params) == {'domain': 'd', 'purge': False,
+                                       'hunt_groups': [{'name': '2000', 'stages': [{'extensions': ['1']}]}]}

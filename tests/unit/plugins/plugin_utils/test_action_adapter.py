@@ -340,6 +340,19 @@ def test_the_password_is_masked_when_a_list_of_dictionaries_is_not_one(pbx, run_
     module_message(run_main, args, 'vodia.pbx.vodia_hunt_groups', hunt_groups_spec)
 
 
+def test_the_invocation_shows_the_options_the_task_set_on_both_paths(pbx, run_main):
+    args = dict(TASK, hunt_groups=[{'name': '2000', 'display_name': 'Sales'}])
+    result = make_action(action_class(RecordingOperation(), hunt_groups_spec), args).run(task_vars={})
+    shown = result['invocation']['module_args']
+    assert shown['hunt_groups'] == [{'name': '2000', 'display_name': 'Sales', 'state': 'present'}]
+    assert shown['purge'] is False and 'ca_path' not in shown
+    run = run_main(SimpleNamespace(main=lambda: run_module(hunt_groups_spec(), RecordingOperation())), args,
+                   module_name='vodia.pbx.vodia_hunt_groups')
+    # ansible-core 2.21 returns a module's invocation only when asked to (INJECT_INVOCATION).
+    if 'invocation' in run.result:
+        assert run.result['invocation'] == result['invocation']
+
+
 def test_a_validation_failure_masks_the_password_in_the_invocation(pbx):
     result = build(RecordingOperation(), dict(TASK, bogus=PASSWORD)).run(task_vars={})
     assert result['failed']
