@@ -324,7 +324,7 @@ def test_a_list_of_dictionaries_given_something_else_fails_naming_the_option(pbx
     args = dict(TASK, hunt_groups=hunt_groups)
     result = make_action(action_class(RecordingOperation(), hunt_groups_spec), args).run(task_vars={})
     assert result['failed'] is True
-    assert result['msg'].startswith("Elements value for option 'hunt_groups' is of type str and we were unable to convert to dict")
+    assert result['msg'].startswith("Elements value for option 'hunt_groups' is of type")
     assert result['msg'] == module_message(run_main, args, 'vodia.pbx.vodia_hunt_groups', hunt_groups_spec)
 
 
