@@ -18,7 +18,8 @@ import os
 
 from contextlib import contextmanager
 
-from ansible.errors import AnsibleActionFail
+from ansible import constants as C
+from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
@@ -53,7 +54,7 @@ class VodiaAction(ActionBase):
         task_vars = task_vars or {}
         result = super().run(tmp, task_vars)
         if self._runs_in_controller(task_vars):
-            result.update(self._run_in_process())
+            result.update(self._run_in_process(task_vars))
             return result
         return self._run_module(result, task_vars)
 
@@ -76,7 +77,7 @@ class VodiaAction(ActionBase):
             self._remove_tmp_path(self._connection._shell.tmpdir)
         return result
 
-    def _run_in_process(self) -> dict:
+    def _run_in_process(self, task_vars) -> dict:
         task_environment = {}
         self._compute_environment_string(task_environment)
         # A module sees the controller's environment plus the task's environment: keyword. That decides the
@@ -91,7 +92,8 @@ class VodiaAction(ActionBase):
             else:
                 mode = RunMode(check_mode=bool(self._task.check_mode), diff_mode=bool(self._task.diff))
                 result = self._result_of(run_operation(self.operation, params, mode))
-        result['invocation'] = {'module_args': given_arguments(params)}
+        if shows_invocation(task_vars):
+            result['invocation'] = {'module_args': given_arguments(params)}
         # AnsibleModule masks no_log values in everything it returns; an action plugin has to do it itself.
         return remove_values(result, validation._no_log_values | secret_values(self.argument_spec(), params))
 
@@ -104,6 +106,15 @@ class VodiaAction(ActionBase):
             result['warnings'] = list(outcome.warnings)
         return result
 
+
+
+def shows_invocation(task_vars) -> bool:
+    """Whether a module's result would hold its invocation: always before ansible-core 2.21, and from 2.21 on only
+    with INJECT_INVOCATION (ansible_inject_invocation), which Ansible hands to the module."""
+    try:
+        return bool(C.config.get_config_value('INJECT_INVOCATION', variables=task_vars))
+    except AnsibleError:  # no such setting before 2.21
+        return True
 
 
 def as_module_receives(args) -> dict:

@@ -21,13 +21,15 @@ from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaApiEr
 from ansible_collections.vodia.pbx.plugins.module_utils.module_adapter import run_module
 from ansible_collections.vodia.pbx.plugins.module_utils.runner import RunMode
 from ansible_collections.vodia.pbx.plugins.plugin_utils import action_adapter
-from ansible_collections.vodia.pbx.plugins.plugin_utils.action_adapter import VodiaAction
+from ansible_collections.vodia.pbx.plugins.plugin_utils.action_adapter import VodiaAction, shows_invocation
 
 from ansible_collections.vodia.pbx.tests.unit.plugins.conftest import CONNECTION, PASSWORD, RecordingOperation, make_action
 
 TASK = dict(CONNECTION, domain='localhost')
 MODULE_RESULT = {'changed': True, 'ran_as': 'module'}
 MASK = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+# ansible-core 2.21 returns the invocation only when asked to; earlier versions ignore the variable.
+SHOW_INVOCATION = {'ansible_inject_invocation': True}
 
 
 def action_class(operation, spec=hunt_group_info_spec):
@@ -159,7 +161,7 @@ def test_arguments_json_cannot_hold_are_left_for_the_validator():
 
 
 def test_the_invocation_shows_the_parameters_with_the_password_masked(pbx):
-    result = build(RecordingOperation()).run(task_vars={})
+    result = build(RecordingOperation()).run(task_vars=dict(SHOW_INVOCATION))
     assert result['invocation']['module_args']['password'] == MASK
     assert result['invocation']['module_args']['username'] == 'admin'
     assert_never_shows_the_password(result)
@@ -216,7 +218,7 @@ ENVIRONMENT = {'VODIA_URL': 'https://env-pbx.example.com/', 'VODIA_USERNAME': 'e
 
 def test_the_connection_comes_from_the_task_environment_as_a_module_would_see_it(pbx):
     operation = RecordingOperation()
-    result = build(operation, {'domain': 'localhost'}, environment=[ENVIRONMENT]).run(task_vars={})
+    result = build(operation, {'domain': 'localhost'}, environment=[ENVIRONMENT]).run(task_vars=dict(SHOW_INVOCATION))
     assert pbx.opened_with == {'base_url': 'https://env-pbx.example.com', 'username': 'env-admin', 'password': PASSWORD,
                                'verify': False, 'timeout': 9, 'retries': 1}
     assert result['invocation']['module_args']['password'] == MASK
@@ -245,7 +247,7 @@ def test_the_controller_environment_applies_when_the_task_sets_nothing(pbx, monk
     monkeypatch.setenv('VODIA_URL', 'https://controller.example.com')
     monkeypatch.setenv('VODIA_USERNAME', 'controller-admin')
     monkeypatch.setenv('VODIA_PASSWORD', PASSWORD)
-    result = build(RecordingOperation(), {'domain': 'localhost'}).run(task_vars={})
+    result = build(RecordingOperation(), {'domain': 'localhost'}).run(task_vars=dict(SHOW_INVOCATION))
     assert (pbx.opened_with['base_url'], pbx.opened_with['username']) == ('https://controller.example.com', 'controller-admin')
     assert result['invocation']['module_args']['password'] == MASK
     assert_never_shows_the_password(result)
@@ -333,7 +335,7 @@ def test_the_password_is_masked_when_a_list_of_dictionaries_is_not_one(pbx, run_
     # Ansible loses the no_log values it collected when its scan meets such a list; both paths mask them anyway
     # (run_main checks the module's output for the password).
     args = dict(TASK, hunt_groups=hunt_groups)
-    result = make_action(action_class(RecordingOperation(), hunt_groups_spec), args).run(task_vars={})
+    result = make_action(action_class(RecordingOperation(), hunt_groups_spec), args).run(task_vars=dict(SHOW_INVOCATION))
     assert result['failed'] is True
     assert result['invocation']['module_args']['password'] == MASK
     assert_never_shows_the_password(result)
@@ -342,19 +344,27 @@ def test_the_password_is_masked_when_a_list_of_dictionaries_is_not_one(pbx, run_
 
 def test_the_invocation_shows_the_options_the_task_set_on_both_paths(pbx, run_main):
     args = dict(TASK, hunt_groups=[{'name': '2000', 'display_name': 'Sales'}])
-    result = make_action(action_class(RecordingOperation(), hunt_groups_spec), args).run(task_vars={})
+    result = make_action(action_class(RecordingOperation(), hunt_groups_spec), args).run(task_vars=dict(SHOW_INVOCATION))
     shown = result['invocation']['module_args']
     assert shown['hunt_groups'] == [{'name': '2000', 'display_name': 'Sales', 'state': 'present'}]
     assert shown['purge'] is False and 'ca_path' not in shown
-    run = run_main(SimpleNamespace(main=lambda: run_module(hunt_groups_spec(), RecordingOperation())), args,
+    # Where a module returns no invocation unless asked (ansible-core 2.21), it is asked, as Ansible would.
+    module_args = dict(args) if shows_invocation({}) else dict(args, _ansible_inject_invocation=True)
+    run = run_main(SimpleNamespace(main=lambda: run_module(hunt_groups_spec(), RecordingOperation())), module_args,
                    module_name='vodia.pbx.vodia_hunt_groups')
-    # ansible-core 2.21 returns a module's invocation only when asked to (INJECT_INVOCATION).
-    if 'invocation' in run.result:
-        assert run.result['invocation'] == result['invocation']
+    assert run.result['invocation'] == result['invocation']
+
+
+def test_the_invocation_is_returned_where_a_module_returns_it(pbx, run_main):
+    # Always before ansible-core 2.21; from 2.21 on only with INJECT_INVOCATION, which is off by default.
+    result = build(RecordingOperation()).run(task_vars={})
+    run = run_main(SimpleNamespace(main=lambda: run_module(hunt_group_info_spec(), RecordingOperation())), dict(TASK),
+                   module_name='vodia.pbx.vodia_hunt_group_info')
+    assert ('invocation' in result) == ('invocation' in run.result)
 
 
 def test_a_validation_failure_masks_the_password_in_the_invocation(pbx):
-    result = build(RecordingOperation(), dict(TASK, bogus=PASSWORD)).run(task_vars={})
+    result = build(RecordingOperation(), dict(TASK, bogus=PASSWORD)).run(task_vars=dict(SHOW_INVOCATION))
     assert result['failed']
     assert result['invocation']['module_args']['password'] == MASK
     assert_never_shows_the_password(result)
