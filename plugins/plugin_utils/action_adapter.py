@@ -107,7 +107,6 @@ class VodiaAction(ActionBase):
         return result
 
 
-
 def shows_invocation(task_vars) -> bool:
     """Whether a module's result would hold its invocation: always before ansible-core 2.21, and from 2.21 on only
     with INJECT_INVOCATION (ansible_inject_invocation), which Ansible hands to the module."""
