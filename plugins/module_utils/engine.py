@@ -196,7 +196,8 @@ def _plan_with_earlier_list(api: VodiaApi, domain: str, wanted: Wanted, earlier_
 def converge_many(api: VodiaApi, domain: str, wanted: list[Wanted], purge: bool, check_mode: bool,
                   workers: int) -> list[Outcome]:
     """Converge several hunt groups: one read of the hunts list, the plans read (in parallel once the PBX answers
-    slowly, see read_all), then the plans carried out one at a time. With ``purge``, every other hunt group of the list is deleted after them.
+    slowly, see read_all), then the plans carried out one at a time. With ``purge``, every other hunt group of
+    the list is deleted after them.
 
     Raises PartialConvergeError, whose ``results`` are the outcomes so far, when one hunt group fails.
     """
