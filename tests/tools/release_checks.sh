@@ -169,10 +169,8 @@ ansible_doc_all() (
         count=$((count + 1))
         render_doc role "vodia.pbx.$name" || status=1
     done
-    # hunt_groups has no argument spec on purpose (its README says why and documents every variable); any
-    # other role without one is an oversight.
     for name in "$root"/roles/*/; do
-        if [ ! -e "$name/meta/argument_specs.yml" ] && [ "$(basename "$name")" != hunt_groups ]; then
+        if [ ! -e "$name/meta/argument_specs.yml" ]; then
             echo "role $(basename "$name") has no meta/argument_specs.yml, so ansible-doc cannot document it"
             status=1
         fi
