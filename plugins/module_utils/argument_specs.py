@@ -7,7 +7,8 @@
 Both adapters validate a task against the same spec: AnsibleModule in the module, ArgumentSpecValidator in
 the action plugin. The hunt-group options come from the model's field table, so a new typed field is a new
 option everywhere at once. The documentation of these options is in the doc fragments; a unit test keeps
-the two in step.
+the two in step. So that both adapters also fail and report alike, the rules for what a task's result shows of
+its arguments are here too: the validation message, the secret values to mask and the invocation.
 """
 
 from __future__ import annotations

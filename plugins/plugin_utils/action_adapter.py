@@ -84,7 +84,8 @@ class VodiaAction(ActionBase):
         # VODIA_* fallbacks, and also what requests takes from the environment (HTTPS_PROXY, NO_PROXY,
         # REQUESTS_CA_BUNDLE). This worker process runs only this task, and the environment is restored after.
         with environment_variables(task_environment):
-            validation = ArgumentSpecValidator(self.argument_spec()).validate(as_module_receives(self._task.args))
+            argument_spec = self.argument_spec()
+            validation = ArgumentSpecValidator(argument_spec).validate(as_module_receives(self._task.args))
             params = validation.validated_parameters
             if validation.error_messages:
                 # AnsibleModule names the module as the task does (_ansible_module_name is the task's action).
@@ -95,7 +96,7 @@ class VodiaAction(ActionBase):
         if shows_invocation(task_vars):
             result['invocation'] = {'module_args': given_arguments(params)}
         # AnsibleModule masks no_log values in everything it returns; an action plugin has to do it itself.
-        return remove_values(result, validation._no_log_values | secret_values(self.argument_spec(), params))
+        return remove_values(result, validation._no_log_values | secret_values(argument_spec, params))
 
     @staticmethod
     def _result_of(outcome) -> dict:
