@@ -6,11 +6,14 @@
 
 from __future__ import annotations
 
-from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import hunt_group_info_spec
-from ansible_collections.vodia.pbx.plugins.module_utils.operations import read_hunt_groups
+from functools import partial
+
+from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import account_info_spec
+from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import HUNT_GROUP
+from ansible_collections.vodia.pbx.plugins.module_utils.operations import read_accounts
 from ansible_collections.vodia.pbx.plugins.plugin_utils.action_adapter import VodiaAction
 
 
 class ActionModule(VodiaAction):
-    argument_spec = staticmethod(hunt_group_info_spec)
-    operation = staticmethod(read_hunt_groups)
+    argument_spec = staticmethod(partial(account_info_spec, HUNT_GROUP))
+    operation = staticmethod(partial(read_accounts, HUNT_GROUP))

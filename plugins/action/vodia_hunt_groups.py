@@ -6,11 +6,14 @@
 
 from __future__ import annotations
 
-from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import hunt_groups_spec
-from ansible_collections.vodia.pbx.plugins.module_utils.operations import manage_hunt_groups
+from functools import partial
+
+from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import accounts_spec
+from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import HUNT_GROUP
+from ansible_collections.vodia.pbx.plugins.module_utils.operations import manage_many
 from ansible_collections.vodia.pbx.plugins.plugin_utils.action_adapter import VodiaAction
 
 
 class ActionModule(VodiaAction):
-    argument_spec = staticmethod(hunt_groups_spec)
-    operation = staticmethod(manage_hunt_groups)
+    argument_spec = staticmethod(partial(accounts_spec, HUNT_GROUP))
+    operation = staticmethod(partial(manage_many, HUNT_GROUP))

@@ -5,7 +5,7 @@
 """The options of every vodia.pbx module, in Ansible's argument spec form.
 
 Both adapters validate a task against the same spec: AnsibleModule in the module, ArgumentSpecValidator in
-the action plugin. The hunt-group options come from the model's field table, so a new typed field is a new
+the action plugin. The options of an account come from its kind's field table, so a new typed field is a new
 option everywhere at once. The documentation of these options is in the doc fragments; a unit test keeps
 the two in step. So that both adapters also fail and report alike, the rules for what a task's result shows of
 its arguments are here too: the validation message, the secret values to mask and the invocation.
@@ -16,7 +16,9 @@ from __future__ import annotations
 from ansible.module_utils.common.parameters import env_fallback
 from ansible.module_utils.errors import NoLogError, UnsupportedError
 
-from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import FLAG, NAMES, TEXT, TYPED_FIELDS, WORDS
+from ansible_collections.vodia.pbx.plugins.module_utils.account_kind import AccountKind
+from ansible_collections.vodia.pbx.plugins.module_utils.fields import FLAG, NAMES, SECONDS, TEXT, WORDS
+from ansible_collections.vodia.pbx.plugins.module_utils.runner import PLANNED_ACCOUNTS
 
 # The environment variable each connection option falls back to when the task does not set it.
 CONNECTION_ENVIRONMENT = {
@@ -35,6 +37,7 @@ OPTION_TYPES = {
     FLAG: dict(type='bool'),
     WORDS: dict(type='list', elements='str'),
     NAMES: dict(type='list', elements='str'),
+    SECONDS: dict(type='int'),
 }
 
 
@@ -53,18 +56,27 @@ def connection_spec() -> dict:
     return spec
 
 
-def hunt_group_options() -> dict:
-    """The options that describe one hunt group, for every module that changes hunt groups."""
-    spec = dict((field.option, dict(OPTION_TYPES[field.kind])) for field in TYPED_FIELDS)
-    spec['stages'] = dict(
+def account_options(kind: AccountKind) -> dict:
+    """The options that describe one account of a kind, from its field table."""
+    spec = dict((typed.option, dict(OPTION_TYPES[typed.kind])) for typed in kind.fields.typed)
+    for composite in kind.fields.composites:
+        spec[composite.option] = COMPOSITE_OPTIONS[composite.option]()
+    spec['settings'] = dict(type='dict')
+    return spec
+
+
+def stages_option() -> dict:
+    return dict(
         type='list', elements='dict',
         options=dict(
             extensions=dict(type='list', elements='str', default=[]),
             duration=dict(type='int'),
         ),
     )
-    spec['settings'] = dict(type='dict')
-    return spec
+
+
+# The argument spec of each composite option (fields.Composite) a field table has.
+COMPOSITE_OPTIONS = {'stages': stages_option}
 
 
 def _with_connection(spec: dict) -> dict:
@@ -78,13 +90,21 @@ def _identity() -> dict:
     )
 
 
-def hunt_group_spec() -> dict:
-    """vodia.pbx.vodia_hunt_group"""
-    return _with_connection(dict(domain=dict(type='str', required=True), **_identity(), **hunt_group_options()))
+def _reference_options() -> dict:
+    return dict(
+        reference_check=dict(type='str', default='error', choices=['error', 'warn']),
+        **{PLANNED_ACCOUNTS: dict(type='dict')}
+    )
 
 
-def hunt_group_info_spec() -> dict:
-    """vodia.pbx.vodia_hunt_group_info"""
+def account_spec(kind: AccountKind) -> dict:
+    """vodia.pbx.vodia_hunt_group, vodia.pbx.vodia_call_queue, ..."""
+    return _with_connection(dict(domain=dict(type='str', required=True), **_identity(), **account_options(kind),
+                                 **_reference_options()))
+
+
+def account_info_spec(kind: AccountKind) -> dict:
+    """vodia.pbx.vodia_hunt_group_info, vodia.pbx.vodia_call_queue_info, ..."""
     return _with_connection(dict(
         domain=dict(type='str', required=True),
         name=dict(type='str'),
@@ -93,15 +113,18 @@ def hunt_group_info_spec() -> dict:
     ))
 
 
-def hunt_groups_spec() -> dict:
-    """vodia.pbx.vodia_hunt_groups"""
-    return _with_connection(dict(
+def accounts_spec(kind: AccountKind) -> dict:
+    """vodia.pbx.vodia_hunt_groups, vodia.pbx.vodia_call_queues, ..."""
+    spec = dict(
         domain=dict(type='str', required=True),
-        hunt_groups=dict(type='list', elements='dict', required=True, options=dict(_identity(), **hunt_group_options())),
         purge=dict(type='bool', default=False),
         parallel=dict(type='int', default=4),
         return_state=dict(type='bool', default=True),
-    ))
+        **_reference_options()
+    )
+    spec[kind.results_key] = dict(type='list', elements='dict', required=True,
+                                  options=dict(_identity(), **account_options(kind)))
+    return _with_connection(spec)
 
 
 def validation_message(errors, module_name: str) -> str:

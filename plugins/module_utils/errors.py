@@ -50,12 +50,24 @@ class VodiaApiError(VodiaError):
         return VodiaApiError(message, self.method, self.path, self.status, self.body)
 
 
-class NotAHuntGroupError(VodiaError):
-    """The account exists on the PBX but is not a hunt group: it must not be touched."""
+class WrongKindError(VodiaError):
+    """The account exists on the PBX but is not of the kind the task manages: it must not be touched."""
+
+
+class VodiaReferenceError(VodiaError):
+    """A field names an account the tenant does not have, or a deletion would leave a reference dangling; raised
+    before any write. ``problems`` lists each one as data."""
+
+    def __init__(self, message: str, problems: list):
+        super().__init__(message)
+        self.problems = problems
+
+    def facts(self) -> dict:
+        return {'reference_problems': self.problems}
 
 
 class PartialConvergeError(VodiaError):
-    """Converging several hunt groups stopped at one of them; ``results`` reports the ones before it."""
+    """Converging several accounts stopped at one of them; ``results`` reports the ones before it."""
 
     def __init__(self, message: str, cause: VodiaApiError, results: list):
         super().__init__(message)

@@ -2,84 +2,86 @@
 # Copyright (c) vodia.pbx contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""What each vodia.pbx module does, as one function each, knowing nothing of Ansible.
+"""What each vodia.pbx module does, as one function per shape of module, for every account kind, knowing nothing
+of Ansible.
 
-An operation takes the task's parameters (already validated against its argument spec), the run mode and a
-transport to the PBX, and returns the task result as a dict, or raises a VodiaError. The module file and the
-action plugin of the same name are two thin adapters over the same operation.
+An operation takes the account kind, the task's parameters (already validated against its argument spec), the run
+mode and a transport to the PBX, and returns a Report, or raises a VodiaError. The module file and the action
+plugin of the same name are two thin adapters over the same operation, bound to their kind.
 """
 
 from __future__ import annotations
 
-from ansible_collections.vodia.pbx.plugins.module_utils import engine
+from ansible_collections.vodia.pbx.plugins.module_utils import engine, references
+from ansible_collections.vodia.pbx.plugins.module_utils.account_kind import AccountKind
 from ansible_collections.vodia.pbx.plugins.module_utils.engine import Outcome, Wanted
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import PartialConvergeError, VodiaInputError
-from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import (
-    TYPED_FIELDS, canonical, changed_options, desired_fields, exportable, name_order, validate_identifier)
-from ansible_collections.vodia.pbx.plugins.module_utils.runner import RunMode
+from ansible_collections.vodia.pbx.plugins.module_utils.fields import name_order, validate_identifier
+from ansible_collections.vodia.pbx.plugins.module_utils.runner import PLANNED_ACCOUNTS, PLANNED_FACT, Report, RunMode
 from ansible_collections.vodia.pbx.plugins.module_utils.vodia_api import VodiaApi
 
 MAX_PARALLEL = 16
-# The hunts list read by the last vodia_hunt_group run of this process, by connection and domain. On the
+# The list of the kind read by the last single-account run of this process, by connection, domain and kind. On the
 # controller every item of a loop runs in one process, and engine.converge lets the next item use it.
-EARLIER_HUNTS_LISTS: dict = {}
+EARLIER_LISTS: dict = {}
 
-# The forms vodia_hunt_group_info returns hunt groups in: as the modules return them, or as a backup file holds them.
+# The forms the info modules return accounts in: as the modules return them, or as a backup file holds them.
 CANONICAL_FORM = 'canonical'
 EXPORT_FORM = 'export'
 
 
-def manage_hunt_group(params: dict, mode: RunMode, transport) -> dict:
-    """vodia.pbx.vodia_hunt_group: converge one hunt group."""
+def manage_one(kind: AccountKind, params: dict, mode: RunMode, transport) -> Report:
+    """vodia_hunt_group, vodia_call_queue, ...: converge one account."""
     domain = validate_identifier('domain', params['domain'])
     name = validate_identifier('name', params['name'])
-    desired = desired_fields(params) if params['state'] == engine.PRESENT else {}
-    list_key = (transport.identity, domain)
-    converged = engine.converge(VodiaApi(transport), domain, Wanted(name, params['state'], desired), mode.check_mode,
-                                EARLIER_HUNTS_LISTS.get(list_key))
+    desired = kind.fields.desired_fields(params) if params['state'] == engine.PRESENT else {}
+    list_key = (transport.identity, domain, kind.list_endpoint)
+    converged = engine.converge(VodiaApi(transport), kind, domain, Wanted(name, params['state'], desired),
+                                mode.check_mode, EARLIER_LISTS.get(list_key), _policy(params, mode, transport, domain))
     # Only the latest is kept: the items of a loop go to one domain of one PBX.
-    EARLIER_HUNTS_LISTS.clear()
-    EARLIER_HUNTS_LISTS[list_key] = converged.hunt_group_names
-    result = converged.outcome
-    report = {'changed': result.changed, 'hunt_group': result.after}
+    EARLIER_LISTS.clear()
+    EARLIER_LISTS[list_key] = converged.names
+    result = converged.outcomes[0]
+    report = dict({'changed': result.changed, kind.result_key: result.after},
+                  **_planned_facts(params, mode, transport, domain, converged.outcomes))
     if mode.diff_mode:
         report['diff'] = result.diff()
-    warnings = unknown_field_warnings(domain, [result])
-    if warnings:
-        report['warnings'] = warnings
-    return report
+    return Report(report, converged.reference_warnings + unknown_field_warnings(kind, domain, [result]))
 
 
-def read_hunt_groups(params: dict, mode: RunMode, transport) -> dict:
-    """vodia.pbx.vodia_hunt_group_info: read one or every hunt group of a domain.
+def read_accounts(kind: AccountKind, params: dict, mode: RunMode, transport) -> Report:
+    """vodia_hunt_group_info, vodia_call_queue_info, ...: read one or every account of a kind in a domain.
 
-    In the export form the hunt groups come in name order, so that two exports of the same PBX are identical.
+    In the export form the accounts come in name order, so that two exports of the same PBX are identical.
     """
     domain = validate_identifier('domain', params['domain'])
     wanted = validate_identifier('name', params['name']) if params['name'] is not None else None
     workers = checked_parallel(params['parallel'])
     api = VodiaApi(transport)
-    names = api.hunt_group_names(domain)
+    names = api.account_names(domain, kind.list_endpoint, kind.plural)
     if wanted is not None:
         names = [name for name in names if name == wanted]
-    shape = canonical
+    shape = kind.fields.canonical
     if params.get('form') == EXPORT_FORM:
-        names, shape = sorted(names, key=name_order), exportable
-    hunt_groups = engine.read_all(lambda name: shape(name, api.read_settings(domain, name)), names, workers)
-    return {'changed': False, 'hunt_groups': hunt_groups}
+        names, shape = sorted(names, key=name_order), kind.fields.exportable
+    accounts = engine.read_all(lambda name: shape(name, api.read_settings(domain, name)), names, workers)
+    return Report({'changed': False, kind.results_key: accounts})
 
 
-def manage_hunt_groups(params: dict, mode: RunMode, transport) -> dict:
-    """vodia.pbx.vodia_hunt_groups: converge the listed hunt groups of a domain, and with purge delete the others."""
+def manage_many(kind: AccountKind, params: dict, mode: RunMode, transport) -> Report:
+    """vodia_hunt_groups, vodia_call_queues, ...: converge the listed accounts of a domain, and with purge delete
+    the other accounts of the kind."""
     domain = validate_identifier('domain', params['domain'])
     workers = checked_parallel(params['parallel'])
-    wanted = wanted_hunt_groups(params['hunt_groups'], params['purge'])
+    wanted = wanted_accounts(kind, params[kind.results_key], params['purge'])
     try:
-        outcomes = engine.converge_many(VodiaApi(transport), domain, wanted, params['purge'], mode.check_mode, workers)
+        converged = engine.converge_many(VodiaApi(transport), kind, domain, wanted, params['purge'], mode.check_mode,
+                                         workers, _policy(params, mode, transport, domain))
     except PartialConvergeError as failure:
         raise PartialConvergeError(
-            '%s The hunt groups before it were converged; run the task again to continue.' % failure.message,
-            failure.cause, [_report(done, mode.diff_mode) for done in failure.results]) from None
+            '%s The %s before it were converged; run the task again to continue.' % (failure.message, kind.plural),
+            failure.cause, [_report(kind, done, mode.diff_mode) for done in failure.results]) from None
+    outcomes = converged.outcomes
     result = {
         'changed': any(item.changed for item in outcomes),
         # Which PBX this was, for reports over many PBXs; the URL never holds credentials (connection.py refuses them).
@@ -87,38 +89,38 @@ def manage_hunt_groups(params: dict, mode: RunMode, transport) -> dict:
         'domain': domain,
         # Whether nothing was written: a task or play keyword check_mode does not show in ansible_check_mode.
         'check_mode': mode.check_mode,
-        'results': [_report(item, mode.diff_mode) for item in outcomes],
+        'results': [_report(kind, item, mode.diff_mode) for item in outcomes],
     }
+    result.update(_planned_facts(params, mode, transport, domain, outcomes))
     if params['return_state']:
         present = set(target.name for target in wanted if target.state == engine.PRESENT)
-        result['hunt_groups'] = [item.after for item in outcomes if item.name in present]
+        result[kind.results_key] = [item.after for item in outcomes if item.name in present]
     if mode.diff_mode:
+        header = '%s %%s' % kind.noun
         result['diff'] = [
-            dict(item.diff(), before_header='hunt group %s' % item.name, after_header='hunt group %s' % item.name)
+            dict(item.diff(), before_header=header % item.name, after_header=header % item.name)
             for item in outcomes if item.changed
         ]
-    warnings = unknown_field_warnings(domain, outcomes)
-    if warnings:
-        result['warnings'] = warnings
-    return result
+    return Report(result, converged.reference_warnings + unknown_field_warnings(kind, domain, outcomes))
 
 
-def wanted_hunt_groups(items: list[dict], purge: bool) -> list[Wanted]:
+def wanted_accounts(kind: AccountKind, items: list[dict], purge: bool) -> list[Wanted]:
     """Validate every item before any request."""
+    option = kind.results_key
     if purge and not items:
         raise VodiaInputError(
-            'hunt_groups is empty and purge is true, which would delete every hunt group of the domain. If that is '
-            'what you want, list them with state absent; otherwise check the variable that fills hunt_groups.')
+            '%s is empty and purge is true, which would delete every %s of the domain. If that is what you want, list '
+            'them with state absent; otherwise check the variable that fills %s.' % (option, kind.noun, option))
     wanted, seen = [], set()
     for position, item in enumerate(items, start=1):
-        name = validate_identifier('hunt_groups item %d name' % position, item['name'])
+        name = validate_identifier('%s item %d name' % (option, position), item['name'])
         if name in seen:
-            raise VodiaInputError('hunt_groups names hunt group %r more than once; give each hunt group once.' % name)
+            raise VodiaInputError('%s names %s %r more than once; give each %s once.' % (option, kind.noun, name, kind.noun))
         seen.add(name)
         try:
-            desired = desired_fields(item) if item['state'] == engine.PRESENT else {}
+            desired = kind.fields.desired_fields(item) if item['state'] == engine.PRESENT else {}
         except VodiaInputError as error:
-            raise VodiaInputError('hunt_groups item %d (%s): %s' % (position, name, error.message)) from None
+            raise VodiaInputError('%s item %d (%s): %s' % (option, position, name, error.message)) from None
         wanted.append(Wanted(name, item['state'], desired))
     return wanted
 
@@ -129,36 +131,50 @@ def checked_parallel(parallel: int) -> int:
     return parallel
 
 
-def unknown_field_warnings(domain: str, outcomes: list[Outcome]) -> list[str]:
-    """One warning per set of fields the PBX does not have, naming every hunt group it concerns."""
-    groups_by_fields: dict = {}
+def _planned_key(transport, domain: str) -> str:
+    return '%s %s' % (transport.describe(), domain)
+
+
+def _policy(params: dict, mode: RunMode, transport, domain: str) -> references.Policy:
+    """The task's reference check. Only in check mode do accounts that earlier tasks predicted count: in a real run
+    they were created, and the PBX's list has them."""
+    assumed = (params.get(PLANNED_ACCOUNTS) or {}).get(_planned_key(transport, domain)) if mode.check_mode else None
+    return references.Policy(params['reference_check'], frozenset(str(name) for name in assumed or ()))
+
+
+def _planned_facts(params: dict, mode: RunMode, transport, domain: str, outcomes: list[Outcome]) -> dict:
+    """In check mode, the fact that tells later tasks of the play which accounts this one would have created."""
+    created = [item.name for item in outcomes if item.action == engine.CREATED]
+    if not mode.check_mode or not created:
+        return {}
+    planned = dict(params.get(PLANNED_ACCOUNTS) or {})
+    key = _planned_key(transport, domain)
+    planned[key] = sorted(set(planned.get(key) or ()) | set(created), key=name_order)
+    return {'ansible_facts': {PLANNED_FACT: planned}}
+
+
+def unknown_field_warnings(kind: AccountKind, domain: str, outcomes: list[Outcome]) -> list[str]:
+    """One warning per set of fields the PBX does not have, naming every account it concerns."""
+    names_by_fields: dict = {}
     for item in outcomes:
         if item.unknown_fields:
-            groups_by_fields.setdefault(item.unknown_fields, []).append(item.name)
-    return [_unknown_fields_warning(domain, fields, names) for fields, names in groups_by_fields.items()]
+            names_by_fields.setdefault(item.unknown_fields, []).append(item.name)
+    return [_unknown_fields_warning(kind, domain, fields, names) for fields, names in names_by_fields.items()]
 
 
-def _unknown_fields_warning(domain: str, fields: tuple, names: list[str]) -> str:
-    options = ', '.join(_option_name(field) for field in fields)
+def _unknown_fields_warning(kind: AccountKind, domain: str, fields: tuple, names: list[str]) -> str:
+    options = ', '.join(kind.fields.option_name(vodia_field) for vodia_field in fields)
     return (
-        'Hunt group%s %s in domain %s: this PBX has no field %s, so %s %s not sent. PBX versions differ in their '
+        '%s %s in domain %s: this PBX has no field %s, so %s %s not sent. PBX versions differ in their '
         'fields (see docs/compatibility.md of vodia.pbx): remove %s from the task for this PBX, or check the spelling.'
-        % ('s' if len(names) > 1 else '', ', '.join(names), domain, ', '.join(fields), options,
-           'were' if len(fields) > 1 else 'was', 'them' if len(fields) > 1 else 'it'))
+        % (kind.capitalized() if len(names) == 1 else kind.plural[0].upper() + kind.plural[1:], ', '.join(names), domain,
+           ', '.join(fields), options, 'were' if len(fields) > 1 else 'was', 'them' if len(fields) > 1 else 'it'))
 
 
-def _option_name(vodia_field: str) -> str:
-    """The task option that sets a Vodia field, as a user wrote it."""
-    for typed in TYPED_FIELDS:
-        if typed.vodia == vodia_field:
-            return typed.option
-    return 'settings.%s' % vodia_field
-
-
-def _report(item: Outcome, diff_mode: bool) -> dict:
+def _report(kind: AccountKind, item: Outcome, diff_mode: bool) -> dict:
     entry = {'name': item.name, 'action': item.action, 'changed': item.changed}
     if item.action == engine.UPDATED:
-        entry['changes'] = changed_options(item.before['settings'], item.after['settings'])
+        entry['changes'] = kind.fields.changed_options(item.before['settings'], item.after['settings'])
     if diff_mode:
         entry['diff'] = item.diff()
     return entry

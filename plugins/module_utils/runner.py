@@ -9,7 +9,7 @@ failed result. It knows no particular module and nothing of Ansible.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, NamedTuple, Sequence
 
 from ansible_collections.vodia.pbx.plugins.module_utils.connection import ConnectionSettings
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaError
@@ -30,7 +30,19 @@ class TaskOutcome:
     warnings: list[str] = field(default_factory=list)
 
 
-Operation = Callable[[dict, RunMode, object], dict]
+# The host fact in which a check-mode run leaves the accounts it predicts it would create, by PBX and domain, and
+# the option through which the adapters hand it to the next task, so that its reference check counts them.
+PLANNED_FACT = 'vodia_pbx_planned_accounts'
+PLANNED_ACCOUNTS = 'planned_accounts'
+
+
+class Report(NamedTuple):
+    """What an operation returns: the task result, and the warnings to show about the PBX's answers."""
+    result: dict
+    warnings: Sequence[str] = ()
+
+
+Operation = Callable[[dict, RunMode, object], Report]
 
 
 def run_operation(operation: Operation, params: dict, mode: RunMode) -> TaskOutcome:
@@ -39,9 +51,9 @@ def run_operation(operation: Operation, params: dict, mode: RunMode) -> TaskOutc
     warnings: list[str] = []
     try:
         transport, warnings = ConnectionSettings.from_params(params).open()
-        result = operation(params, mode, transport)
+        report = operation(params, mode, transport)
         # An operation's own warnings (about the PBX's answers) follow those about the connection settings.
-        outcome = TaskOutcome(result, warnings=warnings + result.pop('warnings', []))
+        outcome = TaskOutcome(dict(report.result), warnings=warnings + list(report.warnings))
     except VodiaError as error:
         result = dict(error.facts(), msg=error.message)
         # A task that fails after a write has still changed the PBX, and must say so.

@@ -184,8 +184,8 @@ class Transport:
     """One kept-alive HTTP session to one PBX.
 
     Requests whose repetition is harmless (``repeatable=True``) are sent again up to ``retries`` times after a
-    refused or dropped connection or a "try again" status. The others (account creation) go through a session
-    without retries: the caller re-reads and decides.
+    refused or dropped connection or a "try again" status. Account creation goes through ``create``, which reads
+    whether a failed attempt took effect before it sends another.
 
     requests would read proxies and CA bundle from the environment again for every request; every request of a
     Transport goes to the same PBX, so they are read once, when it is made, with the same rules.
@@ -253,12 +253,6 @@ class Transport:
         """What tells two connections apart (PBX, user, a digest of the password, TLS and proxy settings)."""
         return self._session_key
 
-    def record_manual_retry(self, method: str, path: str, reason: str, attempt: int) -> None:
-        """Wait before a retry that the caller makes itself (after reading what a failed request did), and report it."""
-        wait = backoff_seconds(attempt)
-        self.retry_log.append(RetryRecord(method, path, reason, attempt, round(wait, 2)))
-        self._sleep(wait)
-
     # Verbs ---------------------------------------------------------------------------
 
     def get(self, path: str, missing_ok: bool = False) -> Any:
@@ -271,6 +265,28 @@ class Transport:
 
     def delete(self, path: str, missing_ok: bool = False) -> Any:
         return self.request('DELETE', path, missing_ok=missing_ok)
+
+    def create(self, path: str, body: Any, created: Callable[[], bool]) -> None:
+        """POST a creation that must never be repeated blindly: after a failure without a clear answer (no answer, or
+        a 5xx), ``created()`` reads whether it took effect all the same, and only if not is it sent again, within
+        the same retry budget and backoff as every other request, and reported under http_retries likewise."""
+        attempt = 0
+        while True:
+            try:
+                self.request('POST', path, body=body, repeatable=False)
+                return
+            except VodiaApiError as error:
+                if error.status is not None and error.status < 500:
+                    raise
+                if created():
+                    return
+                if attempt >= self.retries:
+                    raise
+                attempt += 1
+                wait = backoff_seconds(attempt)
+                reason = 'no answer' if error.status is None else 'HTTP %d' % error.status
+                self.retry_log.append(RetryRecord('POST', path, reason, attempt, round(wait, 2)))
+                self._sleep(wait)
 
     def request(self, method: str, path: str, body: Any = None, missing_ok: bool = False, repeatable: bool = True) -> Any:
         retries_before = len(self.retry_log)

@@ -2,18 +2,49 @@
 # Copyright (c) vodia.pbx contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The Vodia REST API: one place for every endpoint the collection uses (the vendor's hunt group API page).
+"""The Vodia REST API: one place for every endpoint the collection uses (the vendor's API pages).
 
-It turns calls such as "the hunt groups of a domain" into requests, and checks that each answer has the
-shape the vendor documents. It knows nothing about what a hunt group should look like.
+It turns calls such as "the accounts listed under hunts in a domain" into requests, and checks that each answer
+has the shape the vendor documents. It knows nothing about what an account should look like. What it needs of a
+transport is written down in Transport below; transport.Transport and the unit tests' fake both provide it.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable, Protocol, runtime_checkable
 from urllib.parse import quote
 
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaApiError
+
+
+@runtime_checkable
+class Transport(Protocol):
+    """HTTP and JSON to one PBX, with retries (transport.Transport)."""
+    retries: int
+    retry_log: list
+    writes_done: int
+
+    def describe(self) -> str:
+        """The PBX's URL, never with credentials."""
+
+    @property
+    def identity(self) -> tuple:
+        """What tells two connections apart."""
+
+    def get(self, path: str, missing_ok: bool = False) -> Any:
+        """A JSON document; with missing_ok, None for a 404."""
+
+    def post(self, path: str, body: Any, repeatable: bool = True) -> Any:
+        """POST JSON and return the decoded answer."""
+
+    def delete(self, path: str, missing_ok: bool = False) -> Any:
+        """DELETE; with missing_ok, None for a 404."""
+
+    def create(self, path: str, body: Any, created: Callable[[], bool]) -> None:
+        """POST a creation; after an unclear failure, send again only if ``created()`` says it did not happen."""
+
+    def close(self, keep_session: bool = True) -> None:
+        """End the connection."""
 
 
 def quote_segment(value: Any) -> str:
@@ -26,7 +57,7 @@ def rest_path(*segments: Any) -> str:
 
 
 class VodiaApi:
-    """The endpoints of one PBX, over a Transport (or anything with its get/post/delete)."""
+    """The endpoints of one PBX, over a Transport."""
 
     def __init__(self, transport):
         self.transport = transport
@@ -66,16 +97,30 @@ class VodiaApi:
                 'exist. Check that the URL points at a Vodia PBX (version 58 or later).' % (path, self.describe()), 'GET', path)
         return tenants
 
-    def hunt_group_names(self, domain: str) -> list[str]:
-        """Names of the hunt groups of a domain, in the PBX's order, from one read of the hunts list."""
-        path = rest_path('domain', domain, 'hunts')
+    def account_names(self, domain: str, list_endpoint: str, plural: str) -> list[str]:
+        """Names of the accounts of one kind in a domain, in the PBX's order, from one read of the kind's list
+        (``hunts`` on the vendor's hunt group page, ``acds`` on its agent group page: ``[{name, display, ...}]``)."""
+        path = rest_path('domain', domain, list_endpoint)
         answer = self.transport.get(path)
         if not isinstance(answer, list) or not all(isinstance(item, dict) and 'name' in item for item in answer):
             raise VodiaApiError(
-                'GET %s on %s answered with something that is not a list of hunt groups; refusing to guess which hunt '
-                'groups exist. Check that url points at a Vodia PBX (version 58 or later).' % (path, self.describe()),
+                'GET %s on %s answered with something that is not a list of %s; refusing to guess which %s '
+                'exist. Check that url points at a Vodia PBX (version 58 or later).' % (path, self.describe(), plural, plural),
                 'GET', path)
         return [str(item['name']) for item in answer]
+
+    def tenant_accounts(self, domain: str) -> list[dict]:
+        """Every account of a domain, of every type, from one read: ``[{name, alias: [...], usertype}, ...]``
+        (notes section 5: ``GET rest/domain/{d}/users``, the vendor's domain list page and S2)."""
+        path = rest_path('domain', domain, 'users')
+        answer = self.transport.get(path)
+        if not isinstance(answer, list) or not all(isinstance(item, dict) and 'name' in item for item in answer):
+            raise VodiaApiError(
+                'GET %s on %s answered with something that is not a list of accounts, so the names the task refers to '
+                'cannot be checked. Check that url points at a Vodia PBX (version 58 or later), or set reference_check '
+                'to warn.' % (path, self.describe()), 'GET', path)
+        return [{'name': str(item['name']), 'alias': [str(alias) for alias in item.get('alias') or []],
+                 'usertype': str(item.get('usertype', ''))} for item in answer]
 
     def read_settings(self, domain: str, name: str) -> dict:
         """The raw settings of an account that must exist."""
@@ -94,38 +139,25 @@ class VodiaApi:
         """Send changed fields; the PBX keeps the others. Returns the PBX's answer, which may be empty."""
         return self.transport.post(settings_path(domain, name), fields)
 
-    def add_hunt_group_account(self, domain: str, name: str) -> None:
-        """Create an empty hunt group account.
+    def add_account(self, domain: str, addacc_type: str, name: str) -> None:
+        """Create an empty account of one type. addacc is never repeated blindly: after a failure without a clear
+        answer the account may exist all the same, so the transport reads first and decides."""
+        self.transport.create(rest_path('domain', domain, 'addacc'), {'type': addacc_type, 'account': name},
+                              created=lambda: self.find_settings(domain, name) is not None)
 
-        addacc is never repeated blindly: after a failure without a clear answer the account may exist all the
-        same, so this reads first and decides, within the transport's retry budget.
-        """
-        path = rest_path('domain', domain, 'addacc')
-        attempt = 0
-        while True:
-            try:
-                self.transport.post(path, {'type': 'hunts', 'account': name}, repeatable=False)
-                return
-            except VodiaApiError as error:
-                answer_unclear = error.status is None or error.status >= 500
-                if not answer_unclear:
-                    raise
-                if self.find_settings(domain, name) is not None:
-                    return
-                if attempt >= self.transport.retries:
-                    raise
-                attempt += 1
-                self.transport.record_manual_retry('POST', path, _reason(error), attempt)
-
-    def delete_account(self, domain: str, name: str) -> None:
-        """Delete an account and prove that it is gone. The caller has made sure it is a hunt group."""
+    def delete_account(self, domain: str, name: str, noun: str) -> None:
+        """Delete an account and prove that it is gone. The caller has made sure it is of the kind it manages."""
         path = rest_path('domain', domain, 'addacc', name)
         # A 404 may mean someone deleted it meanwhile, or a PBX without this route: the read decides.
         self.transport.delete(path, missing_ok=True)
         if self.find_settings(domain, name) is not None:
             raise VodiaApiError(
-                'The PBX accepted the deletion of hunt group %r in domain %r but the account still exists. Check the '
-                'PBX logs.' % (name, domain), 'DELETE', path)
+                'The PBX accepted the deletion of %s %r in domain %r but the account still exists. Check the '
+                'PBX logs.' % (noun, name, domain), 'DELETE', path)
+
+    def settings_error(self, method: str, domain: str, name: str, message: str, status: int | None = None) -> VodiaApiError:
+        """A failure found in what the PBX holds for an account after a request on its settings."""
+        return VodiaApiError(message, method, settings_path(domain, name), status)
 
     def _settings_object(self, method: str, path: str, answer: Any) -> dict:
         if not isinstance(answer, dict):
@@ -138,6 +170,3 @@ class VodiaApi:
 def settings_path(domain: str, name: str) -> str:
     return rest_path('domain', domain, 'user_settings', name)
 
-
-def _reason(error: VodiaApiError) -> str:
-    return 'no answer' if error.status is None else 'HTTP %d' % error.status

@@ -198,13 +198,16 @@ diff:
   sample: {"before": {}, "after": {"name": "1005", "display_name": "Support"}}
 '''
 
-from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import hunt_group_spec
+from functools import partial
+
+from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import account_spec
+from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import HUNT_GROUP
 from ansible_collections.vodia.pbx.plugins.module_utils.module_adapter import run_module
-from ansible_collections.vodia.pbx.plugins.module_utils.operations import manage_hunt_group
+from ansible_collections.vodia.pbx.plugins.module_utils.operations import manage_one
 
 
 def main():
-    run_module(hunt_group_spec(), manage_hunt_group)
+    run_module(account_spec(HUNT_GROUP), partial(manage_one, HUNT_GROUP))
 
 
 if __name__ == '__main__':

@@ -133,13 +133,16 @@ hunt_groups:
       settings: {"display": "Hunt", "st1_ext": "444", "st1_dur": "5", "alias": ["1002"]}
 '''
 
-from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import hunt_group_info_spec
+from functools import partial
+
+from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import account_info_spec
+from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import HUNT_GROUP
 from ansible_collections.vodia.pbx.plugins.module_utils.module_adapter import run_module
-from ansible_collections.vodia.pbx.plugins.module_utils.operations import read_hunt_groups
+from ansible_collections.vodia.pbx.plugins.module_utils.operations import read_accounts
 
 
 def main():
-    run_module(hunt_group_info_spec(), read_hunt_groups)
+    run_module(account_info_spec(HUNT_GROUP), partial(read_accounts, HUNT_GROUP))
 
 
 if __name__ == '__main__':

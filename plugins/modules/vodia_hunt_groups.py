@@ -164,13 +164,16 @@ results:
   sample: [{"name": "2000", "action": "created", "changed": true}, {"name": "2001", "action": "unchanged", "changed": false}]
 '''
 
-from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import hunt_groups_spec
+from functools import partial
+
+from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import accounts_spec
+from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import HUNT_GROUP
 from ansible_collections.vodia.pbx.plugins.module_utils.module_adapter import run_module
-from ansible_collections.vodia.pbx.plugins.module_utils.operations import manage_hunt_groups
+from ansible_collections.vodia.pbx.plugins.module_utils.operations import manage_many
 
 
 def main():
-    run_module(hunt_groups_spec(), manage_hunt_groups)
+    run_module(accounts_spec(HUNT_GROUP), partial(manage_many, HUNT_GROUP))
 
 
 if __name__ == '__main__':

@@ -27,7 +27,7 @@ from ansible.plugins.action import ActionBase
 # Importing the transport here, at plugin load, makes the controller import requests once: the strategy
 # loads this class before it forks the workers, and every worker inherits the import.
 from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import given_arguments, secret_values, validation_message
-from ansible_collections.vodia.pbx.plugins.module_utils.runner import RunMode, run_operation
+from ansible_collections.vodia.pbx.plugins.module_utils.runner import PLANNED_ACCOUNTS, PLANNED_FACT, RunMode, run_operation
 from ansible_collections.vodia.pbx.plugins.module_utils.transport import HAS_REQUESTS
 
 EXECUTION_VARIABLE = 'vodia_pbx_execution'
@@ -53,10 +53,20 @@ class VodiaAction(ActionBase):
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}
         result = super().run(tmp, task_vars)
+        args = self._arguments(task_vars)
         if self._runs_in_controller(task_vars):
-            result.update(self._run_in_process(task_vars))
+            result.update(self._run_in_process(args, task_vars))
             return result
-        return self._run_module(result, task_vars)
+        return self._run_module(result, args, task_vars)
+
+    def _arguments(self, task_vars) -> dict:
+        """The task's arguments, with the accounts earlier check-mode tasks of the play predicted (PLANNED_FACT) for a
+        task whose references are checked, unless the task names them itself."""
+        args = dict(self._task.args)
+        planned = task_vars.get(PLANNED_FACT)
+        if self._task.check_mode and planned and PLANNED_ACCOUNTS in self.argument_spec() and PLANNED_ACCOUNTS not in args:
+            args[PLANNED_ACCOUNTS] = self._templar.template(planned)
+        return args
 
     def _runs_in_controller(self, task_vars) -> bool:
         execution = self._templar.template(task_vars.get(EXECUTION_VARIABLE, 'auto'))
@@ -70,14 +80,14 @@ class VodiaAction(ActionBase):
             and HAS_REQUESTS  # without it on the controller, the module may still find it in another interpreter
         )
 
-    def _run_module(self, result, task_vars):
+    def _run_module(self, result, args, task_vars):
         wrap_async = bool(self._task.async_val) and not self._connection.has_native_async
-        result.update(self._execute_module(task_vars=task_vars, wrap_async=wrap_async))
+        result.update(self._execute_module(module_args=args, task_vars=task_vars, wrap_async=wrap_async))
         if not wrap_async:
             self._remove_tmp_path(self._connection._shell.tmpdir)
         return result
 
-    def _run_in_process(self, task_vars) -> dict:
+    def _run_in_process(self, args, task_vars) -> dict:
         task_environment = {}
         self._compute_environment_string(task_environment)
         # A module sees the controller's environment plus the task's environment: keyword. That decides the
@@ -85,7 +95,7 @@ class VodiaAction(ActionBase):
         # REQUESTS_CA_BUNDLE). This worker process runs only this task, and the environment is restored after.
         with environment_variables(task_environment):
             argument_spec = self.argument_spec()
-            validation = ArgumentSpecValidator(argument_spec).validate(as_module_receives(self._task.args))
+            validation = ArgumentSpecValidator(argument_spec).validate(as_module_receives(args))
             params = validation.validated_parameters
             if validation.error_messages:
                 # AnsibleModule names the module as the task does (_ansible_module_name is the task's action).
