@@ -6,7 +6,7 @@
 
 ``vodia.pbx.hunt_group`` adds them at the top level (vodia_hunt_group).
 ``vodia.pbx.hunt_group.bulk`` adds them as the suboptions of each item of ``hunt_groups``
-(vodia_hunt_groups), together with the item's ``name`` and ``state``.
+(vodia_hunt_groups), together with the item's ``name`` and ``state`` (plugin_utils/bulk_docs.py).
 
 The argument specs come from plugins/module_utils/argument_specs.py; the unit tests in
 tests/unit/plugins/modules/test_documentation.py keep the two in step, and
@@ -15,8 +15,7 @@ tests/tools/field_reference.py builds docs/hunt-group-fields.md from this text.
 
 from __future__ import annotations
 
-import re
-import textwrap
+from ansible_collections.vodia.pbx.plugins.plugin_utils.bulk_docs import bulk_documentation, bulk_head
 
 
 class ModuleDocFragment:
@@ -145,54 +144,7 @@ options:
 '''
 
 
-# The option hunt_groups of vodia_hunt_groups, up to where the options above follow as the suboptions of
-# each item.
-_BULK_HEAD = r'''
-options:
-  hunt_groups:
-    description:
-      - The hunt groups, each with exactly the options of M(vodia.pbx.vodia_hunt_group) except the connection options
-        and O(domain).
-      - Names must be unique in the list.
-    type: list
-    elements: dict
-    required: true
-    suboptions:
-      name:
-        description:
-          - The hunt group's account number or ID, for example V(1002).
-        type: str
-        required: true
-      state:
-        description:
-          - V(present) creates the hunt group if needed and applies the given options.
-          - V(absent) deletes the hunt group. Nothing happens if it does not exist.
-        type: str
-        choices: [present, absent]
-        default: present
-'''
-
-_OPTIONS_LINE = 'options:'
-# The options sit two spaces deep under options:, their bulk copies six deep under suboptions:.
-_BULK_INDENT = ' ' * 4
-_BULK_PREFIX = 'hunt_groups[].'
-
-
-def bulk_documentation(documentation, head=_BULK_HEAD):
-    """The variant of DOCUMENTATION whose options are the suboptions of each item of hunt_groups.
-
-    Ansible reads a doc fragment by importing it, so this variant is computed from the one text
-    instead of repeating it. Raises ValueError if DOCUMENTATION holds anything but options.
-    """
-    lines = documentation.strip('\n').split('\n')
-    if lines[0] != _OPTIONS_LINE or any(line[:1] not in ('', ' ') for line in lines[1:]):
-        raise ValueError('The hunt_group doc fragment must hold only options for its bulk variant to be computed.')
-    body = '\n'.join(lines[1:])
-    own = re.findall(r'^  ([A-Za-z0-9_]+):', body, re.MULTILINE) + ['name', 'state']
-    body = re.sub(r'\bO\((?=(?:%s)\b)' % '|'.join(own), 'O(' + _BULK_PREFIX, body)
-    return head.rstrip('\n') + '\n' + textwrap.indent(body, _BULK_INDENT, lambda line: bool(line.strip())) + '\n'
-
-
 # Assigned after the class, not in its body: ansible-test's yamllint reads every assignment in a doc
 # fragment class as a literal string, and this one is computed.
-ModuleDocFragment.BULK = bulk_documentation(ModuleDocFragment.DOCUMENTATION)
+ModuleDocFragment.BULK = bulk_documentation(
+    ModuleDocFragment.DOCUMENTATION, bulk_head('hunt_groups', 'hunt group', 'vodia_hunt_group', '1002'), 'hunt_groups')

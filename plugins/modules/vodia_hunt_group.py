@@ -24,6 +24,7 @@ author:
 extends_documentation_fragment:
   - vodia.pbx.connection
   - vodia.pbx.hunt_group
+  - vodia.pbx.references
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
@@ -110,6 +111,18 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+ansible_facts:
+  description:
+    - In check mode, when the task would create the hunt group, the host fact C(vodia_pbx_planned_accounts) with their names
+      added under the key C(<url> <domain>), so that the reference check of later tasks of the play counts them (see
+      O(planned_accounts)).
+  returned: in check mode, when something would be created
+  type: dict
+  contains:
+    vodia_pbx_planned_accounts:
+      description: Account names by PBX URL and domain.
+      type: dict
+      sample: {"https://pbx.example.com localhost": ["5000"]}
 hunt_group:
   description:
     - The hunt group after the task (in check mode, as it would be). Empty after a deletion.

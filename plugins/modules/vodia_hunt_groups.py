@@ -23,6 +23,7 @@ author:
 extends_documentation_fragment:
   - vodia.pbx.connection
   - vodia.pbx.hunt_group.bulk
+  - vodia.pbx.references
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
@@ -105,6 +106,18 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+ansible_facts:
+  description:
+    - In check mode, when the task would create hunt groups, the host fact C(vodia_pbx_planned_accounts) with their names
+      added under the key C(<url> <domain>), so that the reference check of later tasks of the play counts them (see
+      O(planned_accounts)).
+  returned: in check mode, when something would be created
+  type: dict
+  contains:
+    vodia_pbx_planned_accounts:
+      description: Account names by PBX URL and domain.
+      type: dict
+      sample: {"https://pbx.example.com localhost": ["5000"]}
 hunt_groups:
   description:
     - The listed hunt groups with O(hunt_groups[].state=present) after the task (in check mode, as they would be), in

@@ -1,0 +1,124 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) vodia.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: vodia_call_queue_info
+short_description: Read call queues (ACDs, agent groups) from a Vodia PBX
+version_added: 1.0.0
+description:
+  - Returns one call queue or all call queues of a Vodia PBX tenant, in the same form that
+    M(vodia.pbx.vodia_call_queue) accepts and returns, so the result can be fed back as options.
+  - Only reads; never changes anything on the PBX.
+author:
+  - vodia.pbx maintainers (@vodia-pbx)
+extends_documentation_fragment:
+  - vodia.pbx.connection
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - The module only reads, so it runs unchanged in check mode.
+  diff_mode:
+    support: N/A
+    details:
+      - The module changes nothing, so there is nothing to show.
+options:
+  domain:
+    description:
+      - The tenant (domain) to read, for example V(localhost).
+    type: str
+    required: true
+  name:
+    description:
+      - The account number or ID of one call queue. Without it, every call queue of the domain is returned.
+      - An account of that name that is not a call queue is not returned.
+    type: str
+  parallel:
+    description:
+      - How many call queues are read at once, over kept-alive connections, once the PBX answers slowly (more than
+        40 ms on average over two reads or more). Between 1 and 16.
+    type: int
+    default: 4
+  form:
+    description:
+      - The form of the call queues returned.
+      - V(canonical) returns them as M(vodia.pbx.vodia_call_queue) returns them, in the PBX's order, with C(settings)
+        holding every raw field the PBX returned.
+      - V(export) returns them as a backup holds them, ready for M(vodia.pbx.vodia_call_queues), in name order, with every
+        typed option present even when empty, and C(settings) with only the fields that have no typed option, in key
+        order, without the queue's runtime state C(last_state), C(lastwait) and C(usage).
+    type: str
+    choices: [canonical, export]
+    default: canonical
+notes:
+  - Reads the PBX's acds list once, then the settings of each call queue returned.
+seealso:
+  - module: vodia.pbx.vodia_call_queue
+  - module: vodia.pbx.vodia_call_queues
+'''
+
+EXAMPLES = r'''
+- name: Read every call queue of a tenant
+  vodia.pbx.vodia_call_queue_info:
+    url: https://pbx.example.com
+    username: admin
+    password: "{{ vault_vodia_password }}"
+    domain: company.example.com
+  register: pbx_call_queues
+
+- name: Read a tenant's queues in the form a backup holds
+  vodia.pbx.vodia_call_queue_info:
+    domain: company.example.com
+    form: export
+  register: queue_backup
+'''
+
+RETURN = r'''
+call_queues:
+  description:
+    - The call queues read, in the PBX's order (in name order with O(form=export)). With O(name), one item, or none
+      when no such call queue exists.
+    - Each item has the form of RV(vodia.pbx.vodia_call_queue#module:call_queue).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - name: "5000"
+      display_name: Support
+      aliases: ["5000"]
+      agents: ["444", "445"]
+      algorithm: list
+      escalation_agents: []
+      escalation_time: null
+      caller_id: ""
+      ring_melody: ""
+      music_on_hold: ""
+      record_calls: false
+      anonymous_caller_destination: ""
+      dial_plan: ""
+      night_service: ""
+      email: ""
+      disabled: null
+      settings: {"display": "Support", "agents": "444 445", "alias": ["5000"]}
+'''
+
+from functools import partial
+
+from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import account_info_spec
+from ansible_collections.vodia.pbx.plugins.module_utils.call_queue import CALL_QUEUE
+from ansible_collections.vodia.pbx.plugins.module_utils.module_adapter import run_module
+from ansible_collections.vodia.pbx.plugins.module_utils.operations import read_accounts
+
+
+def main():
+    run_module(account_info_spec(CALL_QUEUE), partial(read_accounts, CALL_QUEUE))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,175 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) vodia.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: vodia_call_queues
+short_description: Converge the whole set of call queues of a Vodia PBX tenant in one task
+version_added: 1.0.0
+description:
+  - Makes every call queue listed in O(call_queues) look the way its item describes it, in one task, with the same
+    rules as M(vodia.pbx.vodia_call_queue) for each queue.
+  - Reads the PBX's acds list once, then the settings of the listed queues. An unchanged queue costs one read and no
+    write.
+  - All items are validated, and the references of every item checked (O(reference_check)), before the first write;
+    one invalid item fails the task before anything is written. Writes are sent one at a time, after all reads.
+  - With O(purge=true), call queues on the PBX that the list does not name are deleted. Only call queues are ever
+    deleted; extensions, hunt groups and every other account type are never touched.
+author:
+  - vodia.pbx maintainers (@vodia-pbx)
+extends_documentation_fragment:
+  - vodia.pbx.connection
+  - vodia.pbx.call_queue.bulk
+  - vodia.pbx.references
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Sends no write request and reports, per call queue, what a real run would do.
+  diff_mode:
+    support: full
+    details:
+      - Shows one before/after diff per call queue that changes; each item of RV(results) carries its own diff.
+options:
+  domain:
+    description:
+      - The tenant (domain) whose call queues are converged.
+    type: str
+    required: true
+  purge:
+    description:
+      - When V(true), call queues on the PBX that O(call_queues) does not name are deleted.
+      - To protect against an undefined or empty variable wiping a tenant, an empty O(call_queues) with O(purge=true)
+        fails. List the queues with O(call_queues[].state=absent) to delete them all.
+    type: bool
+    default: false
+  parallel:
+    description:
+      - How many reads run at once, once the PBX answers slowly (more than 40 ms on average over two reads or more).
+        Writes always go one at a time. Between 1 and 16.
+    type: int
+    default: 4
+  return_state:
+    description:
+      - Whether the result holds RV(call_queues), the state of every listed queue after the task, with all its
+        settings. V(false) keeps results small over a fleet; RV(results) still says what happened to each queue.
+    type: bool
+    default: true
+notes:
+  - The module runs where the task runs. With one inventory host per PBX, run it on the controller with
+    C(connection=local) or C(delegate_to=localhost).
+  - The role P(vodia.pbx.hunt_groups#role) converges call queues with this module before the hunt groups, from
+    C(hunt_groups_call_queues).
+seealso:
+  - module: vodia.pbx.vodia_call_queue
+  - module: vodia.pbx.vodia_call_queue_info
+  - module: vodia.pbx.vodia_hunt_groups
+'''
+
+EXAMPLES = r'''
+- name: Exactly these call queues, and no others, in the tenant
+  vodia.pbx.vodia_call_queues:
+    url: https://pbx.example.com
+    username: admin
+    password: "{{ vault_vodia_password }}"
+    domain: company.example.com
+    purge: true
+    call_queues:
+      - name: "5000"
+        display_name: Support
+        agents: ["444", "445"]
+      - name: "5001"
+        display_name: Sales
+        agents: ["446"]
+        night_service: "5000"
+'''
+
+RETURN = r'''
+ansible_facts:
+  description:
+    - In check mode, when the task would create call queues, the host fact C(vodia_pbx_planned_accounts) with their
+      names added under the key C(<url> <domain>), so that the reference check of later tasks of the play counts them
+      (see O(planned_accounts)).
+  returned: in check mode, when something would be created
+  type: dict
+  contains:
+    vodia_pbx_planned_accounts:
+      description: Account names by PBX URL and domain.
+      type: dict
+      sample: {"https://pbx.example.com localhost": ["5000"]}
+call_queues:
+  description:
+    - The listed call queues with O(call_queues[].state=present) after the task (in check mode, as they would be), in
+      list order, each in the form of RV(vodia.pbx.vodia_call_queue#module:call_queue).
+  returned: unless O(return_state=false)
+  type: list
+  elements: dict
+  sample: [{"name": "5000", "display_name": "Support", "agents": ["444", "445"]}]
+check_mode:
+  description: Whether the task ran in check mode, so that nothing was written.
+  returned: when the task reached the PBX
+  type: bool
+  sample: false
+domain:
+  description: The tenant (domain) the task worked on.
+  returned: when the task reached the PBX
+  type: str
+  sample: company.example.com
+url:
+  description: The PBX the task worked on, as scheme, host and port (never with credentials).
+  returned: when the task reached the PBX
+  type: str
+  sample: https://pbx.example.com:8443
+results:
+  description: What happened to each call queue, listed ones first, then purged ones.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The call queue's account number or ID.
+      type: str
+      sample: "5000"
+    action:
+      description: V(created), V(updated), V(deleted) or V(unchanged).
+      type: str
+      sample: unchanged
+    changed:
+      description: Whether the call queue changed (or would, in check mode).
+      type: bool
+      sample: false
+    changes:
+      description:
+        - For an updated call queue, each option that changes, with its C(before) and C(after) value. A field without
+          a typed option is named C(settings.<field>).
+      type: dict
+      sample: {"agents": {"before": ["444"], "after": ["444", "445"]}}
+    diff:
+      description: Before and after of this call queue. Returned in diff mode.
+      type: dict
+diff:
+  description: One before/after pair per call queue that changes. Returned in diff mode.
+  returned: when diff mode is on
+  type: list
+  elements: dict
+'''
+
+from functools import partial
+
+from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import accounts_spec
+from ansible_collections.vodia.pbx.plugins.module_utils.call_queue import CALL_QUEUE
+from ansible_collections.vodia.pbx.plugins.module_utils.module_adapter import run_module
+from ansible_collections.vodia.pbx.plugins.module_utils.operations import manage_many
+
+
+def main():
+    run_module(accounts_spec(CALL_QUEUE), partial(manage_many, CALL_QUEUE))
+
+
+if __name__ == '__main__':
+    main()
