@@ -14,8 +14,8 @@ from ansible_collections.vodia.pbx.plugins.plugin_utils.bulk_docs import bulk_do
 
 
 class ModuleDocFragment:
-    # Sources: the vendor's agent group page (api.vodia.com/agent_groups_api, version 58 and above), the 70.3
-    # catalogue and the vendor's agent group manual; docs/call-queue-fields.md names the source of each option.
+    # Sources: the vendor's agent group page (api.vodia.com/agent_groups_api, version 58 and above) and the 70.3
+    # catalogue; docs/call-queue-fields.md names the source of each option.
     DOCUMENTATION = r'''
 options:
   display_name:
@@ -33,6 +33,7 @@ options:
       - The extensions that answer calls from the queue. Sets the Vodia field C(agents), which the PBX keeps
         space-separated (the vendor's example holds V(444 442 445)).
       - The order is compared as given, since the distribution algorithm may use it. An empty list clears it.
+      - Each must be an account of the tenant, by name or alias (see O(reference_check)).
     type: list
     elements: str
   algorithm:
@@ -43,14 +44,17 @@ options:
     type: str
   escalation_agents:
     description:
-      - Extensions that join the queue's agents once a call has waited O(escalation_time) seconds. Sets the Vodia field
-        C(escagents), space-separated like O(agents). Order is compared as given.
+      - Escalation agents. Sets the Vodia field C(escagents), space-separated like O(agents). Order is compared as
+        given. Each is checked like O(agents).
+      - The vendor's agent group page lists the field without describing it. By its name (our inference), these are
+        agents that take calls once a call has waited O(escalation_time) seconds.
     type: list
     elements: str
   escalation_time:
     description:
-      - Seconds a call waits before the O(escalation_agents) are added. Sets the Vodia field C(esctime). Must not be
-        negative.
+      - Escalation time in seconds. Sets the Vodia field C(esctime). Must not be negative.
+      - The vendor's agent group page lists the field without describing it; by its name (our inference), the wait
+        before the O(escalation_agents) take calls.
     type: int
   caller_id:
     description:
@@ -73,7 +77,8 @@ options:
   anonymous_caller_destination:
     description:
       - Where calls from callers who withhold their caller ID go. Sets the Vodia field C(acd_anonymous_dest) (its name
-        matches the hunt groups' C(hunt_anonymous_dest); no source describes it further).
+        matches the hunt groups' C(hunt_anonymous_dest); no source describes it further). It must be an account of the
+        tenant or an outside number (see O(reference_check)).
     type: str
   dial_plan:
     description:
@@ -83,7 +88,7 @@ options:
   night_service:
     description:
       - The night service account that takes the queue's calls when its service flag is on. Sets the Vodia field
-        C(night).
+        C(night). It must be an account of the tenant, by name or alias (see O(reference_check)).
     type: str
   email:
     description:

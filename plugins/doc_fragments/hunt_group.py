@@ -43,6 +43,7 @@ options:
       extensions:
         description:
           - Extension numbers (or other destinations) that ring in this stage, one per item.
+          - Each must be an account of the tenant, by name or alias, or an outside number (see O(reference_check)).
         type: list
         elements: str
         default: []
@@ -54,6 +55,8 @@ options:
     description:
       - Destinations of the last-resort stage, reached when nobody in the stages answers, for example an auto
         attendant or a mobile number. Sets the Vodia field C(st4_ext).
+      - Each must be an account of the tenant (a call queue, an auto attendant, an extension, ...), by name or alias,
+        or an outside number such as V(8572665588) (see O(reference_check)).
       - Order matters only under a ring strategy where it may (see O(ring_strategy)). An empty list clears it.
     type: list
     elements: str
@@ -100,6 +103,7 @@ options:
   anonymous_caller_destination:
     description:
       - Where calls from callers who withhold their caller ID go. Sets the Vodia field C(hunt_anonymous_dest).
+      - It must be an account of the tenant, by name or alias, or an outside number (see O(reference_check)).
     type: str
   dial_plan:
     description:
@@ -110,6 +114,7 @@ options:
     description:
       - The night service (service flag) account that switches the hunt group to its night behaviour.
         Sets the Vodia field C(night).
+      - It must be an account of the tenant, by name or alias (see O(reference_check)).
     type: str
   email:
     description:

@@ -16,9 +16,10 @@ from ansible_collections.vodia.pbx.plugins.module_utils.fields import (
     ACCOUNTS, ALIAS_FIELD, FLAG, NAMES, ONE_ACCOUNT, SECONDS, TEXT, WORDS, Field, FieldTable,
 )
 
-# Typed options with a known meaning. agents is space-separated on the wire (AG: "444 442 445"), as are the
-# escalation agents that join after esctime seconds (AG lists both; the vendor's agent group manual describes
-# escalation). algorithm is how agents are chosen (AG: "list"). The others are the fields every account has
+# Typed options with a known meaning. agents is space-separated on the wire (AG: "444 442 445"). AG lists escagents
+# and esctime without describing them; their names say escalation agents and escalation time, and escagents holds
+# members like agents (our inference, stated in the option documentation). algorithm is how agents are chosen
+# (AG: "list"). The others are the fields every account has
 # (S2's common block) or that hunt groups share with queues (AG and S1 both show melody, moh, night, rec).
 # Fields whose meaning no source explains stay reachable through ``settings``.
 TYPED_FIELDS = (

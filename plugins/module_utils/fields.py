@@ -97,6 +97,14 @@ class FieldTable:
                 return composite.kinds[vodia_field]
         return self.raw_kinds.get(vodia_field)
 
+    def all_kinds(self) -> dict:
+        """Every Vodia field the table knows, with its value kind."""
+        kinds = dict(self.raw_kinds)
+        for composite in self.composites:
+            kinds.update(composite.kinds)
+        kinds.update((typed.vodia, typed.kind) for typed in self.typed)
+        return kinds
+
     def option_name(self, vodia_field: str) -> str:
         """The task option that sets a Vodia field, as a user writes it."""
         for typed in self.typed:

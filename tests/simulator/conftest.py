@@ -1,11 +1,12 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Fixtures: one simulator subprocess for the session, reset before every test."""
+"""Fixtures: one simulator subprocess for the session, reset before every test; one per profile for a module."""
 
 import pytest
 import requests
 
 from pbxsim.process import launch
+from pbxsim.profiles import PROFILES
 from pbxsim.seed import SYSTEM_ADMIN
 
 CLIENT_TIMEOUT = 5
@@ -83,3 +84,33 @@ def client_for_fixture(sim):
 def admin_fixture(client_for):
     """A client authenticated as the system administrator."""
     return client_for(SYSTEM_ADMIN)
+
+
+@pytest.fixture(scope="module", name="sims")
+def sims_fixture():
+    """One simulator subprocess per profile for the module that asks, started with --profile."""
+    started = {}
+    try:
+        for profile in PROFILES:
+            started[profile] = launch(["--profile", profile])
+        yield started
+    finally:
+        for sim in started.values():
+            sim.stop()
+
+
+@pytest.fixture(name="pbx")
+def pbx_fixture(sims):
+    """Factory: (simulator, admin client) of a profile, reset to its seed."""
+    clients = []
+
+    def make(profile):
+        sim = sims[profile]
+        assert sim.control("POST", "/_sim/reset")[0] == 200
+        client = RestClient(sim.url, SYSTEM_ADMIN)
+        clients.append(client)
+        return sim, client
+
+    yield make
+    for client in clients:
+        client.close()

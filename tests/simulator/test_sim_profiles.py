@@ -15,42 +15,10 @@ from pbxsim.profiles import PROFILES, V70_COMMON_FIELDS
 from pbxsim.seed import SYSTEM_ADMIN, VENDOR_HUNT_1002
 from pbxsim.server import start_simulator
 
-from conftest import RestClient
-
 DOMAIN = "/rest/domain/localhost"
 V58_HUNT_KEYS = list(VENDOR_HUNT_1002)
 VERSIONS = {"v58": "58.0.0", "v69": "69.5.0", "v70": "70.3.1"}
 OLDER = ("v58", "v69")
-
-
-@pytest.fixture(scope="module", name="sims")
-def sims_fixture():
-    """One simulator subprocess per profile for this module, started with --profile."""
-    started = {}
-    try:
-        for profile in PROFILES:
-            started[profile] = launch(["--profile", profile])
-        yield started
-    finally:
-        for sim in started.values():
-            sim.stop()
-
-
-@pytest.fixture(name="pbx")
-def pbx_fixture(sims):
-    """Factory: (simulator, admin client) of a profile, reset to its seed."""
-    clients = []
-
-    def make(profile):
-        sim = sims[profile]
-        assert sim.control("POST", "/_sim/reset")[0] == 200
-        client = RestClient(sim.url, SYSTEM_ADMIN)
-        clients.append(client)
-        return sim, client
-
-    yield make
-    for client in clients:
-        client.close()
 
 
 def settings_of(client, account):

@@ -9,7 +9,7 @@
     .venv/bin/python tests/tools/field_reference.py --check    fail (exit 1, with a diff) if the file is out of date
 
 It needs a Python with PyYAML (the project's .venv has it). What it is made of:
-- the field table of plugins/module_utils/hunt_group.py (TYPED_FIELDS, FIELD_KINDS, STAGE_COUNT): which Vodia
+- the field table of plugins/module_utils/hunt_group.py (TABLE, TYPED_FIELDS, STAGE_COUNT): which Vodia
   field each option sets and how its values are compared;
 - the option documentation of plugins/doc_fragments/hunt_group.py, the text ansible-doc shows;
 - below, what neither holds: the sources for each field and the fields that have no typed option.
@@ -168,7 +168,7 @@ def collect():
     for fields, option, doc, named in typed:
         # The documentation names the field an option sets; a range of stage fields by its first and last.
         meaning(named, sorted(set([fields[0], fields[-1]])))
-        rows.append((fields, option, type_name(doc), model.FIELD_KINDS[fields[0]], meaning(doc, []), SOURCES[option]))
+        rows.append((fields, option, type_name(doc), model.TABLE.all_kinds()[fields[0]], meaning(doc, []), SOURCES[option]))
 
     if tuple(model.RUNTIME_FIELDS) != RUNTIME_FIELDS_ROW:
         raise ValueError('RUNTIME_FIELDS of the model is %s; update RUNTIME_FIELDS_ROW.' % ', '.join(model.RUNTIME_FIELDS))
@@ -177,14 +177,14 @@ def collect():
         taken = sorted(typed_fields.intersection(fields))
         if taken:
             raise ValueError('%s now have a typed option; remove them from UNTYPED_FIELDS.' % ', '.join(taken))
-        kinds = set(model.FIELD_KINDS.get(field, model.TEXT) for field in fields)
+        kinds = set(model.TABLE.all_kinds().get(field, model.TEXT) for field in fields)
         if len(kinds) != 1:
             raise ValueError('The fields %s are compared in different ways; give them rows of their own.' % ', '.join(fields))
         kind = kinds.pop()
         rows.append((list(fields), 'settings', '`"true"`/`"false"`' if kind == model.FLAG else 'str', kind, text, source))
 
     listed = set(field for row in rows for field in row[0])
-    unlisted = sorted(set(model.FIELD_KINDS) - listed)
+    unlisted = sorted(set(model.TABLE.all_kinds()) - listed)
     if unlisted:
         raise ValueError('The field table knows %s, which the reference does not list.' % ', '.join(unlisted))
     return rows, options, model
@@ -236,9 +236,9 @@ def render():
     order = [field for row in rows for field in row[0]]
     for kind in (model.WORDS, model.NAMES, model.SECONDS, model.FLAG, model.TEXT):
         wire, equal = KIND_TEXT[kind]
-        fields = [field for field in order if model.FIELD_KINDS.get(field, model.TEXT) == kind]
+        fields = [field for field in order if model.TABLE.all_kinds().get(field, model.TEXT) == kind]
         if kind == model.TEXT:
-            fields = [field for field in fields if field in model.FIELD_KINDS]
+            fields = [field for field in fields if field in model.TABLE.all_kinds()]
             cell = '%s and every other field' % code_list(fields)
         else:
             cell = code_list(fields)
