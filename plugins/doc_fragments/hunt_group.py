@@ -89,12 +89,14 @@ options:
   ring_melody:
     description:
       - Ring melody for calls from the hunt group, for example V(ringer6); an empty string uses the default.
-        Sets the Vodia field C(melody). The PBX lists the melodies it knows under C(/rest/domain/<domain>/ringtones/en).
+        Sets the Vodia field C(melody). The PBX lists the melodies it knows under C(/rest/domain/<domain>/ringtones/en); a value not in that list fails
+        before any write (see O(reference_check)).
     type: str
   music_on_hold:
     description:
       - Music-on-hold source for waiting callers, as the PBX's ID for it; an empty string uses the default.
-        Sets the Vodia field C(moh). The PBX lists the sources it knows under C(/rest/domain/<domain>/moh).
+        Sets the Vodia field C(moh). The PBX lists the sources it knows under C(/rest/domain/<domain>/moh); a value not in that list fails before any
+        write (see O(reference_check)).
     type: str
   record_calls:
     description:
@@ -108,7 +110,7 @@ options:
   dial_plan:
     description:
       - The dial plan for calls the hunt group sends out, as the PBX's ID for it (see C(/rest/domain/<domain>/dialplans)).
-        Sets the Vodia field C(dial_plan).
+        Sets the Vodia field C(dial_plan). A value not in that list fails before any write (see O(reference_check)).
     type: str
   night_service:
     description:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ansible_collections.vodia.pbx.plugins.module_utils.account_kind import AccountKind
 from ansible_collections.vodia.pbx.plugins.module_utils.fields import (
-    ACCOUNTS, ALIAS_FIELD, FLAG, NAMES, ONE_ACCOUNT, SECONDS, TEXT, WORDS, Field, FieldTable,
+    ACCOUNTS, ALIAS_FIELD, DIAL_PLANS, FLAG, MUSIC_ON_HOLD, RINGTONES, NAMES, ONE_ACCOUNT, SECONDS, TEXT, WORDS, Field, FieldTable,
 )
 
 # Typed options with a known meaning. agents is space-separated on the wire (AG: "444 442 445"). AG lists escagents
@@ -30,11 +30,11 @@ TYPED_FIELDS = (
     Field('escalation_agents', 'escagents', WORDS, ACCOUNTS),
     Field('escalation_time', 'esctime', SECONDS),
     Field('caller_id', 'ani', TEXT),
-    Field('ring_melody', 'melody', TEXT),
-    Field('music_on_hold', 'moh', TEXT),
+    Field('ring_melody', 'melody', TEXT, offered_by=RINGTONES),
+    Field('music_on_hold', 'moh', TEXT, offered_by=MUSIC_ON_HOLD),
     Field('record_calls', 'rec', FLAG),
     Field('anonymous_caller_destination', 'acd_anonymous_dest', TEXT, ONE_ACCOUNT),
-    Field('dial_plan', 'dial_plan', TEXT),
+    Field('dial_plan', 'dial_plan', TEXT, offered_by=DIAL_PLANS),
     Field('night_service', 'night', TEXT, ONE_ACCOUNT),
     Field('email', 'email', TEXT),
     Field('disabled', 'disabled', FLAG),

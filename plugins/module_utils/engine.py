@@ -149,21 +149,27 @@ def plan_many(api: VodiaApi, kind: AccountKind, domain: str, wanted: list[Wanted
 
 def check_references(api: VodiaApi, kind: AccountKind, domain: str, plans: list[Plan], policy: references.Policy) -> list[str]:
     """Before any write: every name a planned write puts into a field that names accounts must be an account of the
-    tenant (or one the plans create, or one the policy assumes) or an outside number, and no account of a managed
-    kind may keep naming one the plans delete. Reads the tenant's account list only when such a write or a deletion
-    is planned. Raises VodiaReferenceError, or returns the problems as warnings when the policy is lenient."""
-    writes = [item for item in plans if item.action in (CREATED, UPDATED) and references.touches_references(kind, item.changes)]
+    tenant (or one the plans create, or one the policy assumes) or an outside number; every value it puts into a
+    field whose values the PBX lists must be in that list; and no account of a managed kind may keep naming one the
+    plans delete. Reads the tenant's account list, or an offered list, only when a planned write or deletion needs
+    it. Raises VodiaReferenceError, or returns the problems as warnings when the policy is lenient."""
+    writes = [item for item in plans if item.action in (CREATED, UPDATED)]
+    naming = [item for item in writes if references.touches_references(kind, item.changes)]
     deletions = [item for item in plans if item.action == DELETED]
-    if not writes and not deletions:
-        return []
-    accounts = api.tenant_accounts(domain)
-    created = [item.name for item in plans if item.action == CREATED]
-    known = references.known_names(accounts, created + sorted(policy.assumed), [item.name for item in deletions])
+    endpoints = set().union(*[references.lists_needed(kind, item.changes) for item in writes])
     problems = []
-    for item in writes:
-        problems.extend(references.missing(kind, item.name, item.changes, known))
-    if deletions:
-        problems.extend(_kept_references(api, kind, domain, plans, deletions, accounts))
+    if naming or deletions:
+        accounts = api.tenant_accounts(domain)
+        created = [item.name for item in plans if item.action == CREATED]
+        known = references.known_names(accounts, created + sorted(policy.assumed), [item.name for item in deletions])
+        for item in naming:
+            problems.extend(references.missing(kind, item.name, item.changes, known))
+        if deletions:
+            problems.extend(_kept_references(api, kind, domain, plans, deletions, accounts))
+    if endpoints:
+        offered = dict((endpoint, api.offered_values(domain, endpoint)) for endpoint in sorted(endpoints))
+        for item in writes:
+            problems.extend(references.unoffered(kind, item.name, item.changes, offered))
     if not problems:
         return []
     relaxed = policy.mode == references.LENIENT

@@ -40,17 +40,25 @@ SECONDS = 'seconds'    # a whole number of seconds, or empty for the PBX default
 ONE_ACCOUNT = 'one account'
 ACCOUNTS = 'accounts'
 
+# The lists of values a PBX offers for some fields, under /rest/domain/<domain>/ (notes section 5: S2 lists them as
+# "options for validating fields"). Melodies are listed per language; English is the one every PBX has.
+DIAL_PLANS = 'dialplans'
+MUSIC_ON_HOLD = 'moh'
+RINGTONES = 'ringtones/en'
+
 IDENTIFIER_FORBIDDEN = re.compile(r'[/\\\s?#%;,]|[\x00-\x1f\x7f]')
 SETTINGS_KEY = re.compile(r'^[A-Za-z0-9_]+$')
 MEMBER_FORBIDDEN = re.compile(r'\s|[\x00-\x1f\x7f]')
 
 
 class Field(NamedTuple):
-    """A typed option and the Vodia field it sets. ``references`` says whether it names other accounts."""
+    """A typed option and the Vodia field it sets. ``references`` says whether it names other accounts;
+    ``offered_by`` names the list under ``/rest/domain/<domain>/`` of the values a PBX offers for it."""
     option: str
     vodia: str
     kind: str
     references: str | None = None
+    offered_by: str | None = None
 
 
 class Composite(NamedTuple):
@@ -121,6 +129,10 @@ class FieldTable:
         for composite in self.composites:
             found.update(composite.references)
         return found
+
+    def offered_fields(self) -> dict:
+        """Every Vodia field whose values a PBX lists, with the option name and the list's endpoint."""
+        return dict((typed.vodia, (typed.option, typed.offered_by)) for typed in self.typed if typed.offered_by)
 
     # Desired state: options -> Vodia fields ------------------------------------------
 

@@ -5,8 +5,9 @@
 """References between accounts: which names a field holds, whether the tenant has them, and how to say what is wrong.
 
 Plain data in, plain data out. A value in a field that names accounts (a field table marks them) is fine when it is
-the name or an alias of an account of the tenant, or an outside number; anything else is a problem, reported with
-the field, the value and the tenant's nearest names.
+the name or an alias of an account of the tenant, or an outside number; a value of a field whose values the PBX
+lists (dial plans, music on hold, melodies) is fine when the list holds it. Anything else is a problem, reported
+with the field, the value and the nearest names.
 """
 
 from __future__ import annotations
@@ -42,13 +43,15 @@ class Policy(NamedTuple):
 
 class Problem(NamedTuple):
     """One reference that does not hold. ``holder`` is the account whose field holds ``value``; for a deletion,
-    ``target`` names the account being deleted that the value refers to."""
+    ``target`` names the account being deleted that the value refers to; for a value the PBX does not offer,
+    ``offered_by`` names the list it is not in."""
     kind: str
     holder: str
     option: str
     value: str
     suggestions: tuple = ()
     target: str | None = None
+    offered_by: str | None = None
 
     def as_dict(self) -> dict:
         return self._asdict()
@@ -83,6 +86,29 @@ def touches_references(kind: AccountKind, fields: dict) -> bool:
     return any(vodia_field in fields for vodia_field in kind.fields.reference_fields())
 
 
+def lists_needed(kind: AccountKind, fields: dict) -> set[str]:
+    """The lists of offered values that the non-empty values among ``fields`` must be found in."""
+    return set(endpoint for vodia_field, (_option, endpoint) in kind.fields.offered_fields().items()
+               if _text(fields.get(vodia_field)))
+
+
+def unoffered(kind: AccountKind, holder: str, fields: dict, offered: dict) -> list[Problem]:
+    """The values among ``fields`` that a list the PBX offers does not hold; an empty value (the PBX default) and a
+    list the PBX does not have (None in ``offered``) pass."""
+    problems = []
+    for vodia_field, (option, endpoint) in kind.fields.offered_fields().items():
+        value = _text(fields.get(vodia_field))
+        values = offered.get(endpoint)
+        if value and values is not None and value not in values:
+            suggestions = tuple(difflib.get_close_matches(value, sorted(values), SUGGESTIONS, 0.6))
+            problems.append(Problem(kind.noun, holder, option, value, suggestions, offered_by=endpoint))
+    return problems
+
+
+def _text(value) -> str:
+    return '' if value is None or isinstance(value, (list, dict)) else str(value)
+
+
 def missing(kind: AccountKind, holder: str, fields: dict, known: set[str]) -> list[Problem]:
     """The references among ``fields`` (to be written to ``holder``) that name no account and no outside number."""
     return [
@@ -111,7 +137,12 @@ def describe(target_kind: AccountKind, domain: str, problems: list[Problem], rel
     """One message for every problem, saying what to do."""
     lines = []
     for problem in problems:
-        if problem.target is not None:
+        if problem.offered_by is not None:
+            hint = ' Did you mean %s?' % ' or '.join(problem.suggestions) if problem.suggestions else ''
+            lines.append('%s %s: %s is %s, which is not among the values this PBX offers (GET /rest/domain/%s/%s).%s' % (
+                problem.kind[0].upper() + problem.kind[1:], problem.holder, problem.option, problem.value, domain,
+                problem.offered_by, hint))
+        elif problem.target is not None:
             lines.append('%s %s still names %s in %s (%s %s); remove it there first, or in the same task.' % (
                 problem.kind[0].upper() + problem.kind[1:], problem.holder, problem.value, problem.option,
                 target_kind.noun, problem.target))
@@ -122,10 +153,13 @@ def describe(target_kind: AccountKind, domain: str, problems: list[Problem], rel
                                                 problem.option, problem.value, hint))
     if relaxed:
         outcome = 'The task went on, as reference_check is warn.'
-    elif any(problem.target is None for problem in problems):
+    elif any(problem.target is None and problem.offered_by is None for problem in problems):
         outcome = ('Nothing was written. Correct the name, create the account first (an earlier task of the play '
                    'counts, also in check mode), or set reference_check to warn for a reference the PBX resolves in a '
                    'way the collection cannot see.')
+    elif any(problem.offered_by is not None for problem in problems):
+        outcome = ('Nothing was written. Use an ID from that list (an empty value keeps the PBX default), or '
+                   'set reference_check to warn.')
     else:
         outcome = 'Nothing was written.'
     return 'References in domain %s do not hold: %s %s' % (domain, ' '.join(lines), outcome)

@@ -122,6 +122,25 @@ class VodiaApi:
         return [{'name': str(item['name']), 'alias': [str(alias) for alias in item.get('alias') or []],
                  'usertype': str(item.get('usertype', ''))} for item in answer]
 
+    def offered_values(self, domain: str, endpoint: str) -> set[str] | None:
+        """The values a PBX offers for a field (dial plans, music on hold, melodies): their ids (else their names), from one read
+        of ``/rest/domain/<domain>/<endpoint>`` (S2 lists these endpoints; no source shows their answers). None when
+        the PBX does not have the list (404) or answers in a shape that does not show its values: then nothing can be
+        checked against it."""
+        answer = self.transport.get(rest_path('domain', domain, *endpoint.split('/')), missing_ok=True)
+        items = list(answer.values()) + [{'id': key} for key in answer] if isinstance(answer, dict) else answer
+        if not isinstance(items, list):
+            return None
+        values = set()
+        for item in items:
+            if isinstance(item, (str, int)) and not isinstance(item, bool):
+                values.add(str(item))
+            elif isinstance(item, dict) and isinstance(item.get('id', item.get('name')), (str, int)):
+                values.add(str(item.get('id', item.get('name'))))
+            else:
+                return None
+        return values
+
     def read_settings(self, domain: str, name: str) -> dict:
         """The raw settings of an account that must exist."""
         path = settings_path(domain, name)
