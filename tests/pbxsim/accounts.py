@@ -59,8 +59,84 @@ COMMON_FIELDS = (
     "max_cdrs", "need_license", "param1", "param2", "param3", "rb", "rf", "view_settings", "visible",
 )
 
-# Type-specific fields of the other types. Only the hunt group set is vendor-sourced;
-# these are plausible stand-ins so that user_settings answers for every type.
+# Call queue (ACD, "agent group") fields before the common block: every key of the vendor's
+# agent group example (api.vodia.com/agent_groups_api, v58+), in its alphabetical order, as far as
+# the example could be read (it was cut off inside the value of usage). Values are the example's
+# where they configure the queue; "" where they name this queue's members, display or custom
+# ringtone, or hold runtime state (lastwait, usage). docs/simulator.md (section 4.3) explains each.
+ACD_FIELDS = (
+    ("acd_anonymous_dest", ""),
+    ("add_adr", ""),
+    ("add_cmc", ""),
+    ("admin", ""),
+    ("agents", ""),
+    ("algorithm", "list"),
+    ("all_agents", ""),
+    ("all_logged_out", ""),
+    ("all_unregistered", ""),
+    ("allow_callback", "*"),
+    ("announce_callback", "true"),
+    ("connect", "false"),
+    ("contyp", "always"),
+    ("delay", "5"),
+    ("deny_callback", ""),
+    ("display", ""),
+    ("distribution", ""),
+    ("ecc", ""),
+    ("ecf", ""),
+    ("escagents", ""),
+    ("esctime", ""),
+    ("flag", ""),
+    ("from_header", "name"),
+    ("gap_time", "5"),
+    ("im", ""),
+    ("ipos", "false"),
+    ("jump", ""),
+    ("key0", ""),
+    ("key1", ""),
+    ("key2", ""),
+    ("key3", ""),
+    ("key4", ""),
+    ("key5", ""),
+    ("key6", ""),
+    ("key7", ""),
+    ("key8", ""),
+    ("key9", ""),
+    ("keyf", ""),
+    ("last_state", ""),
+    ("lastwait", ""),
+    ("logout", "false"),
+    ("manager", ""),
+    ("max_call_action", ""),
+    ("max_call_dest", ""),
+    ("maxcall", ""),
+    ("melody", ""),
+    ("minstaff", "0"),
+    ("moh", ""),
+    ("multicall", "false"),
+    ("muting", "20"),
+    ("ncf", "true"),
+    ("night", ""),
+    ("offer_callback", "0"),
+    ("policy", ""),
+    ("posthres", "0"),
+    ("primary_logged_out", ""),
+    ("prio", ""),
+    ("readpos", "false"),
+    ("readrec", "never"),
+    ("readwait", "0"),
+    ("rec", "false"),
+    ("recover_time", "1"),
+    ("redirect", ""),
+    ("ringback", "true"),
+    ("soap_welcome", ""),
+    ("speed_limit", "1"),
+    ("timeout", ""),
+    ("usage", ""),
+)
+
+# Type-specific fields of the other types. Only the hunt group and call queue sets are
+# vendor-sourced; these are plausible stand-ins so that user_settings answers for every type.
 OTHER_TYPE_FIELDS = {
     "extensions": (
         ("display", ""), ("email", ""), ("first_name", ""), ("last_name", ""), ("cell", ""),
@@ -68,13 +144,17 @@ OTHER_TYPE_FIELDS = {
     ),
     "attendants": (("display", ""), ("email", ""), ("from_header", "id"), ("melody", ""), ("moh", "")),
     "conferences": (("display", ""), ("email", ""), ("moh", ""), ("rec", "false")),
-    "acds": (("agents", ""), ("all_agents", ""), ("display", ""), ("email", ""), ("melody", ""), ("moh", ""), ("rec", "false")),
+    "acds": ACD_FIELDS,
 }
 MINIMAL_FIELDS = (("display", ""), ("email", ""))
 
 # Stage fields whose members count as agents in the hunts list; st4_ext is the final
 # destination (often an external number) and is deliberately left out.
 AGENT_STAGE_FIELDS = ("st1_ext", "st2_ext", "st3_ext")
+
+# The call queue field whose members count as agents in the acds list; escagents (who join
+# only after esctime) and the derived all_agents and jump do not count.
+ACD_AGENT_FIELDS = ("agents",)
 
 # An account id may not be empty, contain whitespace (domain_action separates ids with
 # spaces), '/' (addacc joins several ids with it) or '@' (it separates user and domain).
@@ -178,23 +258,37 @@ def text_field(settings, name):
     return value if isinstance(value, str) else ""
 
 
-def hunt_agents(settings):
-    """Derive the integer agent list of the hunts listing from the stage fields.
+def numeric_members(settings, fields):
+    """The all-digit members of FIELDS as integers, each once, in field and member order.
 
-    Members are whitespace-separated (or list items on v70); only all-digit entries count,
-    each once, in ring order.
+    Members are whitespace-separated (or list items, where a v70 PBX stored a list).
     """
     agents = []
-    for field in AGENT_STAGE_FIELDS:
+    for field in fields:
         for token in stage_tokens(settings.get(field, "")):
             if token.isascii() and token.isdigit() and int(token) not in agents:
                 agents.append(int(token))
     return agents
 
 
+def hunt_agents(settings):
+    """Derive the integer agent list of the hunts listing from the stage fields, in ring order."""
+    return numeric_members(settings, AGENT_STAGE_FIELDS)
+
+
+def acd_agents(settings):
+    """Derive the integer agent list of the acds listing from the agents setting, by the hunts rule."""
+    return numeric_members(settings, ACD_AGENT_FIELDS)
+
+
 def hunt_summary(account_id, settings):
     """Return one entry of GET /rest/domain/{d}/hunts."""
     return {"name": account_id, "display": text_field(settings, "display"), "agents": hunt_agents(settings), "calls": 0}
+
+
+def acd_summary(account_id, settings):
+    """Return one entry of GET /rest/domain/{d}/acds: the hunts shape (agent groups page)."""
+    return {"name": account_id, "display": text_field(settings, "display"), "agents": acd_agents(settings), "calls": 0}
 
 
 def user_summary(account_id, account):

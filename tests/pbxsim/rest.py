@@ -13,7 +13,7 @@ import time
 from pbxsim import __version__
 from pbxsim.accounts import (
     ACCOUNT_KEY_BY_TYPE, ACCOUNT_TYPES, DEFAULT_ACCOUNT_KEY, SettingsError, convert_settings, copy_settings,
-    default_settings, hunt_summary, is_valid_account_id, known_fields, user_summary,
+    acd_summary, default_settings, hunt_summary, is_valid_account_id, known_fields, user_summary,
 )
 from pbxsim.auth import authenticate
 from pbxsim.messages import ApiError, Response, parse_json_object
@@ -92,10 +92,20 @@ def list_domains(context):
     return Response(200, result)
 
 
+def _summaries(context, account_type, summary):
+    """One summary per account of a type, in creation order."""
+    accounts = context.domain["accounts"]
+    return Response(200, [summary(name, account["settings"]) for name, account in accounts.items() if account["type"] == account_type])
+
+
 def list_hunts(context):
     """GET /rest/domain/{d}/hunts: the vendor list shape (S1)."""
-    accounts = context.domain["accounts"]
-    return Response(200, [hunt_summary(name, account["settings"]) for name, account in accounts.items() if account["type"] == "hunts"])
+    return _summaries(context, "hunts", hunt_summary)
+
+
+def list_acds(context):
+    """GET /rest/domain/{d}/acds: call queues in the shape of the vendor's agent groups page."""
+    return _summaries(context, "acds", acd_summary)
 
 
 def list_users(context):
@@ -220,6 +230,7 @@ ROUTES = (
     Route("rest/system/status", {"GET": get_status}),
     Route("rest/system/domains", {"GET": list_domains}),
     Route("rest/domain/{domain}/hunts", {"GET": list_hunts}),
+    Route("rest/domain/{domain}/acds", {"GET": list_acds}),
     Route("rest/domain/{domain}/users", {"GET": list_users}),
     Route("rest/domain/{domain}/user_settings/{account}", {
         "GET": get_user_settings, "POST": update_user_settings, "PUT": update_user_settings,
