@@ -291,6 +291,11 @@ def acd_summary(account_id, settings):
     return {"name": account_id, "display": text_field(settings, "display"), "agents": acd_agents(settings), "calls": 0}
 
 
+def flag_summary(account_id, settings):
+    """Return one entry of GET /rest/domain/{d}/srvflags (shape our choice: name and display)."""
+    return {"name": account_id, "display": text_field(settings, "display")}
+
+
 def user_summary(account_id, account):
     """Return one entry of GET /rest/domain/{d}/users; booleans are real booleans there."""
     settings = account["settings"]

@@ -13,7 +13,7 @@ import time
 from pbxsim import __version__
 from pbxsim.accounts import (
     ACCOUNT_KEY_BY_TYPE, ACCOUNT_TYPES, DEFAULT_ACCOUNT_KEY, SettingsError, convert_settings, copy_settings,
-    acd_summary, default_settings, hunt_summary, is_valid_account_id, known_fields, user_summary,
+    acd_summary, default_settings, flag_summary, hunt_summary, is_valid_account_id, known_fields, user_summary,
 )
 from pbxsim.auth import authenticate
 from pbxsim.messages import ApiError, Response, parse_json_object
@@ -106,6 +106,18 @@ def list_hunts(context):
 def list_acds(context):
     """GET /rest/domain/{d}/acds: call queues in the shape of the vendor's agent groups page."""
     return _summaries(context, "acds", acd_summary)
+
+
+def list_srvflags(context):
+    """GET /rest/domain/{d}/srvflags: service flags, {name, display} (notes section 5; shape our choice)."""
+    return _summaries(context, "srvflags", flag_summary)
+
+
+def _option_list(kind):
+    def handler(context):
+        return Response(200, copy.deepcopy(context.domain["options"][kind]))
+    handler.__doc__ = "GET the tenant's %s option list: [{id, name}, ...] (notes section 5; shape our choice)." % kind
+    return handler
 
 
 def list_users(context):
@@ -231,6 +243,11 @@ ROUTES = (
     Route("rest/system/domains", {"GET": list_domains}),
     Route("rest/domain/{domain}/hunts", {"GET": list_hunts}),
     Route("rest/domain/{domain}/acds", {"GET": list_acds}),
+    Route("rest/domain/{domain}/srvflags", {"GET": list_srvflags}),
+    Route("rest/domain/{domain}/dialplans", {"GET": _option_list("dialplans")}),
+    Route("rest/domain/{domain}/moh", {"GET": _option_list("moh")}),
+    # The names are not translated: every language answers the same list (our choice).
+    Route("rest/domain/{domain}/ringtones/{language}", {"GET": _option_list("ringtones")}),
     Route("rest/domain/{domain}/users", {"GET": list_users}),
     Route("rest/domain/{domain}/user_settings/{account}", {
         "GET": get_user_settings, "POST": update_user_settings, "PUT": update_user_settings,

@@ -8,6 +8,7 @@ simulator works on. See docs/simulator.md for the seed format.
 
 import copy
 import json
+import math
 
 from pbxsim.accounts import ACCOUNT_TYPES, SettingsError, convert_settings, default_settings, is_valid_account_id
 from pbxsim.profiles import DEFAULT_PROFILE, behaviour
@@ -44,6 +45,29 @@ VENDOR_HUNT_1002 = {
     "max_call_duration": "", "max_cdrs": "", "need_license": "", "param1": "", "param2": "", "param3": "",
     "rb": "", "rf": "", "view_settings": "", "visible": "", "alias": ["1002"],
 }
+
+# The option lists a client validates dial_plan, moh and melody against (notes section 5 names
+# the endpoints; their answer shape is our choice: a list of {"id", "name"}). Every tenant gets
+# these unless the seed sets its own (section 3 of docs/simulator.md). The ids are the values
+# the vendor examples use: dial plan "1" (S1 update, S4 trunk), music on hold "6" (S5) and "9"
+# (S1 update), melodies "ringer6" (S1), "internal" (S1 update) and "custom1" (agent groups page).
+BUILTIN_OPTIONS = {
+    "dialplans": [
+        {"id": "1", "name": "Default"},
+        {"id": "2", "name": "International"},
+    ],
+    "moh": [
+        {"id": "1", "name": "Default music"},
+        {"id": "6", "name": "Classical"},
+        {"id": "9", "name": "Jazz"},
+    ],
+    "ringtones": (
+        [{"id": "internal", "name": "Internal"}, {"id": "external", "name": "External"}]
+        + [{"id": "ringer%d" % number, "name": "Ringer %d" % number} for number in range(1, 11)]
+        + [{"id": "custom1", "name": "Custom 1"}]
+    ),
+}
+OPTION_KINDS = tuple(BUILTIN_OPTIONS)
 
 # No "version": the built-in seed reports the profile's version.
 DEFAULT_SEED = {
@@ -189,6 +213,42 @@ def _max_hunts(raw, where):
     return raw
 
 
+def _option_entry(raw, where):
+    """One option: a string or number is its own id and name; a mapping needs an id and may have more keys."""
+    if isinstance(raw, (str, int)) and not isinstance(raw, bool):
+        raw = {"id": raw}
+    if not isinstance(raw, dict):
+        raise SeedError("%s must be a string or a mapping with an id" % where)
+    option_id = raw.get("id")
+    if isinstance(option_id, bool) or not isinstance(option_id, (str, int)) or str(option_id) == "":
+        raise SeedError("%s.id must be a non-empty string" % where)
+    entry = {"id": str(option_id), "name": _text(raw.get("name"), where + ".name", str(option_id))}
+    for key, value in raw.items():
+        finite = not isinstance(value, float) or math.isfinite(value)
+        if not isinstance(value, (str, int, float, bool)) or not finite:
+            raise SeedError("%s.%s must be a string, number or boolean" % (where, key))
+        entry.setdefault(str(key), value)
+    return entry
+
+
+def _options(raw, where, inherited):
+    """The option lists of a PBX or tenant: each kind the seed names replaces the inherited one."""
+    options = copy.deepcopy(inherited)
+    for kind, entries in _require_mapping(raw, where).items():
+        if kind not in OPTION_KINDS:
+            raise SeedError("%s: unknown option list %r (known: %s)" % (where, kind, ", ".join(OPTION_KINDS)))
+        if not isinstance(entries, list):
+            raise SeedError("%s.%s must be a list" % (where, kind))
+        listed = []
+        for index, entry in enumerate(entries):
+            entry = _option_entry(entry, "%s.%s[%d]" % (where, kind, index))
+            if any(other["id"] == entry["id"] for other in listed):
+                raise SeedError("%s.%s: id %r appears twice" % (where, kind, entry["id"]))
+            listed.append(entry)
+        options[kind] = listed
+    return options
+
+
 def _account(account_id, raw, where, internal_id, profile):
     raw = _require_mapping(raw, where)
     account_type = raw.get("type")
@@ -204,7 +264,7 @@ def _account(account_id, raw, where, internal_id, profile):
     return {"id": str(internal_id), "type": account_type, "settings": settings}
 
 
-def _domain(name, raw, domain_id, data, profile):
+def _domain(name, raw, domain_id, data, profile, options):
     where = "domains.%s" % name
     raw = _require_mapping(raw, where)
     alias = raw.get("alias", [name])
@@ -219,6 +279,7 @@ def _domain(name, raw, domain_id, data, profile):
         "area": _text(raw.get("area"), where + ".area"),
         "admins": _admins(raw.get("admins"), where + ".admins"),
         "max_hunts": _max_hunts(raw.get("max_hunts"), where + ".max_hunts"),
+        "options": _options(raw.get("options"), where + ".options", options),
         "accounts": {},
     }
     for account_id, account in _require_mapping(raw.get("accounts"), where + ".accounts").items():
@@ -259,6 +320,8 @@ def build_data(seed=None, hunt_groups=0, tenants=0, profile=DEFAULT_PROFILE):
 
     tenants adds that many generated tenants after the seed's (names that the seed already has are skipped).
     Every account gets the profile's field set and value rules; the seed's settings are laid over them.
+    Every tenant gets the option lists: the built-in ones, replaced kind by kind by the seed's top-level
+    "options" and then by the tenant's own.
     """
     seed = _require_mapping(copy.deepcopy(DEFAULT_SEED if seed is None else seed), "seed")
     data = {
@@ -267,16 +330,17 @@ def build_data(seed=None, hunt_groups=0, tenants=0, profile=DEFAULT_PROFILE):
         "domains": {},
         "next_account_id": 1,
     }
+    options = _options(seed.get("options"), "options", BUILTIN_OPTIONS)
     for index, (name, raw) in enumerate(_require_mapping(seed.get("domains"), "domains").items()):
         name = str(name).lower()
-        data["domains"][name] = _domain(name, raw, index + 1, data, profile)
+        data["domains"][name] = _domain(name, raw, index + 1, data, profile, options)
     number = 0
     for _index in range(tenants):
         number += 1
         while GENERATED_TENANT % number in data["domains"]:
             number += 1
         name = GENERATED_TENANT % number
-        data["domains"][name] = _domain(name, generated_tenant(number), len(data["domains"]) + 1, data, profile)
+        data["domains"][name] = _domain(name, generated_tenant(number), len(data["domains"]) + 1, data, profile, options)
     if hunt_groups:
         if "localhost" not in data["domains"]:
             raise SeedError("--hunt-groups needs a domain named localhost in the seed")
