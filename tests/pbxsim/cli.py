@@ -28,6 +28,8 @@ def build_parser():
     parser.add_argument("--on-duplicate", choices=DUPLICATE_MODES, default="ok",
                         help="addacc for an existing account: ok (200, untouched) or error (400)")
     parser.add_argument("--hunt-groups", type=int, default=0, help="extra hunt groups 2000.. in domain localhost")
+    parser.add_argument("--call-queues", type=int, default=0,
+                        help="call queues 5000.. (agents 444 445) in domain localhost (default 0)")
     parser.add_argument("--tenants", type=int, default=0,
                         help="extra generated tenants tenant-0001.example.com.. after the seed's (default 0)")
     parser.add_argument("--tls", action="store_true", help="serve HTTPS with a freshly generated CA")
@@ -106,12 +108,15 @@ def main(argv=None):
         parser.error("--hunt-groups must not be negative")
     if args.tenants < 0:
         parser.error("--tenants must not be negative")
+    if args.call_queues < 0:
+        parser.error("--call-queues must not be negative")
     stop = _install_stop_handlers()
     try:
         group = start_simulators(
             count=args.pbx_count, host=args.host, port=args.port, seed=args.seed, tls=args.tls, tls_dir=args.tls_dir,
             on_duplicate=args.on_duplicate, faults=faults_from_args(args), random_seed=args.random_seed,
             hunt_groups=args.hunt_groups, tenants=args.tenants, verbose=args.verbose, profile=args.profile,
+            call_queues=args.call_queues,
         )
     except (SeedError, FaultConfigError) as exc:
         sys.stderr.write("pbxsim: %s\n" % exc)

@@ -23,6 +23,9 @@ NO_API_ADMIN = ("noapi", "Sim-NoApi-Pass-2026")
 TENANT_ADMIN = ("admin@localhost", "Sim-Tenant-Pass-2026")
 BRANCH_ADMIN = ("admin@branch.example.com", "Sim-Branch-Pass-2026")
 FIRST_BENCH_HUNT_GROUP = 2000
+# Call queues added by --call-queues N: 5000 "Support queue" with agents 444 and 445, then 5001 ...
+FIRST_CALL_QUEUE = 5000
+CALL_QUEUE_AGENTS = "444 445"
 # Generated tenants (--tenants N) are named tenant-0001.example.com and up; each has this tenant admin password.
 GENERATED_TENANT = "tenant-%04d.example.com"
 GENERATED_TENANT_ADMIN_PASSWORD = "Sim-Generated-Pass-2026"
@@ -304,6 +307,20 @@ def add_bench_hunt_groups(domain, count, data, profile=DEFAULT_PROFILE):
         data["next_account_id"] += 1
 
 
+def add_call_queues(domain, count, data, profile=DEFAULT_PROFILE):
+    """Add COUNT call queues numbered from 5000 upwards, skipping taken numbers, each with agents 444 and 445."""
+    number = FIRST_CALL_QUEUE
+    for index in range(count):
+        while str(number) in domain["accounts"]:
+            number += 1
+        account_id = str(number)
+        settings = default_settings("acds", account_id, profile)
+        display = "Support queue" if index == 0 else "Support queue %d" % (index + 1)
+        settings.update(convert_settings({"display": display, "agents": CALL_QUEUE_AGENTS}, profile))
+        domain["accounts"][account_id] = {"id": str(data["next_account_id"]), "type": "acds", "settings": settings}
+        data["next_account_id"] += 1
+
+
 def generated_tenant(number):
     """Seed entry of generated tenant NUMBER (from 1): a few extensions and a tenant administrator, no hunt group."""
     return {
@@ -315,10 +332,11 @@ def generated_tenant(number):
     }
 
 
-def build_data(seed=None, hunt_groups=0, tenants=0, profile=DEFAULT_PROFILE):
+def build_data(seed=None, hunt_groups=0, tenants=0, profile=DEFAULT_PROFILE, call_queues=0):
     """Turn a seed (None for the built-in one) into PBX data for a profile, validating as we go.
 
-    tenants adds that many generated tenants after the seed's (names that the seed already has are skipped).
+    tenants adds that many generated tenants after the seed's (names that the seed already has are skipped);
+    hunt_groups and call_queues add that many hunt groups (2000..) and call queues (5000..) to localhost.
     Every account gets the profile's field set and value rules; the seed's settings are laid over them.
     Every tenant gets the option lists: the built-in ones, replaced kind by kind by the seed's top-level
     "options" and then by the tenant's own.
@@ -345,4 +363,8 @@ def build_data(seed=None, hunt_groups=0, tenants=0, profile=DEFAULT_PROFILE):
         if "localhost" not in data["domains"]:
             raise SeedError("--hunt-groups needs a domain named localhost in the seed")
         add_bench_hunt_groups(data["domains"]["localhost"], hunt_groups, data, profile)
+    if call_queues:
+        if "localhost" not in data["domains"]:
+            raise SeedError("--call-queues needs a domain named localhost in the seed")
+        add_call_queues(data["domains"]["localhost"], call_queues, data, profile)
     return data

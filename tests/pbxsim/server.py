@@ -307,7 +307,8 @@ def _seed_data(seed):
 
 
 def start_simulators(count=1, host="127.0.0.1", port=0, seed=None, tls=False, tls_dir=None, on_duplicate="ok",
-                     faults=None, random_seed=None, hunt_groups=0, tenants=0, verbose=False, profile=DEFAULT_PROFILE):
+                     faults=None, random_seed=None, hunt_groups=0, tenants=0, verbose=False, profile=DEFAULT_PROFILE,
+                     call_queues=0):
     """Start COUNT independent PBXs; port 0 picks free ports, port P uses P..P+count-1.
 
     profile is one of pbxsim.profiles.PROFILES; every PBX of the group answers as that release line.
@@ -319,7 +320,7 @@ def start_simulators(count=1, host="127.0.0.1", port=0, seed=None, tls=False, tl
     try:
         for index in range(count):
             pbx = PbxState(seed, on_duplicate, faults, None if random_seed is None else random_seed + index, hunt_groups, tenants,
-                           profile)
+                           profile, call_queues)
             server = server_class((host, port + index if port else 0), pbx, ssl_context, verbose)
             simulators.append(Simulator(server, "https" if tls else "http", ca_file))
     except BaseException:

@@ -24,7 +24,7 @@ class PbxState:
     """
 
     def __init__(self, seed=None, on_duplicate="ok", faults=None, random_seed=None, hunt_groups=0, tenants=0,
-                 profile=DEFAULT_PROFILE):
+                 profile=DEFAULT_PROFILE, call_queues=0):
         if on_duplicate not in DUPLICATE_MODES:
             raise ValueError("on_duplicate must be one of %s" % ", ".join(DUPLICATE_MODES))
         self.rules = behaviour(profile)
@@ -33,7 +33,7 @@ class PbxState:
         self.started = time.time()
         self.journal = Journal()
         self.faults = FaultPlan(faults, random_seed)
-        self._seed_data = build_data(seed, hunt_groups, tenants, profile)
+        self._seed_data = build_data(seed, hunt_groups, tenants, profile, call_queues)
         self._initial_on_duplicate = on_duplicate
         self._snapshots = {}
         self._snapshot_numbers = itertools.count(1)

@@ -2,12 +2,17 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Call queues (type acds, "agent groups"): the acds list, their field set and writes, on every profile."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 import requests
 
 from pbxsim.accounts import acd_agents
+from pbxsim.process import TESTS_DIR, launch
 from pbxsim.profiles import PROFILES, V70_COMMON_FIELDS, V70_STRUCTURED_DEFAULTS
-from pbxsim.seed import BRANCH_ADMIN, SYSTEM_ADMIN, TENANT_ADMIN, VENDOR_HUNT_1002
+from pbxsim.seed import BRANCH_ADMIN, SYSTEM_ADMIN, TENANT_ADMIN, VENDOR_HUNT_1002, SeedError, build_data
 from pbxsim.server import start_simulator
 
 from conftest import RestClient
@@ -247,3 +252,48 @@ def test_max_hunts_does_not_limit_call_queues(pbx, profile):
     assert_answer(admin.post(DOMAIN + "/addacc", {"type": "acds", "account": "5100"}), SUCCESS[profile])
     assert [entry["name"] for entry in acds(admin)] == ["700", "5100"]
 
+
+# --- --call-queues ------------------------------------------------------------------------------
+
+def test_call_queues_flag_adds_support_queues_and_reset_keeps_them():
+    sim = launch(["--call-queues", "2"])
+    try:
+        client = RestClient(sim.url, SYSTEM_ADMIN)
+        expected = [
+            {"name": "700", "display": "Support Queue", "agents": [446, 447], "calls": 0},
+            {"name": "5000", "display": "Support queue", "agents": [444, 445], "calls": 0},
+            {"name": "5001", "display": "Support queue 2", "agents": [444, 445], "calls": 0},
+        ]
+        assert acds(client) == expected
+        assert settings_of(client, "5000")["agents"] == "444 445"
+        client.post(DOMAIN + "/addacc/", {"type": "acds", "account": "5002"})
+        assert sim.control("POST", "/_sim/reset")[0] == 200
+        assert acds(client) == expected
+        client.close()
+    finally:
+        assert sim.stop() == 0
+
+
+def test_call_queues_skip_taken_numbers_and_get_the_profile_field_set():
+    seed = {"domains": {"localhost": {"accounts": {"5000": {"type": "extensions"}}}}, "system_admins": {
+        SYSTEM_ADMIN[0]: {"password": SYSTEM_ADMIN[1]}}}
+    with start_simulator(seed=seed, profile="v70", call_queues=1) as sim:
+        client = RestClient(sim.url, SYSTEM_ADMIN)
+        assert acds(client) == [{"name": "5001", "display": "Support queue", "agents": [444, 445], "calls": 0}]
+        settings = settings_of(client, "5001")
+        assert list(settings) == expected_keys("v70")
+        assert settings["agents"] == "444 445"
+        client.close()
+
+
+def test_call_queues_need_a_localhost_domain():
+    with pytest.raises(SeedError, match="--call-queues needs a domain named localhost"):
+        build_data({"domains": {"a.example.com": {}}}, call_queues=1)
+
+
+def test_a_negative_call_queue_count_is_refused():
+    result = subprocess.run([sys.executable, "-m", "pbxsim", "--call-queues", "-1"], env=dict(os.environ, PYTHONPATH=TESTS_DIR),
+                            capture_output=True, text=True, timeout=10, check=False)
+    assert result.returncode == 2
+    assert "--call-queues must not be negative" in result.stderr
+    assert result.stdout == ""
