@@ -92,10 +92,6 @@ options:
       - The night service account that takes the queue's calls when its service flag is on. Sets the Vodia field
         C(night). It must be an account of the tenant, by name or alias (see O(reference_check)).
     type: str
-  email:
-    description:
-      - Email address for the queue's notifications and reports. Sets the Vodia field C(email).
-    type: str
   disabled:
     description:
       - Whether the call queue account is disabled. Sets the Vodia field C(disabled).

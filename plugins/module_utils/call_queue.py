@@ -36,7 +36,6 @@ TYPED_FIELDS = (
     Field('anonymous_caller_destination', 'acd_anonymous_dest', TEXT, ONE_ACCOUNT),
     Field('dial_plan', 'dial_plan', TEXT, offered_by=DIAL_PLANS),
     Field('night_service', 'night', TEXT, ONE_ACCOUNT),
-    Field('email', 'email', TEXT),
     Field('disabled', 'disabled', FLAG),
 )
 

@@ -180,10 +180,6 @@ call_queue:
       description: Night service account (C(night)).
       type: str
       sample: ""
-    email:
-      description: Notification email address (C(email)).
-      type: str
-      sample: ""
     disabled:
       description: Whether the account is disabled (C(disabled)); null when the PBX has no value.
       type: bool

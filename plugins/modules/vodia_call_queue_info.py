@@ -103,7 +103,6 @@ call_queues:
       anonymous_caller_destination: ""
       dial_plan: ""
       night_service: ""
-      email: ""
       disabled: null
       settings: {"display": "Support", "agents": "444 445", "alias": ["5000"]}
 '''
