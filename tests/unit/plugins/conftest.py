@@ -4,10 +4,11 @@
 
 """Shared fakes for the unit tests.
 
-FakePbx stands in for a Transport (transport.py): it speaks its interface (get/post/delete/request on REST paths,
-retries, retry_log, writes_done, record_manual_retry, describe, close) over a dict of accounts, records every
-request, and can be told to misbehave. Real HTTP is tested in test_transport.py against a local server, and
-against the simulator in the integration tests.
+FakePbx stands in for a Transport (transport.py): it speaks its interface, the Protocol vodia_api.Transport
+(get/post/delete/create/request on REST paths, retries, retry_log, writes_done, identity, describe, close), over a
+dict of accounts of every type, records every request, and can be told to misbehave. It answers the kinds' lists
+(hunts, acds) and the tenant's account list (users). Real HTTP is tested in test_transport.py against a local
+server, and against the simulator in the integration tests.
 
 The ``pbx`` fixture also makes ConnectionSettings.open() hand out this fake instead of a real Transport, so
 that everything above the transport (runner, module adapter, action adapter, modules, action plugins) runs
@@ -46,6 +47,7 @@ except ImportError:  # ansible-core < 2.19
 
 from ansible_collections.vodia.pbx.plugins.module_utils import connection, operations, transport
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaApiError
+from ansible_collections.vodia.pbx.plugins.module_utils.runner import Report
 from ansible_collections.vodia.pbx.plugins.module_utils.transport import RetryRecord, WRITE_METHODS
 
 PASSWORD = 'Unit-Test-Secret-4711'
@@ -58,6 +60,16 @@ NEW_HUNT_GROUP_SETTINGS = dict(
                    'dial_plan', 'disabled', 'location', 'param1', 'visible'), ''),
     connect='true', from_header='id', ncf='false', rec='false', st1_miss='false', st2_miss='false', st3_miss='false',
 )
+# What a new call queue holds: the fields of the vendor's agent group example (AG) that the field table knows, and
+# a few untyped flags, with the example's defaults.
+NEW_CALL_QUEUE_SETTINGS = dict(
+    dict.fromkeys(('acd_anonymous_dest', 'agents', 'all_agents', 'ani', 'dial_plan', 'disabled', 'display', 'email',
+                   'escagents', 'esctime', 'last_state', 'lastwait', 'melody', 'moh', 'night', 'usage'), ''),
+    algorithm='list', announce_callback='true', connect='false', ncf='true', rec='false', ringback='true',
+)
+NEW_SETTINGS = {'hunts': NEW_HUNT_GROUP_SETTINGS, 'acds': NEW_CALL_QUEUE_SETTINGS}
+# The lists of the kinds: GET /rest/domain/{d}/<list> names the accounts of that addacc type.
+KIND_LISTS = ('hunts', 'acds')
 CONNECTION = {'url': 'https://pbx.example.com', 'username': 'admin', 'password': PASSWORD}
 
 
@@ -76,7 +88,6 @@ class FakePbx:
         self.retries = 3
         self.retry_log = []
         self.writes_done = 0
-        self.manual_retries = []    # (method, path, reason, attempt) of record_manual_retry calls
         self.closed = False
         self.opened_with = None     # the keyword arguments ConnectionSettings.open() gave the transport
         self.ignore_settings_writes = False
@@ -91,6 +102,12 @@ class FakePbx:
 
     def paths(self, method=None):
         return [path for sent_method, path, _body in self.requests if method in (None, sent_method)]
+
+    def add(self, name, account_type, domain='localhost', **settings):
+        """Put an account of ``account_type`` (an addacc type: hunts, acds, extensions, ...) on the PBX; it answers
+        to its own name unless ``alias`` says otherwise."""
+        settings.setdefault('alias', [name])
+        self.accounts.setdefault(domain, {})[name] = {'type': account_type, 'settings': settings}
 
     # Misbehaviour ------------------------------------------------------------------------
 
@@ -112,12 +129,27 @@ class FakePbx:
     def identity(self):
         return ('http://fake-pbx', 'admin')
 
-    def close(self):
+    def close(self, keep_session=True):
         self.closed = True
 
-    def record_manual_retry(self, method, path, reason, attempt):
-        self.manual_retries.append((method, path, reason, attempt))
-        self.retry_log.append(RetryRecord(method, path, reason, attempt, 0.0))
+    def create(self, path, body, created):
+        """As Transport.create: after a failure without a clear answer (none, or a 5xx) ask ``created()``, and send
+        again only if it says no, within the retry budget, recording each retry (with no wait) in retry_log."""
+        attempt = 0
+        while True:
+            try:
+                self.request('POST', path, body=body, repeatable=False)
+                return
+            except VodiaApiError as error:
+                if error.status is not None and error.status < 500:
+                    raise
+                if created():
+                    return
+                if attempt >= self.retries:
+                    raise
+                attempt += 1
+                reason = 'no answer' if error.status is None else 'HTTP %d' % error.status
+                self.retry_log.append(RetryRecord('POST', path, reason, attempt, 0.0))
 
     def get(self, path, missing_ok=False):
         return self.request('GET', path, missing_ok=missing_ok)
@@ -151,13 +183,16 @@ class FakePbx:
         accounts = self.accounts.get(domain)
         if accounts is None:
             return self._missing(method, path, missing_ok)
-        if endpoint == 'hunts':
+        if endpoint in KIND_LISTS and not rest:
             return [{'name': name, 'display': account['settings'].get('display', ''), 'agents': [], 'calls': 0}
-                    for name, account in accounts.items() if account['type'] == 'hunts']
+                    for name, account in accounts.items() if account['type'] == endpoint]
+        if endpoint == 'users' and not rest:
+            return [{'name': name, 'alias': list(account['settings'].get('alias') or []), 'usertype': account['type']}
+                    for name, account in accounts.items()]
         if endpoint == 'addacc' and method == 'POST':
             if not self.create_silently_fails:
-                accounts.setdefault(body['account'], {'type': body['type'],
-                                                      'settings': dict(NEW_HUNT_GROUP_SETTINGS, alias=[body['account']])})
+                accounts.setdefault(body['account'], {'type': body['type'], 'settings': dict(
+                    NEW_SETTINGS.get(body['type'], {}), alias=[body['account']])})
             return {}
         account = accounts.get(rest[0]) if rest else None
         if account is None:
@@ -179,9 +214,9 @@ class FakePbx:
 
 @pytest.fixture(autouse=True)
 def nothing_kept_between_tests():
-    """What a process keeps between operations (kept sessions, the last hunts list) must not link two tests."""
+    """What a process keeps between operations (kept sessions, the last list of a kind) must not link two tests."""
     yield
-    operations.EARLIER_HUNTS_LISTS.clear()
+    operations.EARLIER_LISTS.clear()
     transport.KEPT_SESSIONS.close_all()
 
 
@@ -283,13 +318,14 @@ def run_action(action_class, action, args, **surroundings):
 
 
 class RecordingOperation:
-    """An operation that records its calls; it may write first, and fail."""
+    """An operation that records its calls and returns a Report; it may write first, warn, and fail."""
 
-    def __init__(self, result=None, error=None, write_first=False):
+    def __init__(self, result=None, error=None, write_first=False, warnings=()):
         self.calls = []
         self.result = {'changed': False, 'ran_as': 'operation'} if result is None else result
         self.error = error
         self.write_first = write_first
+        self.warnings = list(warnings)
 
     def __call__(self, params, mode, transport):
         self.calls.append((params, mode, transport))
@@ -297,7 +333,7 @@ class RecordingOperation:
             transport.post('/rest/domain/localhost/user_settings/1002', {'display': 'Written'})
         if self.error is not None:
             raise self.error
-        return dict(self.result)
+        return Report(dict(self.result), list(self.warnings))
 
 
 # Hunt-group input every changing module refuses before any request: (options, words of the message).

@@ -2,7 +2,8 @@
 # Copyright (c) vodia.pbx contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The layers import in one direction only: adapters -> operations -> engine -> model and Vodia API -> transport.
+"""The layers import in one direction only:
+adapters -> operations -> engine -> models (field tables, kinds, references) -> Vodia API -> transport.
 
 Read from the source with ast, so a new import that points the wrong way fails here, not in review.
 """
@@ -17,6 +18,10 @@ import pytest
 PLUGINS = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'plugins')
 PREFIX = 'ansible_collections.vodia.pbx.plugins.'
 
+# The models: what an account kind is, its fields and the references between accounts. Plain data, no I/O.
+MODELS = {'module_utils.fields', 'module_utils.account_kind', 'module_utils.hunt_group', 'module_utils.call_queue',
+          'module_utils.kinds', 'module_utils.references'}
+
 # What each file of the collection may import from the collection itself.
 ALLOWED = {
     'module_utils/errors.py': set(),
@@ -24,20 +29,31 @@ ALLOWED = {
     'module_utils/transport.py': {'module_utils.errors', 'module_utils.tls'},
     'module_utils/connection.py': {'module_utils.errors', 'module_utils.transport'},
     'module_utils/vodia_api.py': {'module_utils.errors'},
-    'module_utils/hunt_group.py': {'module_utils.errors'},
-    'module_utils/engine.py': {'module_utils.errors', 'module_utils.hunt_group', 'module_utils.vodia_api'},
+    'module_utils/fields.py': {'module_utils.errors'},
+    'module_utils/account_kind.py': {'module_utils.fields'},
+    'module_utils/hunt_group.py': {'module_utils.account_kind', 'module_utils.errors', 'module_utils.fields'},
+    'module_utils/call_queue.py': {'module_utils.account_kind', 'module_utils.errors', 'module_utils.fields'},
+    'module_utils/kinds.py': {'module_utils.account_kind', 'module_utils.call_queue', 'module_utils.hunt_group'},
+    'module_utils/references.py': {'module_utils.account_kind', 'module_utils.fields'},
+    'module_utils/engine.py': {'module_utils.errors', 'module_utils.vodia_api'} | MODELS,
     'module_utils/runner.py': {'module_utils.connection', 'module_utils.errors'},
-    'module_utils/operations.py': {'module_utils.engine', 'module_utils.errors', 'module_utils.hunt_group', 'module_utils.vodia_api',
-                                   'module_utils.runner'},
+    'module_utils/operations.py': {'module_utils.engine', 'module_utils.errors', 'module_utils.vodia_api', 'module_utils.runner',
+                                   'module_utils.account_kind', 'module_utils.fields', 'module_utils.references'},
     'module_utils/tenants.py': {'module_utils.connection', 'module_utils.errors', 'module_utils.vodia_api'},
-    'module_utils/argument_specs.py': {'module_utils.hunt_group'},
+    'module_utils/argument_specs.py': {'module_utils.account_kind', 'module_utils.fields', 'module_utils.runner'},
     'module_utils/module_adapter.py': {'module_utils.argument_specs', 'module_utils.runner', 'module_utils.transport'},
     'plugin_utils/action_adapter.py': {'module_utils.argument_specs', 'module_utils.runner', 'module_utils.transport'},
-    # The inventory plugin is an adapter: it reads tenants through the core and knows no hunt group.
+    # Computes the bulk variant of a kind's doc fragment from its text: it imports nothing of the collection.
+    'plugin_utils/bulk_docs.py': set(),
+    # The inventory plugin is an adapter: it reads tenants through the core and knows no account kind.
     'inventory/tenants.py': {'module_utils.connection', 'module_utils.errors', 'module_utils.tenants'},
 }
 # Files that know nothing of Ansible: they import no ansible.* module at all.
-ANSIBLE_FREE = {'errors', 'tls', 'transport', 'connection', 'vodia_api', 'hunt_group', 'engine', 'runner', 'operations', 'tenants'}
+ANSIBLE_FREE = {'errors', 'tls', 'transport', 'connection', 'vodia_api', 'fields', 'account_kind', 'hunt_group', 'call_queue',
+                'kinds', 'references', 'engine', 'runner', 'operations', 'tenants'}
+# What a module file or an action plugin may import: it binds a spec and an operation to its kind, nothing more.
+BINDING = {'module_utils.argument_specs', 'module_utils.operations', 'module_utils.hunt_group', 'module_utils.call_queue'}
+ADAPTER_OF = {'modules': 'module_utils.module_adapter', 'action': 'plugin_utils.action_adapter'}
 
 
 def imports_of(relative_path):
@@ -85,6 +101,47 @@ def test_the_core_knows_nothing_of_ansible(name):
 
 
 @pytest.mark.parametrize('relative_path', ['plugin_utils/action_adapter.py', 'module_utils/module_adapter.py'])
-def test_the_base_adapters_import_no_hunt_group_code(relative_path):
+def test_the_base_adapters_import_no_account_code(relative_path):
     imported = collection_imports(relative_path)
-    assert not imported & {'module_utils.hunt_group', 'module_utils.engine', 'module_utils.operations', 'module_utils.vodia_api'}
+    assert not imported & (MODELS | {'module_utils.engine', 'module_utils.operations', 'module_utils.vodia_api'})
+
+
+def test_the_allowed_imports_point_one_way():
+    """No file may reach itself through the imports ALLOWED permits: the layers form no cycle."""
+    graph = dict((path[:-3].replace('/', '.'), allowed) for path, allowed in ALLOWED.items())
+
+    def reachable(start):
+        seen, todo = set(), list(graph.get(start, ()))
+        while todo:
+            name = todo.pop()
+            if name not in seen:
+                seen.add(name)
+                todo.extend(graph.get(name, ()))
+        return seen
+
+    assert [name for name in graph if name in reachable(name)] == []
+
+
+@pytest.mark.parametrize('layer', ['module_utils/vodia_api.py'] + ['module_utils/%s.py' % name.split('.')[1] for name in sorted(MODELS)])
+def test_the_api_and_the_models_never_reach_up(layer):
+    assert not ALLOWED[layer] & {'module_utils.transport', 'module_utils.connection', 'module_utils.engine',
+                                 'module_utils.operations', 'module_utils.runner', 'module_utils.argument_specs'}
+
+
+def test_the_models_do_not_talk_to_a_pbx():
+    for name in MODELS:
+        assert 'module_utils.vodia_api' not in ALLOWED['module_utils/%s.py' % name.split('.')[1]]
+
+
+def binding_files():
+    for directory in sorted(ADAPTER_OF):
+        for name in sorted(os.listdir(os.path.join(PLUGINS, directory))):
+            if name.endswith('.py') and name != '__init__.py':
+                yield '%s/%s' % (directory, name)
+
+
+@pytest.mark.parametrize('relative_path', list(binding_files()))
+def test_modules_and_action_plugins_only_bind_a_spec_and_an_operation_to_a_kind(relative_path):
+    imported = collection_imports(relative_path)
+    assert imported <= BINDING | {ADAPTER_OF[relative_path.split('/')[0]]}
+    assert 'module_utils.operations' in imported and 'module_utils.argument_specs' in imported

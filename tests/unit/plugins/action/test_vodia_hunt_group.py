@@ -7,8 +7,9 @@
 from __future__ import annotations
 
 from ansible_collections.vodia.pbx.plugins.action.vodia_hunt_group import ActionModule
-from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import hunt_group_spec
-from ansible_collections.vodia.pbx.plugins.module_utils.operations import manage_hunt_group
+from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import account_spec
+from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import HUNT_GROUP
+from ansible_collections.vodia.pbx.plugins.module_utils.operations import manage_one
 
 from ansible_collections.vodia.pbx.tests.unit.plugins.conftest import run_action
 
@@ -20,8 +21,8 @@ def run(args, **surroundings):
 
 
 def test_the_plugin_runs_the_module_s_operation_with_the_module_s_spec():
-    assert ActionModule.argument_spec() == hunt_group_spec()
-    assert ActionModule.operation is manage_hunt_group
+    assert ActionModule.argument_spec() == account_spec(HUNT_GROUP)
+    assert (ActionModule.operation.func, ActionModule.operation.args, ActionModule.operation.keywords) == (manage_one, (HUNT_GROUP,), {})
 
 
 def test_a_hunt_group_is_created_in_process_with_its_diff(pbx):

@@ -7,8 +7,9 @@
 from __future__ import annotations
 
 from ansible_collections.vodia.pbx.plugins.action.vodia_hunt_group_info import ActionModule
-from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import hunt_group_info_spec
-from ansible_collections.vodia.pbx.plugins.module_utils.operations import read_hunt_groups
+from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import account_info_spec
+from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import HUNT_GROUP
+from ansible_collections.vodia.pbx.plugins.module_utils.operations import read_accounts
 
 from ansible_collections.vodia.pbx.tests.unit.plugins.conftest import run_action
 
@@ -20,8 +21,8 @@ def run(args, **surroundings):
 
 
 def test_the_plugin_runs_the_module_s_operation_with_the_module_s_spec():
-    assert ActionModule.argument_spec() == hunt_group_info_spec()
-    assert ActionModule.operation is read_hunt_groups
+    assert ActionModule.argument_spec() == account_info_spec(HUNT_GROUP)
+    assert (ActionModule.operation.func, ActionModule.operation.args, ActionModule.operation.keywords) == (read_accounts, (HUNT_GROUP,), {})
 
 
 def test_the_hunt_groups_are_read_in_process(pbx):

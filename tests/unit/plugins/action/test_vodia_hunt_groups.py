@@ -7,8 +7,9 @@
 from __future__ import annotations
 
 from ansible_collections.vodia.pbx.plugins.action.vodia_hunt_groups import ActionModule
-from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import hunt_groups_spec
-from ansible_collections.vodia.pbx.plugins.module_utils.operations import manage_hunt_groups
+from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import accounts_spec
+from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import HUNT_GROUP
+from ansible_collections.vodia.pbx.plugins.module_utils.operations import manage_many
 
 from ansible_collections.vodia.pbx.tests.unit.plugins.conftest import run_action
 
@@ -20,8 +21,8 @@ def run(args, **surroundings):
 
 
 def test_the_plugin_runs_the_module_s_operation_with_the_module_s_spec():
-    assert ActionModule.argument_spec() == hunt_groups_spec()
-    assert ActionModule.operation is manage_hunt_groups
+    assert ActionModule.argument_spec() == accounts_spec(HUNT_GROUP)
+    assert (ActionModule.operation.func, ActionModule.operation.args, ActionModule.operation.keywords) == (manage_many, (HUNT_GROUP,), {})
 
 
 def test_the_hunt_groups_are_converged_in_process_with_a_diff_each(pbx):

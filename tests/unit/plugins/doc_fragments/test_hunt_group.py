@@ -11,7 +11,11 @@ import yaml
 
 from ansible.plugins.loader import fragment_loader
 
-from ansible_collections.vodia.pbx.plugins.doc_fragments.hunt_group import ModuleDocFragment, bulk_documentation
+from ansible_collections.vodia.pbx.plugins.doc_fragments.hunt_group import ModuleDocFragment
+from ansible_collections.vodia.pbx.plugins.plugin_utils.bulk_docs import bulk_documentation, bulk_head
+
+
+HEAD = bulk_head('hunt_groups', 'hunt group', 'vodia_hunt_group', '1002')
 
 
 def test_ansible_loads_both_variants():
@@ -44,7 +48,7 @@ options:
   other:
     description: Not O(stages).
 '''
-    text = yaml.safe_load(bulk_documentation(documentation))['options']['hunt_groups']['suboptions']
+    text = yaml.safe_load(bulk_documentation(documentation, HEAD, 'hunt_groups'))['options']['hunt_groups']['suboptions']
     assert text['stages']['description'] == [
         'See O(hunt_groups[].stages[].duration), O(hunt_groups[].name), O(hunt_groups[].state=absent), O(domain), '
         'O(stages_extra) and RV(stages).']
@@ -53,7 +57,7 @@ options:
 
 def test_bulk_keeps_blank_lines_and_block_text():
     documentation = 'options:\n  text:\n    description: |\n      one\n\n      two\n    type: str\n'
-    text = yaml.safe_load(bulk_documentation(documentation))['options']['hunt_groups']['suboptions']['text']
+    text = yaml.safe_load(bulk_documentation(documentation, HEAD, 'hunt_groups'))['options']['hunt_groups']['suboptions']['text']
     assert text['description'] == 'one\n\ntwo\n'
 
 
@@ -63,4 +67,4 @@ def test_bulk_keeps_blank_lines_and_block_text():
 ])
 def test_bulk_refuses_anything_but_options(documentation):
     with pytest.raises(ValueError):
-        bulk_documentation(documentation)
+        bulk_documentation(documentation, HEAD, 'hunt_groups')

@@ -12,19 +12,43 @@ from ansible.module_utils.errors import NoLogError
 from ansible_collections.vodia.pbx.plugins.module_utils import argument_specs
 from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import (
     CONNECTION_ENVIRONMENT,
+    account_info_spec,
+    account_options,
+    account_spec,
+    accounts_spec,
     connection_spec,
-    hunt_group_info_spec,
-    hunt_group_options,
-    hunt_group_spec,
     given_arguments,
-    hunt_groups_spec,
     secret_values,
     validation_message,
 )
-from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import TYPED_FIELDS
+from ansible_collections.vodia.pbx.plugins.module_utils.call_queue import CALL_QUEUE
+from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import HUNT_GROUP, TYPED_FIELDS
+from ansible_collections.vodia.pbx.plugins.module_utils.kinds import KINDS
+from ansible_collections.vodia.pbx.plugins.module_utils.runner import PLANNED_ACCOUNTS
 
 CONNECTION_OPTIONS = {'url', 'username', 'password', 'validate_certs', 'ca_path', 'timeout', 'retries'}
-MODULE_SPECS = [hunt_group_spec, hunt_group_info_spec, hunt_groups_spec]
+REFERENCE_OPTIONS = {'reference_check', 'planned_accounts'}
+
+
+def hunt_group_spec():
+    return account_spec(HUNT_GROUP)
+
+
+def hunt_group_info_spec():
+    return account_info_spec(HUNT_GROUP)
+
+
+def hunt_groups_spec():
+    return accounts_spec(HUNT_GROUP)
+
+
+def hunt_group_options():
+    return account_options(HUNT_GROUP)
+
+
+MODULE_SPECS = [spec(kind) for spec in (account_spec, account_info_spec, accounts_spec) for kind in KINDS]
+MODULE_SPEC_IDS = ['%s-%s' % (spec.__name__, kind.result_key) for spec in (account_spec, account_info_spec, accounts_spec)
+                   for kind in KINDS]
 
 
 def test_the_hunt_group_options_follow_the_typed_fields_of_the_model():
@@ -60,15 +84,14 @@ def test_the_connection_defaults_are_safe():
     assert all(spec[option]['required'] for option in ('url', 'username', 'password'))
 
 
-@pytest.mark.parametrize('spec', MODULE_SPECS, ids=lambda spec: spec.__name__)
-def test_every_module_takes_the_connection_options_and_a_domain(spec):
-    options = spec()
+@pytest.mark.parametrize('options', MODULE_SPECS, ids=MODULE_SPEC_IDS)
+def test_every_module_takes_the_connection_options_and_a_domain(options):
     assert CONNECTION_OPTIONS <= set(options)
     assert options['domain'] == {'type': 'str', 'required': True}
 
 
 def test_the_single_module_takes_a_name_a_state_and_the_hunt_group_options():
-    assert set(hunt_group_spec()) == CONNECTION_OPTIONS | {'domain', 'name', 'state'} | set(hunt_group_options())
+    assert set(hunt_group_spec()) == CONNECTION_OPTIONS | {'domain', 'name', 'state'} | set(hunt_group_options()) | REFERENCE_OPTIONS
     assert hunt_group_spec()['state'] == {'type': 'str', 'default': 'present', 'choices': ['present', 'absent']}
     assert hunt_group_spec()['name']['required'] is True
 
@@ -82,11 +105,12 @@ def test_the_info_module_takes_an_optional_name_a_parallelism_and_a_form():
 
 def test_each_bulk_item_takes_what_the_single_module_takes_for_one_hunt_group():
     spec = hunt_groups_spec()
-    assert set(spec) == CONNECTION_OPTIONS | {'domain', 'hunt_groups', 'purge', 'parallel', 'return_state'}
+    assert set(spec) == CONNECTION_OPTIONS | {'domain', 'hunt_groups', 'purge', 'parallel', 'return_state'} | REFERENCE_OPTIONS
     items = spec['hunt_groups']
     assert (items['type'], items['elements'], items['required']) == ('list', 'dict', True)
     single = hunt_group_spec()
-    assert items['options'] == dict((option, single[option]) for option in set(single) - CONNECTION_OPTIONS - {'domain'})
+    assert items['options'] == dict((option, single[option])
+                                    for option in set(single) - CONNECTION_OPTIONS - {'domain'} - REFERENCE_OPTIONS)
     assert spec['purge'] == {'type': 'bool', 'default': False}
     assert spec['return_state'] == {'type': 'bool', 'default': True}
 
@@ -147,3 +171,48 @@ def test_given_arguments_leave_out_unset_options_at_every_depth():
               'hunt_groups': [{'name': '2000', 'display_name': None, 'stages': [{'extensions': ['1'], 'duration': None}]}]}
     assert given_arguments(params) == {'domain': 'd', 'purge': False,
                                        'hunt_groups': [{'name': '2000', 'stages': [{'extensions': ['1']}]}]}
+
+
+# Every kind ------------------------------------------------------------------------------------
+
+def test_the_call_queue_options_follow_its_field_table():
+    spec = account_options(CALL_QUEUE)
+    assert set(spec) == set(field.option for field in CALL_QUEUE.fields.typed) | {'settings'}
+    assert spec['agents'] == spec['escalation_agents'] == {'type': 'list', 'elements': 'str'}
+    assert spec['escalation_time'] == {'type': 'int'}
+    assert spec['record_calls'] == {'type': 'bool'}
+    assert 'stages' not in spec and 'final_destinations' not in spec
+
+
+@pytest.mark.parametrize('kind', KINDS, ids=lambda kind: kind.result_key)
+def test_each_kind_has_the_three_module_shapes_with_its_own_list_option(kind):
+    assert set(account_spec(kind)) == CONNECTION_OPTIONS | {'domain', 'name', 'state'} | set(account_options(kind)) | REFERENCE_OPTIONS
+    assert set(account_info_spec(kind)) == CONNECTION_OPTIONS | {'domain', 'name', 'parallel', 'form'}
+    bulk = accounts_spec(kind)
+    assert set(bulk) == CONNECTION_OPTIONS | {'domain', kind.results_key, 'purge', 'parallel', 'return_state'} | REFERENCE_OPTIONS
+    assert set(bulk[kind.results_key]['options']) == {'name', 'state'} | set(account_options(kind))
+
+
+@pytest.mark.parametrize('spec', [account_spec, accounts_spec], ids=lambda spec: spec.__name__)
+def test_the_converging_modules_check_references_strictly_unless_told_otherwise(spec):
+    options = spec(HUNT_GROUP)
+    assert options['reference_check'] == {'type': 'str', 'default': 'error', 'choices': ['error', 'warn']}
+    assert options[PLANNED_ACCOUNTS] == {'type': 'dict'}
+    assert PLANNED_ACCOUNTS == 'planned_accounts'
+
+
+def test_the_info_modules_check_no_references():
+    assert not REFERENCE_OPTIONS & set(account_info_spec(HUNT_GROUP))
+
+
+def test_every_option_type_of_every_kind_is_known():
+    for kind in KINDS:
+        assert set(field.kind for field in kind.fields.typed) <= set(argument_specs.OPTION_TYPES)
+        assert set(composite.option for composite in kind.fields.composites) <= set(argument_specs.COMPOSITE_OPTIONS)
+
+
+def test_a_reference_check_other_than_error_or_warn_is_refused():
+    validation = ArgumentSpecValidator(hunt_group_spec()).validate(
+        dict(url='https://pbx', username='u', password='p', domain='d', name='2000', reference_check='off'))
+    assert validation.error_messages
+    assert 'reference_check' in validation.error_messages[0]

@@ -12,22 +12,26 @@ import pytest
 
 from ansible_collections.vodia.pbx.plugins.module_utils import engine
 from ansible_collections.vodia.pbx.plugins.module_utils.engine import Outcome, Plan, Wanted
-from ansible_collections.vodia.pbx.plugins.module_utils.errors import NotAHuntGroupError, PartialConvergeError, VodiaApiError
+from ansible_collections.vodia.pbx.plugins.module_utils.errors import PartialConvergeError, VodiaApiError, WrongKindError
+from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import HUNT_GROUP
 from ansible_collections.vodia.pbx.plugins.module_utils.vodia_api import VodiaApi
 
 HUNTS = '/rest/domain/localhost/hunts'
 ADDACC = '/rest/domain/localhost/addacc'
 SETTINGS_1002 = '/rest/domain/localhost/user_settings/1002'
 SETTINGS_1005 = '/rest/domain/localhost/user_settings/1005'
+USERS = '/rest/domain/localhost/users'
 
 
 def run(pbx, name, state='present', check_mode=False, **desired):
-    return engine.converge(VodiaApi(pbx), 'localhost', Wanted(name, state, desired), check_mode).outcome
+    converged = engine.converge(VodiaApi(pbx), HUNT_GROUP, 'localhost', Wanted(name, state, desired), check_mode)
+    [outcome] = converged.outcomes
+    return outcome
 
 
 def run_after(pbx, earlier_names, name, state='present', check_mode=False, **desired):
     """Converge as the next item of a loop does, with the hunts list an earlier item read."""
-    return engine.converge(VodiaApi(pbx), 'localhost', Wanted(name, state, desired), check_mode, earlier_names)
+    return engine.converge(VodiaApi(pbx), HUNT_GROUP, 'localhost', Wanted(name, state, desired), check_mode, earlier_names)
 
 
 # One hunt group --------------------------------------------------------------------------------
@@ -41,13 +45,15 @@ def test_a_create_adds_the_account_reads_its_defaults_and_writes_what_differs(pb
     assert [request[:2] for request in pbx.requests] == [
         ('GET', HUNTS),
         ('GET', SETTINGS_1005),
+        # A stage names accounts: the tenant's account list proves that 444 exists before anything is written.
+        ('GET', USERS),
         ('POST', ADDACC),
         ('GET', SETTINGS_1005),
         ('POST', SETTINGS_1005),
     ]
-    assert pbx.requests[2][2] == {'type': 'hunts', 'account': '1005'}
+    assert pbx.requests[3][2] == {'type': 'hunts', 'account': '1005'}
     # The answer to the write is the settings object, which verifies it; a PBX answering {} is read once more.
-    assert pbx.requests[4][2] == {'display': 'Support', 'st1_ext': '444'}
+    assert pbx.requests[5][2] == {'display': 'Support', 'st1_ext': '444'}
 
 
 def test_a_create_without_fields_to_set_writes_no_settings(pbx):
@@ -129,7 +135,7 @@ def test_absent_when_already_absent_changes_nothing(pbx):
 @pytest.mark.parametrize('state', ['present', 'absent'])
 def test_an_account_of_another_type_is_never_touched(pbx, state):
     before = copy.deepcopy(pbx.accounts)
-    with pytest.raises(NotAHuntGroupError, match="Account '444' in domain 'localhost' exists on the PBX but is not a hunt group"):
+    with pytest.raises(WrongKindError, match=r"Account '444' in domain 'localhost' exists on the PBX but is not a hunt group \(it is not in the hunts list"):
         run(pbx, '444', state, display='Hijacked')
     assert pbx.writes == []
     assert pbx.accounts == before
@@ -253,59 +259,68 @@ def test_a_deletion_answered_404_while_the_account_stays_is_an_error(pbx):
 
 def test_a_plan_with_the_hunts_list_already_read_costs_only_the_settings_read(pbx):
     current = copy.deepcopy(pbx.accounts['localhost']['1002']['settings'])
-    group_plan = engine.plan(VodiaApi(pbx), 'localhost', Wanted('1002', 'present', {'display': 'Sales'}), ['1002'])
+    group_plan = engine.plan(VodiaApi(pbx), HUNT_GROUP, 'localhost', Wanted('1002', 'present', {'display': 'Sales'}), ['1002'])
     assert pbx.paths() == [SETTINGS_1002]
-    assert group_plan == Plan(engine.UPDATED, 'localhost', '1002', current, {'display': 'Sales'}, dict(current, display='Sales'))
+    assert group_plan == Plan(action=engine.UPDATED, domain='localhost', name='1002', desired={'display': 'Sales'},
+                              current=current, changes={'display': 'Sales'}, predicted=dict(current, display='Sales'))
+
+
+def test_the_plan_of_an_update_keeps_what_the_task_asks_apart_from_what_it_sends(pbx):
+    group_plan = engine.plan(VodiaApi(pbx), HUNT_GROUP, 'localhost',
+                             Wanted('1002', 'present', {'display': 'Sales', 'st1_ext': '444'}), ['1002'])
+    assert group_plan.desired == {'display': 'Sales', 'st1_ext': '444'}
+    assert group_plan.changes == {'display': 'Sales'}
 
 
 def test_converge_hands_back_the_hunts_list_it_read(pbx):
-    converged = engine.converge(VodiaApi(pbx), 'localhost', Wanted('1002', 'present', {'display': 'Hunt'}), False)
-    assert converged.hunt_group_names == ['1002']
+    converged = engine.converge(VodiaApi(pbx), HUNT_GROUP, 'localhost', Wanted('1002', 'present', {'display': 'Hunt'}), False)
+    assert converged.names == ['1002']
+    assert converged.reference_warnings == []
 
 
 # One hunt group after an earlier item of a loop -------------------------------------------------
 
 def test_an_unchanged_hunt_group_settled_by_an_earlier_list_costs_one_read(pbx):
     converged = run_after(pbx, ['1002'], '1002', display='Hunt')
-    assert converged.outcome.action == engine.UNCHANGED
+    assert converged.outcomes[0].action == engine.UNCHANGED
     assert [request[:2] for request in pbx.requests] == [('GET', SETTINGS_1002)]
-    assert converged.hunt_group_names == ['1002']
+    assert converged.names == ['1002']
 
 
 def test_a_change_is_proved_with_a_fresh_list_before_the_write(pbx):
     converged = run_after(pbx, ['1002'], '1002', display='Sales')
-    assert converged.outcome.action == engine.UPDATED
+    assert converged.outcomes[0].action == engine.UPDATED
     assert [request[:2] for request in pbx.requests] == [('GET', SETTINGS_1002), ('GET', HUNTS), ('POST', SETTINGS_1002)]
 
 
 def test_a_change_in_check_mode_is_proved_with_a_fresh_list_too(pbx):
     converged = run_after(pbx, ['1002'], '1002', check_mode=True, display='Sales')
-    assert converged.outcome.action == engine.UPDATED
+    assert converged.outcomes[0].action == engine.UPDATED
     assert [request[:2] for request in pbx.requests] == [('GET', SETTINGS_1002), ('GET', HUNTS)]
 
 
 def test_an_account_that_is_no_longer_a_hunt_group_is_never_written(pbx):
     # The earlier list still names 444, which is (now) an extension: only a plan that writes nothing may trust it.
-    with pytest.raises(NotAHuntGroupError):
+    with pytest.raises(WrongKindError):
         run_after(pbx, ['1002', '444'], '444', display='Changed')
     assert pbx.writes == []
 
 
 def test_a_hunt_group_the_earlier_list_did_not_know_is_found_with_a_fresh_list(pbx):
     converged = run_after(pbx, [], '1002', display='Sales')
-    assert converged.outcome.action == engine.UPDATED
-    assert converged.hunt_group_names == ['1002']
+    assert converged.outcomes[0].action == engine.UPDATED
+    assert converged.names == ['1002']
     assert pbx.writes[0][:2] == ('POST', SETTINGS_1002)
 
 
 def test_a_hunt_group_deleted_since_the_earlier_list_is_created_again(pbx):
     converged = run_after(pbx, ['1002', '1005'], '1005', display='Support')
-    assert converged.outcome.action == engine.CREATED
+    assert converged.outcomes[0].action == engine.CREATED
     assert ('GET', HUNTS) in [request[:2] for request in pbx.requests]
 
 
 def test_the_plan_of_a_new_hunt_group_predicts_its_own_name_as_alias(pbx):
-    group_plan = engine.plan(VodiaApi(pbx), 'localhost', Wanted('1005', 'present', {'display': 'New'}), ['1002'])
+    group_plan = engine.plan(VodiaApi(pbx), HUNT_GROUP, 'localhost', Wanted('1005', 'present', {'display': 'New'}), ['1002'])
     assert group_plan.action == engine.CREATED
     assert group_plan.current is None
     assert group_plan.changes == {'display': 'New'}
@@ -322,7 +337,7 @@ def test_an_outcome_diff_is_before_and_after():
 # Several hunt groups -----------------------------------------------------------------------------
 
 def converge_many(pbx, wanted, purge=False, check_mode=False, workers=2):
-    return engine.converge_many(VodiaApi(pbx), 'localhost', wanted, purge, check_mode, workers)
+    return engine.converge_many(VodiaApi(pbx), HUNT_GROUP, 'localhost', wanted, purge, check_mode, workers).outcomes
 
 
 def test_converging_several_reads_the_hunts_list_once_and_reports_partial_progress(pbx):
@@ -340,7 +355,7 @@ def test_converging_several_reads_the_hunts_list_once_and_reports_partial_progre
 
 def test_converging_several_plans_all_before_writing_any(pbx):
     wanted = [Wanted('1002', 'present', {'display': 'Main'}), Wanted('444', 'present', {'display': 'Hijacked'})]
-    with pytest.raises(NotAHuntGroupError):
+    with pytest.raises(WrongKindError):
         converge_many(pbx, wanted)
     assert pbx.writes == []
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import (
-    NotAHuntGroupError,
     PartialConvergeError,
     VodiaApiError,
     VodiaConfigError,
     VodiaError,
     VodiaInputError,
+    VodiaReferenceError,
+    WrongKindError,
 )
 
 
@@ -20,7 +21,8 @@ from ansible_collections.vodia.pbx.plugins.module_utils.errors import (
     VodiaConfigError('bad url'),
     VodiaInputError('bad name'),
     VodiaApiError('HTTP 500'),
-    NotAHuntGroupError('an extension'),
+    WrongKindError('an extension'),
+    VodiaReferenceError('names 4444', [{'value': '4444'}]),
     PartialConvergeError('stopped', VodiaApiError('HTTP 500'), []),
 ], ids=lambda error: type(error).__name__)
 def test_every_error_of_the_collection_is_a_vodia_error_whose_message_is_its_text(error):
@@ -28,7 +30,7 @@ def test_every_error_of_the_collection_is_a_vodia_error_whose_message_is_its_tex
     assert str(error) == error.message
 
 
-@pytest.mark.parametrize('error', [VodiaConfigError('x'), VodiaInputError('x'), NotAHuntGroupError('x')],
+@pytest.mark.parametrize('error', [VodiaConfigError('x'), VodiaInputError('x'), WrongKindError('x')],
                          ids=lambda error: type(error).__name__)
 def test_errors_raised_before_any_request_add_no_facts(error):
     assert error.facts() == {}
@@ -59,3 +61,11 @@ def test_a_partial_converge_reports_the_failed_request_and_the_results_before_it
     error = PartialConvergeError('Hunt group 1005: HTTP 500', cause, results)
     assert error.cause is cause
     assert error.facts() == dict(cause.facts(), results=results)
+
+
+def test_a_reference_error_reports_every_problem_as_data_and_no_request():
+    problems = [{'kind': 'hunt group', 'holder': '2000', 'option': 'final_destinations', 'value': '4444',
+                 'suggestions': ('444',), 'target': None}]
+    error = VodiaReferenceError('References in domain localhost do not hold.', problems)
+    assert error.problems is problems
+    assert error.facts() == {'reference_problems': problems}

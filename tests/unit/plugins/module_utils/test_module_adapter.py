@@ -11,14 +11,19 @@ from types import SimpleNamespace
 import pytest
 
 from ansible_collections.vodia.pbx.plugins.module_utils import module_adapter
-from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import hunt_group_info_spec
+from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import account_info_spec
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaApiError
+from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import HUNT_GROUP
 from ansible_collections.vodia.pbx.plugins.module_utils.module_adapter import run_module
-from ansible_collections.vodia.pbx.plugins.module_utils.runner import RunMode
+from ansible_collections.vodia.pbx.plugins.module_utils.runner import Report, RunMode
 
 from ansible_collections.vodia.pbx.tests.unit.plugins.conftest import CONNECTION, PASSWORD, RecordingOperation
 
 TASK = dict(CONNECTION, domain='localhost')
+
+
+def hunt_group_info_spec():
+    return account_info_spec(HUNT_GROUP)
 
 
 def module_running(operation):
@@ -82,10 +87,18 @@ def test_warnings_about_the_settings_reach_the_task(run_main, pbx):
     assert run.warnings == ['url http://pbx.example.com uses http: the PBX password crosses the network unencrypted. Use https.']
 
 
+def test_the_operation_s_warnings_reach_the_task_after_those_about_the_settings(run_main, pbx):
+    run = run_main(module_running(RecordingOperation(warnings=['from the PBX'])), dict(TASK, url='http://pbx.example.com'))
+    assert not run.failed
+    assert len(run.warnings) == 2
+    assert 'unencrypted' in run.warnings[0] and run.warnings[1] == 'from the PBX'
+
+
 def test_retries_reach_the_task_result(run_main, pbx):
     def operation(params, mode, transport):
-        transport.record_manual_retry('POST', '/rest/domain/localhost/addacc', 'HTTP 503', 1)
-        return {'changed': True}
+        pbx.fail_with('POST', '/rest/domain/localhost/addacc', 503)
+        transport.create('/rest/domain/localhost/addacc', {'type': 'hunts', 'account': '1005'}, created=lambda: False)
+        return Report({'changed': True})
 
     run = run_main(SimpleNamespace(main=lambda: run_module(hunt_group_info_spec(), operation)), TASK)
     assert run.result['http_retries'] == [{'method': 'POST', 'path': '/rest/domain/localhost/addacc', 'reason': 'HTTP 503',

@@ -10,16 +10,17 @@ import pytest
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import hunt_group_info_spec, hunt_group_spec, hunt_groups_spec
-from ansible_collections.vodia.pbx.plugins.module_utils.errors import NotAHuntGroupError, PartialConvergeError, VodiaInputError
+from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import account_info_spec, account_spec, accounts_spec
+from ansible_collections.vodia.pbx.plugins.module_utils.errors import PartialConvergeError, VodiaInputError, WrongKindError
+from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import HUNT_GROUP
 from ansible_collections.vodia.pbx.plugins.module_utils.operations import (
     MAX_PARALLEL,
     checked_parallel,
-    manage_hunt_group,
-    manage_hunt_groups,
-    read_hunt_groups,
+    manage_many,
+    manage_one,
+    read_accounts,
 )
-from ansible_collections.vodia.pbx.plugins.module_utils.runner import RunMode
+from ansible_collections.vodia.pbx.plugins.module_utils.runner import Report, RunMode
 
 from ansible_collections.vodia.pbx.tests.unit.plugins.conftest import BAD_HUNT_GROUP_INPUT, CONNECTION
 
@@ -33,21 +34,32 @@ CHECK = RunMode(check_mode=True, diff_mode=True)
 
 
 def params(spec, **given):
-    validation = ArgumentSpecValidator(spec()).validate(dict(CONNECTION, **given))
+    validation = ArgumentSpecValidator(spec(HUNT_GROUP)).validate(dict(CONNECTION, **given))
     assert not validation.error_messages
     return validation.validated_parameters
 
 
+def result_of(report):
+    """The task result of an operation's Report, with its warnings where a task shows them (none: no key)."""
+    assert isinstance(report, Report)
+    assert 'warnings' not in report.result
+    result = dict(report.result)
+    if report.warnings:
+        result['warnings'] = list(report.warnings)
+    return result
+
+
 def single(pbx, mode=NORMAL, **given):
-    return manage_hunt_group(params(hunt_group_spec, **dict({'domain': 'localhost'}, **given)), mode, pbx)
+    return result_of(manage_one(HUNT_GROUP, params(account_spec, **dict({'domain': 'localhost'}, **given)), mode, pbx))
 
 
 def info(pbx, **given):
-    return read_hunt_groups(params(hunt_group_info_spec, **dict({'domain': 'localhost'}, **given)), NORMAL, pbx)
+    return result_of(read_accounts(HUNT_GROUP, params(account_info_spec, **dict({'domain': 'localhost'}, **given)), NORMAL, pbx))
 
 
 def bulk(pbx, hunt_groups, mode=NORMAL, **given):
-    return manage_hunt_groups(params(hunt_groups_spec, **dict({'domain': 'localhost', 'hunt_groups': hunt_groups}, **given)), mode, pbx)
+    return result_of(manage_many(HUNT_GROUP, params(accounts_spec, **dict({'domain': 'localhost', 'hunt_groups': hunt_groups}, **given)),
+                                 mode, pbx))
 
 
 # vodia_hunt_group ----------------------------------------------------------------------------
@@ -117,7 +129,7 @@ def test_bad_input_is_refused_before_any_request(pbx, given, message):
 
 
 def test_an_account_of_another_type_is_refused(pbx):
-    with pytest.raises(NotAHuntGroupError):
+    with pytest.raises(WrongKindError, match=r'is not a hunt group \(it is not in the hunts list'):
         single(pbx, name='444', display_name='x')
     assert pbx.writes == []
 
@@ -281,7 +293,7 @@ def test_parallel_may_be_anything_from_one_to_the_maximum(parallel):
 
 def test_info_in_export_form_returns_exportable_hunt_groups_in_name_order(pbx):
     pbx.accounts['localhost']['999'] = {'type': 'hunts', 'settings': {'display': 'Early', 'dialog_state': 'busy'}}
-    result = read_hunt_groups(params(hunt_group_info_spec, domain='localhost', form='export'), NORMAL, pbx)
+    result = read_accounts(HUNT_GROUP, params(account_info_spec, domain='localhost', form='export'), NORMAL, pbx).result
     assert [group['name'] for group in result['hunt_groups']] == ['999', '1002']
     assert result['hunt_groups'][0]['settings'] == {'disabled': '', 'rec': ''}
     assert result['hunt_groups'][1]['stages'] == [{'extensions': ['444'], 'duration': 5}]
@@ -289,8 +301,8 @@ def test_info_in_export_form_returns_exportable_hunt_groups_in_name_order(pbx):
 
 
 def test_bulk_names_the_changed_options_of_each_updated_hunt_group_and_the_pbx(pbx):
-    result = manage_hunt_groups(params(hunt_groups_spec, domain='localhost', hunt_groups=[
-        {'name': '1002', 'display_name': 'Sales'}, {'name': '1005', 'display_name': 'New'}]), CHECK, pbx)
+    result = manage_many(HUNT_GROUP, params(accounts_spec, domain='localhost', hunt_groups=[
+        {'name': '1002', 'display_name': 'Sales'}, {'name': '1005', 'display_name': 'New'}]), CHECK, pbx).result
     assert result['url'] == 'http://fake-pbx'
     assert result['results'][0]['changes'] == {'display_name': {'before': 'Hunt', 'after': 'Sales'}}
     assert 'changes' not in result['results'][1]

@@ -7,12 +7,13 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import (
-    NotAHuntGroupError,
     PartialConvergeError,
     VodiaApiError,
     VodiaInputError,
+    VodiaReferenceError,
+    WrongKindError,
 )
-from ansible_collections.vodia.pbx.plugins.module_utils.runner import RunMode, TaskOutcome, run_operation
+from ansible_collections.vodia.pbx.plugins.module_utils.runner import Report, RunMode, TaskOutcome, run_operation
 from ansible_collections.vodia.pbx.plugins.module_utils.transport import RetryRecord
 
 from ansible_collections.vodia.pbx.tests.unit.plugins.conftest import PASSWORD
@@ -30,7 +31,7 @@ def test_the_operation_gets_the_parameters_the_mode_and_a_transport_to_the_pbx_t
 
     def operation(task_params, mode, transport):
         calls.append((task_params, mode, transport))
-        return {'changed': False, 'answer': 42}
+        return Report({'changed': False, 'answer': 42})
 
     outcome = run_operation(operation, params(timeout=7, retries=2), RunMode(check_mode=True, diff_mode=True))
     assert outcome == TaskOutcome({'changed': False, 'answer': 42})
@@ -40,7 +41,7 @@ def test_the_operation_gets_the_parameters_the_mode_and_a_transport_to_the_pbx_t
 
 
 def test_the_transport_is_closed_after_the_operation(pbx):
-    run_operation(lambda *args: {'changed': False}, params(), RunMode())
+    run_operation(lambda *args: Report({'changed': False}), params(), RunMode())
     assert pbx.closed
 
 
@@ -62,7 +63,7 @@ def test_settings_that_cannot_work_fail_the_task_before_the_operation_runs(pbx):
     assert pbx.opened_with is None
 
 
-@pytest.mark.parametrize('error', [VodiaInputError('bad name'), NotAHuntGroupError('an extension')],
+@pytest.mark.parametrize('error', [VodiaInputError('bad name'), WrongKindError('an extension')],
                          ids=lambda error: type(error).__name__)
 def test_an_error_of_the_collection_fails_the_task_with_its_message(pbx, error):
     def operation(*args):
@@ -97,7 +98,7 @@ def test_a_failure_after_a_write_reports_changed(pbx):
 def test_every_retry_is_reported_in_the_result(pbx):
     def operation(task_params, mode, transport):
         transport.retry_log.append(RetryRecord('GET', '/rest/x', 'HTTP 503', 1, 0.4))
-        return {'changed': False}
+        return Report({'changed': False})
 
     outcome = run_operation(operation, params(), RunMode())
     assert outcome.result['http_retries'] == [{'method': 'GET', 'path': '/rest/x', 'reason': 'HTTP 503', 'attempt': 1, 'wait_seconds': 0.4}]
@@ -105,16 +106,20 @@ def test_every_retry_is_reported_in_the_result(pbx):
 
 def test_retries_are_reported_on_failure_too(pbx):
     def operation(task_params, mode, transport):
-        transport.record_manual_retry('POST', '/rest/domain/localhost/addacc', 'no answer', 1)
-        raise VodiaApiError('no answer', 'POST', '/rest/domain/localhost/addacc')
+        # A creation that got no answer, was not made, and got no answer again: retried once, then given up.
+        transport.retries = 1
+        pbx.fail_with('POST', '/rest/domain/localhost/addacc', None)
+        pbx.fail_with('POST', '/rest/domain/localhost/addacc', None)
+        transport.create('/rest/domain/localhost/addacc', {'type': 'hunts', 'account': '1005'}, created=lambda: False)
 
     outcome = run_operation(operation, params(), RunMode())
     assert outcome.failed
-    assert [record['reason'] for record in outcome.result['http_retries']] == ['no answer']
+    assert outcome.result['status'] is None
+    assert [(record['reason'], record['attempt']) for record in outcome.result['http_retries']] == [('no answer', 1)]
 
 
 def test_a_result_without_retries_has_no_retry_key(pbx):
-    assert 'http_retries' not in run_operation(lambda *args: {'changed': False}, params(), RunMode()).result
+    assert 'http_retries' not in run_operation(lambda *args: Report({'changed': False}), params(), RunMode()).result
 
 
 @pytest.mark.parametrize('fails', [False, True])
@@ -122,18 +127,44 @@ def test_the_warnings_about_the_settings_come_with_the_outcome(pbx, fails):
     def operation(*args):
         if fails:
             raise VodiaInputError('bad')
-        return {'changed': False}
+        return Report({'changed': False})
 
     outcome = run_operation(operation, params(url='http://pbx.example.com'), RunMode())
     assert outcome.failed == fails
     assert outcome.warnings == ['url http://pbx.example.com uses http: the PBX password crosses the network unencrypted. Use https.']
 
 
-def test_the_warnings_of_the_operation_follow_those_about_the_settings_and_leave_the_result(pbx):
-    outcome = run_operation(lambda *args: {'changed': False, 'warnings': ['from the PBX']},
+def test_the_warnings_of_the_operation_follow_those_about_the_settings_and_stay_out_of_the_result(pbx):
+    outcome = run_operation(lambda *args: Report({'changed': False}, ('from the PBX', 'and another')),
                             params(url='http://pbx.example.com'), RunMode())
     assert outcome.result == {'changed': False}
-    assert outcome.warnings[1:] == ['from the PBX'] and outcome.warnings[0].startswith('url http://pbx.example.com')
+    assert outcome.warnings[1:] == ['from the PBX', 'and another'] and outcome.warnings[0].startswith('url http://pbx.example.com')
+
+
+def test_a_report_without_warnings_adds_none(pbx):
+    outcome = run_operation(lambda *args: Report({'changed': True}), params(), RunMode())
+    assert outcome == TaskOutcome({'changed': True})
+    assert Report({'changed': True}).warnings == ()
+
+
+def test_the_result_of_a_report_is_copied_not_shared(pbx):
+    report = Report({'changed': False})
+    outcome = run_operation(lambda *args: report, params(), RunMode())
+    outcome.result['extra'] = 1
+    assert report.result == {'changed': False}
+
+
+def test_a_reference_failure_reports_its_problems_as_data(pbx):
+    problems = [{'kind': 'hunt group', 'holder': '2000', 'option': 'final_destinations', 'value': '4444',
+                 'suggestions': ('444',), 'target': None}]
+
+    def operation(*args):
+        raise VodiaReferenceError('References in domain localhost do not hold: ...', problems)
+
+    outcome = run_operation(operation, params(), RunMode())
+    assert outcome.failed
+    assert outcome.result == {'msg': 'References in domain localhost do not hold: ...', 'reference_problems': problems,
+                              'changed': False}
 
 
 def test_the_run_mode_defaults_to_a_normal_run():

@@ -588,11 +588,128 @@ def test_a_tls_failure_is_not_retried_and_advises_ca_path(server, connect):
     assert transport.retry_log == []
 
 
-def test_a_manual_retry_waits_a_backoff_and_is_recorded(connect, waits):
-    transport = connect('https://pbx.example.com')
-    transport.record_manual_retry('POST', '/rest/domain/localhost/addacc', 'HTTP 503', 2)
-    assert len(waits) == 1 and 0.5 <= waits[0] <= 1.0
-    assert transport.retry_log == [RetryRecord('POST', '/rest/domain/localhost/addacc', 'HTTP 503', 2, round(waits[0], 2))]
+# Creating an account: never repeated blindly ------------------------------------------------------
+
+ADDACC = '/rest/domain/localhost/addacc'
+NEW_ACCOUNT = {'type': 'hunts', 'account': '1005'}
+
+
+class CreatedProbe:
+    """Stands in for the read that tells whether a failed creation took effect; answers in turn, records each call."""
+
+    def __init__(self, *answers):
+        self.answers = list(answers)
+        self.calls = 0
+
+    def __call__(self):
+        self.calls += 1
+        return self.answers.pop(0)
+
+
+def test_a_create_answered_at_once_is_sent_once_and_never_asks_whether_it_happened(server, connect, waits):
+    server.answer(Reply(200, {}))
+    transport = connect(server.url)
+    created = CreatedProbe()
+    assert transport.create(ADDACC, NEW_ACCOUNT, created) is None
+    assert [(received.method, received.path, json.loads(received.body)) for received in server.received] == [
+        ('POST', ADDACC, NEW_ACCOUNT)]
+    assert created.calls == 0
+    assert transport.retry_log == [] and waits == []
+    assert transport.writes_done == 1
+
+
+@pytest.mark.parametrize('first, reason', [
+    (Reply(500, {'error': 'boom'}), 'HTTP 500'),
+    (Reply(503, {'error': 'busy'}), 'HTTP 503'),
+    (DROP, 'no answer'),
+], ids=['500', '503', 'dropped'])
+def test_a_create_that_failed_unclearly_and_did_not_happen_is_sent_again_after_a_wait(server, connect, waits, first, reason):
+    server.answer(first, Reply(200, {}))
+    transport = connect(server.url)
+    created = CreatedProbe(False)
+    transport.create(ADDACC, NEW_ACCOUNT, created)
+    assert [received.method for received in server.received] == ['POST', 'POST']
+    assert created.calls == 1
+    assert len(waits) == 1 and 0.25 <= waits[0] <= 0.5
+    assert transport.retry_log == [RetryRecord('POST', ADDACC, reason, 1, round(waits[0], 2))]
+    assert transport.retry_log[0].as_dict() == {'method': 'POST', 'path': ADDACC, 'reason': reason, 'attempt': 1,
+                                                'wait_seconds': round(waits[0], 2)}
+    assert transport.writes_done == 1
+
+
+def test_a_create_that_timed_out_and_did_not_happen_is_sent_again(server, connect, waits):
+    server.answer(Late(2.0), Reply(200, {}))
+    transport = connect(server.url, timeout=0.25)
+    created = CreatedProbe(False)
+    transport.create(ADDACC, NEW_ACCOUNT, created)
+    assert len(server.received) == 2 and created.calls == 1
+    assert [(record.reason, record.attempt) for record in transport.retry_log] == [('no answer', 1)]
+
+
+@pytest.mark.parametrize('first', [Reply(500, {'error': 'boom'}), DROP], ids=['500', 'dropped'])
+def test_a_create_that_failed_unclearly_but_happened_is_not_sent_again(server, connect, waits, first):
+    server.answer(first, Reply(200, {}))
+    transport = connect(server.url)
+    created = CreatedProbe(True)
+    assert transport.create(ADDACC, NEW_ACCOUNT, created) is None
+    assert len(server.received) == 1
+    assert created.calls == 1
+    assert transport.retry_log == [] and waits == []
+
+
+def test_a_create_stops_as_soon_as_it_turns_out_to_have_happened(server, connect, waits):
+    server.answer(Reply(500), Reply(502), Reply(200, {}))
+    transport = connect(server.url)
+    created = CreatedProbe(False, True)
+    transport.create(ADDACC, NEW_ACCOUNT, created)
+    assert len(server.received) == 2
+    assert created.calls == 2
+    assert [(record.reason, record.attempt) for record in transport.retry_log] == [('HTTP 500', 1)]
+
+
+@pytest.mark.parametrize('retries', [0, 1, 2])
+def test_a_create_gives_up_after_the_retry_budget_with_the_last_failure(server, connect, waits, retries):
+    server.answer(*[Reply(500, {'error': 'attempt %d' % number}) for number in range(retries + 1)] + [Reply(200, {})])
+    transport = connect(server.url, retries=retries)
+    created = CreatedProbe(*[False] * (retries + 1))
+    error = failure(lambda: transport.create(ADDACC, NEW_ACCOUNT, created))
+    assert (error.method, error.path, error.status) == ('POST', ADDACC, 500)
+    assert error.body == '{"error": "attempt %d"}' % retries
+    assert len(server.received) == retries + 1
+    assert created.calls == retries + 1
+    assert [record.attempt for record in transport.retry_log] == list(range(1, retries + 1))
+    assert len(waits) == retries
+    assert transport.writes_done == 0
+
+
+def test_the_waits_between_creates_grow_like_every_other_backoff(server, connect, waits):
+    server.answer(Reply(500), Reply(500), Reply(500), Reply(200, {}))
+    transport = connect(server.url, retries=3)
+    transport.create(ADDACC, NEW_ACCOUNT, CreatedProbe(False, False, False))
+    for attempt, wait in enumerate(waits):
+        assert 0.5 * 2 ** attempt * 0.5 <= wait <= 0.5 * 2 ** attempt
+    assert [record.wait_seconds for record in transport.retry_log] == [round(wait, 2) for wait in waits]
+
+
+@pytest.mark.parametrize('status', [400, 401, 403, 404, 409, 429])
+def test_a_create_answered_with_a_client_error_is_never_sent_again_nor_checked(server, connect, waits, status):
+    server.answer(Reply(status, {'error': 'no'}), Reply(200, {}))
+    transport = connect(server.url)
+    created = CreatedProbe()
+    error = failure(lambda: transport.create(ADDACC, NEW_ACCOUNT, created))
+    assert error.status == status
+    assert len(server.received) == 1
+    assert created.calls == 0
+    assert transport.retry_log == [] and waits == []
+
+
+def test_a_create_is_not_retried_below_the_transport_either(server, connect, waits):
+    # urllib3 would send a 503 again on its own; a creation goes through a session that never does, so every
+    # further attempt is one that created() allowed.
+    server.answer(Reply(503, {'error': 'busy'}, {'Retry-After': '1'}), Reply(200, {}))
+    transport = connect(server.url)
+    transport.create(ADDACC, NEW_ACCOUNT, CreatedProbe(True))
+    assert len(server.received) == 1
 
 
 @pytest.mark.parametrize('attempt', [1, 2, 3, 4, 5])

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.vodia.pbx.plugins.module_utils import transport as transport_module
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaApiError
-from ansible_collections.vodia.pbx.plugins.module_utils.vodia_api import VodiaApi, rest_path, settings_path
+from ansible_collections.vodia.pbx.plugins.module_utils.transport import RetryRecord
+from ansible_collections.vodia.pbx.plugins.module_utils.vodia_api import Transport, VodiaApi, rest_path, settings_path
+
+from ansible_collections.vodia.pbx.tests.unit.plugins.conftest import FakePbx
 
 ADDACC = '/rest/domain/localhost/addacc'
 SETTINGS_1005 = '/rest/domain/localhost/user_settings/1005'
@@ -35,21 +39,63 @@ def test_the_api_describes_the_pbx_it_talks_to(api):
 
 def test_the_hunt_group_names_come_from_one_read_of_the_hunts_list(api, pbx):
     pbx.accounts['localhost']['1003'] = {'type': 'hunts', 'settings': {}}
-    assert api.hunt_group_names('localhost') == ['1002', '1003']
+    assert api.account_names('localhost', 'hunts', 'hunt groups') == ['1002', '1003']
     assert pbx.requests == [('GET', '/rest/domain/localhost/hunts', None)]
+
+
+def test_the_names_of_another_kind_come_from_its_own_list(api, pbx):
+    pbx.add('3000', 'acds')
+    assert api.account_names('localhost', 'acds', 'call queues') == ['3000']
+    assert pbx.requests == [('GET', '/rest/domain/localhost/acds', None)]
 
 
 def test_hunt_group_names_are_strings_even_when_the_pbx_sends_numbers(pbx):
     pbx.get = lambda path, missing_ok=False: [{'name': 1002}]
-    assert VodiaApi(pbx).hunt_group_names('localhost') == ['1002']
+    assert VodiaApi(pbx).account_names('localhost', 'hunts', 'hunt groups') == ['1002']
 
 
 @pytest.mark.parametrize('answer', [{'error': 'login'}, [{'display': 'no name'}], ['1002'], None])
 def test_a_hunts_list_that_is_not_a_list_of_hunt_groups_is_not_guessed_at(pbx, answer):
     pbx.get = lambda path, missing_ok=False: answer
-    with pytest.raises(VodiaApiError, match='refusing to guess') as caught:
-        VodiaApi(pbx).hunt_group_names('localhost')
+    with pytest.raises(VodiaApiError, match='not a list of hunt groups; refusing to guess which hunt groups exist') as caught:
+        VodiaApi(pbx).account_names('localhost', 'hunts', 'hunt groups')
     assert (caught.value.method, caught.value.path) == ('GET', '/rest/domain/localhost/hunts')
+
+
+def test_a_list_of_another_kind_that_is_not_a_list_is_named_with_its_plural(pbx):
+    pbx.get = lambda path, missing_ok=False: {'error': 'login'}
+    with pytest.raises(VodiaApiError, match='not a list of call queues; refusing to guess which call queues exist') as caught:
+        VodiaApi(pbx).account_names('localhost', 'acds', 'call queues')
+    assert caught.value.path == '/rest/domain/localhost/acds'
+
+
+def test_the_tenant_s_accounts_of_every_type_come_from_one_read_of_the_users_list(api, pbx):
+    pbx.add('3000', 'acds', alias=['3000', 'support'])
+    assert api.tenant_accounts('localhost') == [
+        {'name': '1002', 'alias': ['1002'], 'usertype': 'hunts'},
+        {'name': '444', 'alias': ['444'], 'usertype': 'extensions'},
+        {'name': '3000', 'alias': ['3000', 'support'], 'usertype': 'acds'},
+    ]
+    assert pbx.requests == [('GET', '/rest/domain/localhost/users', None)]
+
+
+def test_tenant_accounts_are_strings_and_missing_aliases_and_types_are_empty(pbx):
+    pbx.get = lambda path, missing_ok=False: [{'name': 444, 'alias': [444, '+15551234567'], 'usertype': 'extensions'},
+                                               {'name': 'x', 'alias': None}, {'name': 'y'}]
+    assert VodiaApi(pbx).tenant_accounts('localhost') == [
+        {'name': '444', 'alias': ['444', '+15551234567'], 'usertype': 'extensions'},
+        {'name': 'x', 'alias': [], 'usertype': ''},
+        {'name': 'y', 'alias': [], 'usertype': ''},
+    ]
+
+
+@pytest.mark.parametrize('answer', [{'error': 'login'}, [{'alias': ['444']}], ['444'], None])
+def test_a_users_list_of_the_wrong_shape_stops_the_check_and_says_how_to_go_on(pbx, answer):
+    pbx.get = lambda path, missing_ok=False: answer
+    with pytest.raises(VodiaApiError, match='not a list of accounts, so the names the task refers to cannot be checked') as caught:
+        VodiaApi(pbx).tenant_accounts('localhost')
+    assert 'set reference_check to warn' in caught.value.message
+    assert (caught.value.method, caught.value.path) == ('GET', '/rest/domain/localhost/users')
 
 
 def test_the_settings_of_an_existing_account_are_read(api, pbx):
@@ -84,27 +130,47 @@ def test_settings_are_written_as_the_fields_given_and_the_answer_returned(api, p
 
 
 def test_a_hunt_group_account_is_created_with_one_request_that_is_never_repeated_blindly(api, pbx):
-    api.add_hunt_group_account('localhost', '1005')
+    api.add_account('localhost', 'hunts', '1005')
     assert pbx.requests == [('POST', ADDACC, {'type': 'hunts', 'account': '1005'})]
     assert pbx.single_shot == [('POST', ADDACC)]
     assert pbx.accounts['localhost']['1005']['type'] == 'hunts'
 
 
+def test_an_account_of_another_kind_is_created_with_its_addacc_type(api, pbx):
+    api.add_account('localhost', 'acds', '3000')
+    assert pbx.requests == [('POST', ADDACC, {'type': 'acds', 'account': '3000'})]
+    assert pbx.accounts['localhost']['3000']['type'] == 'acds'
+
+
+def test_a_create_goes_through_the_transport_s_create_with_a_read_of_the_account_as_proof(api, pbx):
+    calls = []
+
+    def create(path, body, created):
+        calls.append((path, body))
+        assert created() is False        # 1005 does not exist yet: the read says so
+        pbx.add('1005', 'hunts')
+        assert created() is True         # and now it does
+    pbx.create = create
+    api.add_account('localhost', 'hunts', '1005')
+    assert calls == [(ADDACC, {'type': 'hunts', 'account': '1005'})]
+    assert pbx.paths() == [SETTINGS_1005, SETTINGS_1005]
+
+
 @pytest.mark.parametrize('status', [500, 503, None])
 def test_a_create_that_happened_despite_an_unclear_answer_is_not_repeated(api, pbx, status):
     pbx.fail_with('POST', ADDACC, status, applied=True)
-    api.add_hunt_group_account('localhost', '1005')
+    api.add_account('localhost', 'hunts', '1005')
     assert pbx.paths('POST') == [ADDACC]
     assert pbx.paths('GET') == [SETTINGS_1005]
-    assert pbx.manual_retries == []
+    assert pbx.retry_log == []
 
 
 @pytest.mark.parametrize('status, reason', [(503, 'HTTP 503'), (None, 'no answer')])
 def test_a_create_that_did_not_happen_is_sent_again_after_a_read_and_a_recorded_wait(api, pbx, status, reason):
     pbx.fail_with('POST', ADDACC, status)
-    api.add_hunt_group_account('localhost', '1005')
+    api.add_account('localhost', 'hunts', '1005')
     assert [request[:2] for request in pbx.requests] == [('POST', ADDACC), ('GET', SETTINGS_1005), ('POST', ADDACC)]
-    assert pbx.manual_retries == [('POST', ADDACC, reason, 1)]
+    assert pbx.retry_log == [RetryRecord('POST', ADDACC, reason, 1, 0.0)]
     assert '1005' in pbx.accounts['localhost']
 
 
@@ -113,9 +179,9 @@ def test_a_create_is_not_sent_again_beyond_the_retry_budget(api, pbx):
     pbx.fail_with('POST', ADDACC, 500)
     pbx.fail_with('POST', ADDACC, 500)
     with pytest.raises(VodiaApiError):
-        api.add_hunt_group_account('localhost', '1005')
+        api.add_account('localhost', 'hunts', '1005')
     assert pbx.paths('POST') == [ADDACC, ADDACC]
-    assert [attempt for _method, _path, _reason, attempt in pbx.manual_retries] == [1]
+    assert [record.attempt for record in pbx.retry_log] == [1]
     assert '1005' not in pbx.accounts['localhost']
 
 
@@ -123,7 +189,7 @@ def test_a_create_is_sent_once_without_a_retry_budget(api, pbx):
     pbx.retries = 0
     pbx.fail_with('POST', ADDACC, 500)
     with pytest.raises(VodiaApiError):
-        api.add_hunt_group_account('localhost', '1005')
+        api.add_account('localhost', 'hunts', '1005')
     assert pbx.paths('POST') == [ADDACC]
 
 
@@ -131,13 +197,13 @@ def test_a_create_is_sent_once_without_a_retry_budget(api, pbx):
 def test_a_rejected_create_is_not_retried(api, pbx, status):
     pbx.fail_with('POST', ADDACC, status)
     with pytest.raises(VodiaApiError) as caught:
-        api.add_hunt_group_account('localhost', '1005')
+        api.add_account('localhost', 'hunts', '1005')
     assert caught.value.status == status
     assert pbx.paths() == [ADDACC]
 
 
 def test_a_deleted_account_is_proven_gone(api, pbx):
-    api.delete_account('localhost', '1002')
+    api.delete_account('localhost', '1002', 'hunt group')
     assert [request[:2] for request in pbx.requests] == [
         ('DELETE', '/rest/domain/localhost/addacc/1002'),
         ('GET', '/rest/domain/localhost/user_settings/1002'),
@@ -147,14 +213,21 @@ def test_a_deleted_account_is_proven_gone(api, pbx):
 
 def test_a_deletion_answered_404_for_an_account_already_gone_is_fine(api, pbx):
     del pbx.accounts['localhost']['1002']
-    api.delete_account('localhost', '1002')
+    api.delete_account('localhost', '1002', 'hunt group')
 
 
 def test_a_deletion_answered_404_while_the_account_stays_is_an_error(api, pbx):
     pbx.delete_answers_404 = True
-    with pytest.raises(VodiaApiError, match='still exists') as caught:
-        api.delete_account('localhost', '1002')
+    with pytest.raises(VodiaApiError, match="deletion of call queue '1002' in domain 'localhost' but the account still exists") as caught:
+        api.delete_account('localhost', '1002', 'call queue')
     assert (caught.value.method, caught.value.path) == ('DELETE', '/rest/domain/localhost/addacc/1002')
+
+
+def test_a_settings_error_names_the_account_s_settings_path(api):
+    error = api.settings_error('POST', 'local host', '1005', 'not kept', 404)
+    assert (error.message, error.method, error.path, error.status) == (
+        'not kept', 'POST', '/rest/domain/local%20host/user_settings/1005', 404)
+    assert api.settings_error('GET', 'localhost', '1005', 'gone').status is None
 
 
 # The tenant list -----------------------------------------------------------------------------
@@ -217,3 +290,34 @@ def test_other_failures_of_the_tenant_list_keep_their_own_message(pbx, status):
         VodiaApi(pbx).tenants()
     assert 'system administrator' not in caught.value.message
     assert caught.value.status == status
+
+
+# The transport interface ---------------------------------------------------------------------
+
+def test_the_real_transport_and_the_fake_both_provide_what_the_api_needs():
+    real = transport_module.Transport('https://pbx.example.com', 'admin', 'secret')
+    try:
+        assert isinstance(real, Transport)
+    finally:
+        real.close(keep_session=False)
+    assert isinstance(FakePbx(), Transport)
+
+
+# Every member of the interface, on something that has nothing else.
+TRANSPORT_MEMBERS = {
+    'retries': 3, 'retry_log': [], 'writes_done': 0,
+    'describe': lambda self: 'http://pbx', 'identity': property(lambda self: ('http://pbx', 'admin')),
+    'get': lambda self, path, missing_ok=False: None, 'post': lambda self, path, body, repeatable=True: None,
+    'delete': lambda self, path, missing_ok=False: None, 'create': lambda self, path, body, created: None,
+    'close': lambda self, keep_session=True: None,
+}
+
+
+def test_the_members_listed_here_are_the_whole_interface():
+    assert isinstance(type('Complete', (), dict(TRANSPORT_MEMBERS))(), Transport)
+
+
+@pytest.mark.parametrize('missing', sorted(TRANSPORT_MEMBERS))
+def test_something_without_part_of_the_interface_is_no_transport(missing):
+    members = dict((name, value) for name, value in TRANSPORT_MEMBERS.items() if name != missing)
+    assert not isinstance(type('Partial', (), members)(), Transport)

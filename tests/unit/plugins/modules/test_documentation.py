@@ -9,8 +9,8 @@
   specs the modules run with: the same names, types, elements, defaults, choices, required flags and
   suboptions. validate-modules checks much of this too, but not every detail of nested suboptions, and
   only when sanity runs.
-- vodia_hunt_groups documents each item of hunt_groups exactly as vodia_hunt_group documents the same
-  options, so the two modules cannot drift apart.
+- The bulk module of each kind (vodia_hunt_groups, vodia_call_queues) documents each item of its list exactly as
+  the single module (vodia_hunt_group, vodia_call_queue) documents the same options, so the two cannot drift apart.
 """
 
 from __future__ import annotations
@@ -24,19 +24,35 @@ from ansible.plugins.loader import fragment_loader, module_loader
 from ansible.utils.plugin_docs import get_plugin_docs
 
 from ansible_collections.vodia.pbx.plugins.module_utils import argument_specs
-from ansible_collections.vodia.pbx.plugins.modules import vodia_hunt_group, vodia_hunt_group_info, vodia_hunt_groups
+from ansible_collections.vodia.pbx.plugins.module_utils.call_queue import CALL_QUEUE
+from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import HUNT_GROUP
+from ansible_collections.vodia.pbx.plugins.modules import (
+    vodia_call_queue,
+    vodia_call_queue_info,
+    vodia_call_queues,
+    vodia_hunt_group,
+    vodia_hunt_group_info,
+    vodia_hunt_groups,
+)
 
-MODULES = [vodia_hunt_group, vodia_hunt_group_info, vodia_hunt_groups]
+MODULES = [vodia_hunt_group, vodia_hunt_group_info, vodia_hunt_groups, vodia_call_queue, vodia_call_queue_info, vodia_call_queues]
 TASK_KEYWORDS = {'name', 'register', 'when', 'loop', 'loop_control', 'module_defaults', 'block', 'check_mode', 'diff',
                  'vars', 'environment', 'delegate_to', 'tags'}
-SPECS = {
-    'vodia_hunt_group': argument_specs.hunt_group_spec,
-    'vodia_hunt_group_info': argument_specs.hunt_group_info_spec,
-    'vodia_hunt_groups': argument_specs.hunt_groups_spec,
-}
+# Each kind with its single, info and bulk module.
+KINDS_AND_MODULES = [
+    (HUNT_GROUP, ('vodia_hunt_group', 'vodia_hunt_group_info', 'vodia_hunt_groups')),
+    (CALL_QUEUE, ('vodia_call_queue', 'vodia_call_queue_info', 'vodia_call_queues')),
+]
+KIND_IDS = [kind.result_key for kind, _modules in KINDS_AND_MODULES]
+SPECS = {}
+for _kind, (_single, _info, _bulk) in KINDS_AND_MODULES:
+    SPECS[_single] = (argument_specs.account_spec, _kind)
+    SPECS[_info] = (argument_specs.account_info_spec, _kind)
+    SPECS[_bulk] = (argument_specs.accounts_spec, _kind)
 CONNECTION_OPTIONS = set(argument_specs.connection_spec())
+# Options of a task that are not options of one account, and so not of a bulk item.
+TASK_ONLY_OPTIONS = {'domain', 'reference_check', 'planned_accounts'}
 ITEM_IDENTITY = {'name', 'state'}
-BULK_PREFIX = 'hunt_groups[].'
 
 
 def short_name(module):
@@ -86,21 +102,25 @@ def test_examples_use_fully_qualified_names(module):
 @pytest.mark.parametrize('name', sorted(SPECS))
 def test_documented_options_match_the_argument_spec(name):
     documented = comparable(documented_options(name))
-    spec = comparable(SPECS[name](), children='options')
+    make_spec, kind = SPECS[name]
+    spec = comparable(make_spec(kind), children='options')
     assert sorted(documented) == sorted(spec)
     for option in sorted(spec):
         assert documented[option] == spec[option], option
 
 
-def test_bulk_items_are_documented_like_the_single_module():
-    single = documented_options('vodia_hunt_group')
-    items = documented_options('vodia_hunt_groups')['hunt_groups']['suboptions']
-    shared = set(single) - CONNECTION_OPTIONS - {'domain'} - ITEM_IDENTITY
+@pytest.mark.parametrize('kind, modules', KINDS_AND_MODULES, ids=KIND_IDS)
+def test_bulk_items_are_documented_like_the_single_module(kind, modules):
+    single_module, _info, bulk_module = modules
+    single = documented_options(single_module)
+    items = documented_options(bulk_module)[kind.results_key]['suboptions']
+    shared = set(single) - CONNECTION_OPTIONS - TASK_ONLY_OPTIONS - ITEM_IDENTITY
     assert shared
     assert sorted(shared) == sorted(set(items) - ITEM_IDENTITY)
     for option in sorted(shared):
         # The same text, word for word, except that references to options point into the list.
-        assert json.dumps(items[option], sort_keys=True).replace(BULK_PREFIX, '') == json.dumps(single[option], sort_keys=True), option
+        bulk_text = json.dumps(items[option], sort_keys=True).replace('%s[].' % kind.results_key, '')
+        assert bulk_text == json.dumps(single[option], sort_keys=True), option
     # name and state are worded for each module, but must accept the same values.
     assert comparable(dict((key, items[key]) for key in ITEM_IDENTITY)) == comparable(dict((key, single[key]) for key in ITEM_IDENTITY))
 
@@ -110,9 +130,18 @@ def test_bulk_references_point_into_the_list():
     assert 'O(hunt_groups[].stages[].duration)' in ' '.join(items['stages']['description'])
 
 
-def test_bulk_items_take_the_options_of_the_single_module():
-    single = argument_specs.hunt_group_spec()
-    items = argument_specs.hunt_groups_spec()['hunt_groups']['options']
-    for option in CONNECTION_OPTIONS | {'domain'}:
+@pytest.mark.parametrize('kind', [kind for kind, _modules in KINDS_AND_MODULES], ids=KIND_IDS)
+def test_bulk_items_take_the_options_of_the_single_module(kind):
+    single = argument_specs.account_spec(kind)
+    items = argument_specs.accounts_spec(kind)[kind.results_key]['options']
+    for option in CONNECTION_OPTIONS | TASK_ONLY_OPTIONS:
         single.pop(option)
     assert comparable(items, children='options') == comparable(single, children='options')
+
+
+@pytest.mark.parametrize('name', [name for name, (make_spec, _kind) in sorted(SPECS.items()) if make_spec is not argument_specs.account_info_spec])
+def test_every_converging_module_documents_the_reference_check(name):
+    documented = documented_options(name)
+    assert documented['reference_check']['default'] == 'error'
+    assert documented['reference_check']['choices'] == ['error', 'warn']
+    assert documented['planned_accounts']['type'] == 'dict'

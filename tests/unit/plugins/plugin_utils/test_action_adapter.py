@@ -16,10 +16,11 @@ import pytest
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import hunt_group_info_spec, hunt_groups_spec
+from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import account_info_spec, account_spec, accounts_spec
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaApiError
+from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import HUNT_GROUP
 from ansible_collections.vodia.pbx.plugins.module_utils.module_adapter import run_module
-from ansible_collections.vodia.pbx.plugins.module_utils.runner import RunMode
+from ansible_collections.vodia.pbx.plugins.module_utils.runner import PLANNED_ACCOUNTS, PLANNED_FACT, Report, RunMode
 from ansible_collections.vodia.pbx.plugins.plugin_utils import action_adapter
 from ansible_collections.vodia.pbx.plugins.plugin_utils.action_adapter import VodiaAction, shows_invocation
 
@@ -30,6 +31,18 @@ MODULE_RESULT = {'changed': True, 'ran_as': 'module'}
 MASK = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
 # ansible-core 2.21 returns the invocation only when asked to; earlier versions ignore the variable.
 SHOW_INVOCATION = {'ansible_inject_invocation': True}
+
+
+def hunt_group_spec():
+    return account_spec(HUNT_GROUP)
+
+
+def hunt_group_info_spec():
+    return account_info_spec(HUNT_GROUP)
+
+
+def hunt_groups_spec():
+    return accounts_spec(HUNT_GROUP)
 
 
 def action_class(operation, spec=hunt_group_info_spec):
@@ -75,7 +88,7 @@ def test_a_task_that_does_not_run_plainly_on_the_controller_runs_the_module(pbx,
     assert result == MODULE_RESULT
     assert operation.calls == []
     assert pbx.opened_with is None
-    action._execute_module.assert_called_once_with(task_vars=task_vars, wrap_async=False)
+    action._execute_module.assert_called_once_with(module_args=TASK, task_vars=task_vars, wrap_async=False)
 
 
 def test_the_module_is_forced_by_the_execution_variable(pbx):
@@ -115,7 +128,7 @@ def test_without_requests_on_the_controller_the_module_runs(pbx, monkeypatch):
 def test_an_async_task_without_native_async_is_wrapped_and_keeps_its_temporary_files(pbx):
     action = build(RecordingOperation(), async_val=60, has_native_async=False)
     action.run(task_vars={})
-    action._execute_module.assert_called_once_with(task_vars={}, wrap_async=True)
+    action._execute_module.assert_called_once_with(module_args=TASK, task_vars={}, wrap_async=True)
     action._remove_tmp_path.assert_not_called()
 
 
@@ -200,10 +213,18 @@ def test_warnings_about_the_settings_are_returned(pbx):
     assert result['warnings'] == ['url http://pbx.example.com uses http: the PBX password crosses the network unencrypted. Use https.']
 
 
+def test_the_operation_s_warnings_are_returned_after_those_about_the_settings(pbx):
+    result = build(RecordingOperation(warnings=['from the PBX']), dict(TASK, url='http://pbx.example.com')).run(task_vars={})
+    assert len(result['warnings']) == 2
+    assert 'unencrypted' in result['warnings'][0] and result['warnings'][1] == 'from the PBX'
+    assert result['ran_as'] == 'operation'
+
+
 def test_retries_are_returned(pbx):
     def operation(params, mode, transport):
-        transport.record_manual_retry('POST', '/rest/domain/localhost/addacc', 'no answer', 1)
-        return {'changed': True}
+        pbx.fail_with('POST', '/rest/domain/localhost/addacc', None)
+        transport.create('/rest/domain/localhost/addacc', {'type': 'hunts', 'account': '1005'}, created=lambda: False)
+        return Report({'changed': True})
 
     result = build(operation).run(task_vars={})
     assert result['http_retries'] == [{'method': 'POST', 'path': '/rest/domain/localhost/addacc', 'reason': 'no answer',
@@ -261,7 +282,7 @@ def test_the_operation_sees_the_task_environment_and_the_process_gets_its_own_ba
 
     def operation(params, mode, transport):
         seen.append((os.environ.get('HTTPS_PROXY'), os.environ.get('NO_PROXY')))
-        return {'changed': False}
+        return Report({'changed': False})
 
     build(operation, TASK, environment=[{'HTTPS_PROXY': 'http://proxy:3128', 'NO_PROXY': 'pbx.example.com'}]).run(task_vars={})
     assert seen == [('http://proxy:3128', 'pbx.example.com')]
@@ -375,3 +396,70 @@ def test_the_adapter_itself_names_no_spec_and_no_operation():
         VodiaAction.argument_spec()
     with pytest.raises(NotImplementedError):
         VodiaAction.operation({}, RunMode(), None)
+
+
+# Accounts earlier check-mode tasks predicted ------------------------------------------------------
+
+PLANNED = {'http://fake-pbx localhost': ['2000', '2001']}
+
+
+def converging(operation, args=None, **surroundings):
+    """An action plugin of a module that checks references (its spec has planned_accounts)."""
+    action = make_action(action_class(operation, hunt_group_spec), dict(TASK, name='2002') if args is None else args,
+                         **surroundings)
+    action._execute_module = MagicMock(name='_execute_module', return_value=dict(MODULE_RESULT))
+    action._remove_tmp_path = MagicMock(name='_remove_tmp_path')
+    return action
+
+
+def test_in_check_mode_the_operation_receives_the_accounts_earlier_tasks_planned(pbx):
+    operation = RecordingOperation()
+    converging(operation, check_mode=True).run(task_vars={PLANNED_FACT: PLANNED})
+    assert operation.calls[0][0][PLANNED_ACCOUNTS] == PLANNED
+
+
+def test_the_planned_accounts_are_templated_as_task_variables_are(pbx):
+    operation = RecordingOperation()
+    action = converging(operation, check_mode=True)
+    action._templar.template.side_effect = lambda value: {'http://fake-pbx localhost': ['2000']} if value == '{{ planned }}' else value
+    action.run(task_vars={PLANNED_FACT: '{{ planned }}'})
+    assert operation.calls[0][0][PLANNED_ACCOUNTS] == {'http://fake-pbx localhost': ['2000']}
+
+
+def test_in_a_real_run_the_planned_accounts_are_not_handed_on(pbx):
+    # In a real run the earlier tasks created them: the PBX's list has them, and a prediction must not cover a failure.
+    operation = RecordingOperation()
+    converging(operation, check_mode=False).run(task_vars={PLANNED_FACT: PLANNED})
+    assert operation.calls[0][0][PLANNED_ACCOUNTS] is None
+
+
+def test_a_module_without_the_option_gets_no_planned_accounts(pbx):
+    operation = RecordingOperation()
+    result = build(operation, check_mode=True).run(task_vars={PLANNED_FACT: PLANNED})
+    assert 'failed' not in result
+    assert PLANNED_ACCOUNTS not in operation.calls[0][0]
+
+
+def test_planned_accounts_the_task_gives_itself_win_over_the_fact(pbx):
+    operation = RecordingOperation()
+    own = {'http://fake-pbx localhost': ['2009']}
+    converging(operation, dict(TASK, name='2002', planned_accounts=own), check_mode=True).run(task_vars={PLANNED_FACT: PLANNED})
+    assert operation.calls[0][0][PLANNED_ACCOUNTS] == own
+
+
+def test_without_the_fact_nothing_is_added(pbx):
+    operation = RecordingOperation()
+    converging(operation, check_mode=True).run(task_vars={})
+    assert operation.calls[0][0][PLANNED_ACCOUNTS] is None
+
+
+def test_a_module_run_in_check_mode_gets_the_planned_accounts_too(pbx):
+    action = converging(RecordingOperation(), check_mode=True, connection_type='ssh')
+    action.run(task_vars={PLANNED_FACT: PLANNED})
+    assert action._execute_module.call_args.kwargs['module_args'] == dict(TASK, name='2002', planned_accounts=PLANNED)
+
+
+def test_the_fact_does_not_change_the_task_s_own_arguments(pbx):
+    action = converging(RecordingOperation(), check_mode=True)
+    action.run(task_vars={PLANNED_FACT: PLANNED})
+    assert PLANNED_ACCOUNTS not in action._task.args
