@@ -11,7 +11,11 @@ import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import account_info_spec, account_spec, accounts_spec
-from ansible_collections.vodia.pbx.plugins.module_utils.errors import PartialConvergeError, VodiaInputError, WrongKindError
+from ansible_collections.vodia.pbx.plugins.module_utils import operations
+from ansible_collections.vodia.pbx.plugins.module_utils.call_queue import CALL_QUEUE
+from ansible_collections.vodia.pbx.plugins.module_utils.errors import (
+    PartialConvergeError, VodiaInputError, VodiaReferenceError, WrongKindError,
+)
 from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import HUNT_GROUP
 from ansible_collections.vodia.pbx.plugins.module_utils.operations import (
     MAX_PARALLEL,
@@ -22,7 +26,9 @@ from ansible_collections.vodia.pbx.plugins.module_utils.operations import (
 )
 from ansible_collections.vodia.pbx.plugins.module_utils.runner import Report, RunMode
 
-from ansible_collections.vodia.pbx.tests.unit.plugins.conftest import BAD_HUNT_GROUP_INPUT, CONNECTION
+from ansible_collections.vodia.pbx.tests.unit.plugins.conftest import (
+    BAD_HUNT_GROUP_INPUT, CONNECTION, NEW_CALL_QUEUE_SETTINGS, NEW_HUNT_GROUP_SETTINGS,
+)
 
 HUNTS = '/rest/domain/localhost/hunts'
 SETTINGS_1002 = '/rest/domain/localhost/user_settings/1002'
@@ -33,8 +39,8 @@ DIFF = RunMode(diff_mode=True)
 CHECK = RunMode(check_mode=True, diff_mode=True)
 
 
-def params(spec, **given):
-    validation = ArgumentSpecValidator(spec(HUNT_GROUP)).validate(dict(CONNECTION, **given))
+def params(spec, kind=HUNT_GROUP, **given):
+    validation = ArgumentSpecValidator(spec(kind)).validate(dict(CONNECTION, **given))
     assert not validation.error_messages
     return validation.validated_parameters
 
@@ -306,3 +312,162 @@ def test_bulk_names_the_changed_options_of_each_updated_hunt_group_and_the_pbx(p
     assert result['url'] == 'http://fake-pbx'
     assert result['results'][0]['changes'] == {'display_name': {'before': 'Hunt', 'after': 'Sales'}}
     assert 'changes' not in result['results'][1]
+
+
+# Accounts a check-mode run predicts it would create ------------------------------------------------
+
+PLANNED_KEY = 'http://fake-pbx localhost'
+
+
+def full_hunt_group_1002(pbx):
+    """Hunt group 1002 with every field a hunt group has, so that a write to any typed option is sent."""
+    pbx.accounts['localhost']['1002']['settings'] = dict(NEW_HUNT_GROUP_SETTINGS, display='Hunt', st1_ext='444', st1_dur='5',
+                                                         alias=['1002'])
+
+
+def test_check_mode_leaves_the_accounts_it_would_create_in_a_fact_keyed_by_pbx_and_domain(pbx):
+    result = single(pbx, CHECK, name='1005', display_name='Support')
+    assert result['ansible_facts'] == {'vodia_pbx_planned_accounts': {PLANNED_KEY: ['1005']}}
+    assert pbx.writes == []
+
+
+def test_the_fact_adds_to_the_accounts_earlier_tasks_planned(pbx):
+    planned = {PLANNED_KEY: ['2000', '999'], 'https://other.example.com localhost': ['7']}
+    result = bulk(pbx, [{'name': '1006'}, {'name': '1002', 'display_name': 'Main'}, {'name': '1005'}], CHECK,
+                  planned_accounts=planned)
+    assert result['ansible_facts']['vodia_pbx_planned_accounts'] == {
+        PLANNED_KEY: ['999', '1005', '1006', '2000'], 'https://other.example.com localhost': ['7']}
+    assert planned == {PLANNED_KEY: ['2000', '999'], 'https://other.example.com localhost': ['7']}
+
+
+def test_a_name_planned_twice_is_listed_once(pbx):
+    result = single(pbx, CHECK, name='1005', planned_accounts={PLANNED_KEY: ['1005']})
+    assert result['ansible_facts']['vodia_pbx_planned_accounts'] == {PLANNED_KEY: ['1005']}
+
+
+@pytest.mark.parametrize('mode, given', [
+    (NORMAL, {'name': '1005'}),
+    (DIFF, {'name': '1005'}),
+    (CHECK, {'name': '1002', 'display_name': 'Sales'}),
+    (CHECK, {'name': '1002', 'state': 'absent'}),
+])
+def test_no_fact_without_a_creation_in_check_mode(pbx, mode, given):
+    assert 'ansible_facts' not in single(pbx, mode, **given)
+
+
+def test_a_bulk_run_without_creations_in_check_mode_sets_no_fact(pbx):
+    assert 'ansible_facts' not in bulk(pbx, [{'name': '1002', 'display_name': 'Main'}], CHECK)
+
+
+def test_planned_accounts_count_as_existing_in_check_mode(pbx):
+    full_hunt_group_1002(pbx)
+    result = single(pbx, CHECK, name='1002', final_destinations=['2000'], planned_accounts={PLANNED_KEY: ['2000']})
+    assert result['changed'] and result['hunt_group']['final_destinations'] == ['2000']
+
+
+def test_planned_accounts_do_not_count_in_a_real_run(pbx):
+    full_hunt_group_1002(pbx)
+    with pytest.raises(VodiaReferenceError, match='final_destinations names 2000'):
+        single(pbx, name='1002', final_destinations=['2000'], planned_accounts={PLANNED_KEY: ['2000']})
+    assert pbx.writes == []
+
+
+def test_accounts_planned_for_another_pbx_or_domain_do_not_count(pbx):
+    full_hunt_group_1002(pbx)
+    planned = {'http://fake-pbx other': ['2000'], 'https://other.example.com localhost': ['2000']}
+    with pytest.raises(VodiaReferenceError):
+        single(pbx, CHECK, name='1002', final_destinations=['2000'], planned_accounts=planned)
+
+
+def test_a_bulk_run_in_check_mode_counts_planned_accounts_too(pbx):
+    result = bulk(pbx, [{'name': '1005', 'stages': [{'extensions': ['444', '2000']}]}], CHECK,
+                  planned_accounts={PLANNED_KEY: ['2000']})
+    assert [item['action'] for item in result['results']] == ['created']
+
+
+# Reference checks through the operations -------------------------------------------------------------
+
+def test_a_reference_error_stops_the_single_module_before_any_write(pbx):
+    with pytest.raises(VodiaReferenceError) as caught:
+        single(pbx, name='1005', stages=[{'extensions': ['4444']}])
+    assert 'Did you mean 444?' in caught.value.message
+    assert pbx.writes == []
+
+
+def test_reference_check_warn_returns_the_problem_as_a_warning_and_writes(pbx):
+    result = single(pbx, name='1005', stages=[{'extensions': ['4444']}], reference_check='warn')
+    assert result['changed']
+    [warning] = result['warnings']
+    assert 'stages item 1 extensions names 4444' in warning and warning.endswith('as reference_check is warn.')
+    assert pbx.accounts['localhost']['1005']['settings']['st1_ext'] == '4444'
+
+
+def test_reference_warnings_come_before_the_unknown_field_warnings(pbx):
+    result = bulk(pbx, [{'name': '1002', 'display_name': 'Main', 'ring_strategy': 'sequential', 'stages': [{'extensions': ['4444']}]}],
+                  reference_check='warn')
+    assert len(result['warnings']) == 2
+    assert result['warnings'][0].startswith('References in domain localhost do not hold')
+    assert 'this PBX has no field algo' in result['warnings'][1]
+
+
+# Call queues through the same operations -----------------------------------------------------------------
+
+def queue(pbx, mode=NORMAL, **given):
+    return result_of(manage_one(CALL_QUEUE, params(account_spec, CALL_QUEUE, **dict({'domain': 'localhost'}, **given)), mode, pbx))
+
+
+def add_call_queue(pbx, name, **settings):
+    pbx.add(name, 'acds', **dict(NEW_CALL_QUEUE_SETTINGS, **settings))
+
+
+def test_a_call_queue_is_created_and_returned_under_its_own_key(pbx):
+    result = queue(pbx, DIFF, name='3000', display_name='Support', agents=['444'], escalation_time=30)
+    assert result['changed']
+    assert result['call_queue']['agents'] == ['444'] and result['call_queue']['escalation_time'] == 30
+    assert 'hunt_group' not in result
+    assert result['diff']['before'] == {}
+    assert pbx.accounts['localhost']['3000']['type'] == 'acds'
+    assert not queue(pbx, name='3000', display_name='Support', agents=['444'], escalation_time=30)['changed']
+
+
+def test_a_hunt_group_name_is_refused_by_the_call_queue_module(pbx):
+    with pytest.raises(WrongKindError, match=r'is not a call queue \(it is not in the acds list'):
+        queue(pbx, name='1002', display_name='x')
+    assert pbx.writes == []
+
+
+def test_the_call_queue_info_returns_only_call_queues(pbx):
+    add_call_queue(pbx, '3001', display='Second', esctime='15')
+    add_call_queue(pbx, '3000', display='First', lastwait='123')
+    report = read_accounts(CALL_QUEUE, params(account_info_spec, CALL_QUEUE, domain='localhost', form='export'), NORMAL, pbx)
+    assert [item['name'] for item in report.result['call_queues']] == ['3000', '3001']
+    assert report.result['call_queues'][1]['escalation_time'] == 15
+    assert 'lastwait' not in report.result['call_queues'][0]['settings']
+    assert pbx.paths()[0] == '/rest/domain/localhost/acds'
+
+
+def test_call_queues_in_bulk_with_purge_delete_only_call_queues(pbx):
+    add_call_queue(pbx, '3001')
+    report = manage_many(CALL_QUEUE, params(accounts_spec, CALL_QUEUE, domain='localhost', purge=True,
+                                            call_queues=[{'name': '3000', 'agents': ['444']}]), DIFF, pbx)
+    assert [(item['name'], item['action']) for item in report.result['results']] == [('3000', 'created'), ('3001', 'deleted')]
+    assert [item['name'] for item in report.result['call_queues']] == ['3000']
+    assert [entry['before_header'] for entry in report.result['diff']] == ['call queue 3000', 'call queue 3001']
+    assert '1002' in pbx.accounts['localhost']
+
+
+def test_a_bad_call_queue_item_is_named_by_its_option_and_position(pbx):
+    with pytest.raises(VodiaInputError, match=r'call_queues item 1 \(3000\): escalation_time must not be negative'):
+        manage_many(CALL_QUEUE, params(accounts_spec, CALL_QUEUE, domain='localhost',
+                                       call_queues=[{'name': '3000', 'escalation_time': -5}]), NORMAL, pbx)
+    assert pbx.requests == []
+
+
+def test_the_earlier_list_is_kept_per_kind(pbx):
+    add_call_queue(pbx, '3000', display='Support')
+    single(pbx, name='1002', display_name='Hunt')
+    queue(pbx, name='3000', display_name='Support')
+    queue(pbx, name='3000', display_name='Support')
+    assert pbx.paths('GET') == [HUNTS, SETTINGS_1002, '/rest/domain/localhost/acds', '/rest/domain/localhost/user_settings/3000',
+                                '/rest/domain/localhost/user_settings/3000']
+    assert list(operations.EARLIER_LISTS) == [(pbx.identity, 'localhost', 'acds')]
