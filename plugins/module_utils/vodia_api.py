@@ -188,4 +188,3 @@ class VodiaApi:
 
 def settings_path(domain: str, name: str) -> str:
     return rest_path('domain', domain, 'user_settings', name)
-
