@@ -32,7 +32,6 @@ CREATED = 'created'
 UPDATED = 'updated'
 DELETED = 'deleted'
 UNCHANGED = 'unchanged'
-WRITES = (CREATED, UPDATED, DELETED)
 
 PRESENT = 'present'
 ABSENT = 'absent'
