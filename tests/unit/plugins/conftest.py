@@ -7,8 +7,8 @@
 FakePbx stands in for a Transport (transport.py): it speaks its interface, the Protocol vodia_api.Transport
 (get/post/delete/create/request on REST paths, retries, retry_log, writes_done, identity, describe, close), over a
 dict of accounts of every type, records every request, and can be told to misbehave. It answers the kinds' lists
-(hunts, acds) and the tenant's account list (users). Real HTTP is tested in test_transport.py against a local
-server, and against the simulator in the integration tests.
+(hunts, acds), the tenant's account list (users) and, once a test sets them, the lists of values it offers. Real
+HTTP is tested in test_transport.py against a local server, and against the simulator in the integration tests.
 
 The ``pbx`` fixture also makes ConnectionSettings.open() hand out this fake instead of a real Transport, so
 that everything above the transport (runner, module adapter, action adapter, modules, action plugins) runs
@@ -95,6 +95,9 @@ class FakePbx:
         self.fields_not_kept = set()    # fields this PBX's accounts do not have: a write accepts and drops them
         self.delete_answers_404 = False
         self.failures = {}          # (method, path) -> [(error, applied)], one per request
+        # The answers of the lists of values the PBX offers for some fields, by their endpoint under /rest/domain/<d>/
+        # (dialplans, moh, ringtones/en), the same for every domain; a list that is not here answers 404.
+        self.offered = {}
 
     @property
     def writes(self):
@@ -186,6 +189,8 @@ class FakePbx:
         if endpoint in KIND_LISTS and not rest:
             return [{'name': name, 'display': account['settings'].get('display', ''), 'agents': [], 'calls': 0}
                     for name, account in accounts.items() if account['type'] == endpoint]
+        if method == 'GET' and '/'.join([endpoint] + rest) in self.offered:
+            return copy.deepcopy(self.offered['/'.join([endpoint] + rest)])
         if endpoint == 'users' and not rest:
             return [{'name': name, 'alias': list(account['settings'].get('alias') or []), 'usertype': account['type']}
                     for name, account in accounts.items()]

@@ -302,6 +302,76 @@ def test_a_hunt_group_the_task_changes_but_still_names_the_deleted_one_blocks_it
     assert [(problem['holder'], problem['target']) for problem in error.problems] == [('2001', '2000')]
 
 
+# Values the PBX offers ---------------------------------------------------------------------------------------
+
+RINGTONES = '/rest/domain/localhost/ringtones/en'
+MOH = '/rest/domain/localhost/moh'
+
+
+@pytest.fixture
+def offering(tenant):
+    """The tenant's PBX with lists of melodies and music on hold, and without a list of dial plans."""
+    tenant.offered['ringtones/en'] = [{'id': 'ringer%d' % number, 'name': 'Ringer %d' % number} for number in range(1, 11)]
+    tenant.offered['moh'] = [{'id': '1', 'name': 'Default'}]
+    return tenant
+
+
+def test_a_write_of_a_melody_reads_the_melody_list_once_and_no_account_list(offering):
+    converge(offering, '1002', melody='ringer3')
+    assert [request[:2] for request in offering.requests] == [
+        ('GET', '/rest/domain/localhost/hunts'), ('GET', settings_path('1002')), ('GET', RINGTONES),
+        ('POST', settings_path('1002'))]
+
+
+def test_a_melody_the_pbx_does_not_offer_fails_before_any_write(offering):
+    error = refused(lambda: converge(offering, '1002', melody='ringer11', display='Sales'))
+    assert offering.writes == []
+    assert 'ring_melody is ringer11, which is not among the values this PBX offers (GET /rest/domain/localhost/ringtones/en)' in (
+        error.message)
+    assert error.problems[0]['offered_by'] == 'ringtones/en'
+    assert error.problems[0]['suggestions'][0] == 'ringer1'
+
+
+def test_a_bulk_run_reads_each_offered_list_once_and_only_the_lists_it_needs(offering):
+    wanted = [Wanted('1002', 'present', {'melody': 'ringer2'}), Wanted('1005', 'present', {'melody': 'ringer3', 'moh': '1'}),
+              Wanted('1006', 'present', {'melody': 'ringer4', 'dial_plan': '9'})]
+    converged = converge_many(offering, wanted)
+    assert [outcome.action for outcome in converged.outcomes] == [engine.UPDATED, engine.CREATED, engine.CREATED]
+    reads = offering.paths('GET')
+    assert (reads.count(RINGTONES), reads.count(MOH), reads.count('/rest/domain/localhost/dialplans')) == (1, 1, 1)
+    assert users_reads(offering) == 0
+
+
+@pytest.mark.parametrize('desired', [{'display': 'Sales'}, {'melody': ''}, {'moh': ''}])
+def test_a_write_without_an_offered_value_reads_no_offered_list(offering, desired):
+    converge(offering, '1002', **desired)
+    assert not {RINGTONES, MOH} & set(offering.paths())
+
+
+def test_an_unchanged_offered_value_reads_no_list(offering):
+    offering.accounts['localhost']['1002']['settings']['melody'] = 'ringer6'
+    converge_many(offering, [Wanted('1002', 'present', {'melody': 'ringer6'})])
+    assert RINGTONES not in offering.paths()
+
+
+def test_a_pbx_without_the_list_is_not_checked(offering):
+    converged = converge(offering, '1002', dial_plan='whatever')
+    assert converged.outcomes[0].action == engine.UPDATED and converged.reference_warnings == []
+
+
+def test_a_lenient_check_writes_a_value_the_pbx_does_not_offer_and_warns(offering):
+    converged = converge(offering, '1002', moh='2', policy=Policy(LENIENT))
+    assert offering.writes == [('POST', settings_path('1002'), {'moh': '2'})]
+    assert 'music_on_hold is 2' in converged.reference_warnings[0]
+
+
+def test_an_unknown_name_and_an_unoffered_value_are_reported_together(offering):
+    error = refused(lambda: converge(offering, '1002', melody='nope', st4_ext='4444'))
+    assert sorted((problem['option'], problem['value']) for problem in error.problems) == [
+        ('final_destinations', '4444'), ('ring_melody', 'nope')]
+    assert offering.writes == []
+
+
 # Call queues: the second kind ----------------------------------------------------------------------------------
 
 def test_a_call_queue_is_created_from_the_acds_list_with_its_addacc_type(tenant):

@@ -180,6 +180,52 @@ def test_a_call_queue_agent_being_deleted_is_dangling_in_the_queue():
         'call queue', '3000', 'agents', '445', '445')
 
 
+# Values the PBX offers ------------------------------------------------------------------------------------
+
+OFFERED = {'ringtones/en': {'ringer1', 'ringer6', 'custom1'}, 'moh': {'1', '2'}, 'dialplans': None}
+
+
+@pytest.mark.parametrize('kind', [HUNT_GROUP, CALL_QUEUE], ids=lambda kind: kind.result_key)
+def test_melodies_music_on_hold_and_dial_plans_are_checked_against_the_pbx_s_lists(kind):
+    assert kind.fields.offered_fields() == {'melody': ('ring_melody', 'ringtones/en'), 'moh': ('music_on_hold', 'moh'),
+                                            'dial_plan': ('dial_plan', 'dialplans')}
+
+
+def test_only_the_lists_of_the_non_empty_offered_fields_a_write_sets_are_needed():
+    assert references.lists_needed(HUNT_GROUP, {'melody': 'ringer1', 'moh': '', 'dial_plan': None, 'display': 'x'}) == {
+        'ringtones/en'}
+    assert references.lists_needed(HUNT_GROUP, {'moh': 2, 'dial_plan': '1'}) == {'moh', 'dialplans'}
+    assert references.lists_needed(HUNT_GROUP, {'display': 'x', 'st4_ext': '444'}) == set()
+
+
+def test_a_value_the_pbx_does_not_offer_is_a_problem_with_the_nearest_values():
+    [problem] = references.unoffered(HUNT_GROUP, '2001', {'melody': 'ringer7', 'moh': '2', 'display': 'x'}, OFFERED)
+    assert (problem.kind, problem.holder, problem.option, problem.value, problem.offered_by, problem.target) == (
+        'hunt group', '2001', 'ring_melody', 'ringer7', 'ringtones/en', None)
+    assert set(problem.suggestions) == {'ringer1', 'ringer6'}
+
+
+def test_an_empty_value_and_a_list_the_pbx_does_not_have_pass():
+    assert references.unoffered(CALL_QUEUE, '3000', {'melody': '', 'moh': None, 'dial_plan': 'anything'}, OFFERED) == []
+    assert references.unoffered(CALL_QUEUE, '3000', {'moh': '3'}, {}) == []
+
+
+def test_a_value_the_pbx_keeps_as_a_number_is_found_as_its_string():
+    assert references.unoffered(CALL_QUEUE, '3000', {'moh': 2}, OFFERED) == []
+
+
+def test_a_value_the_pbx_does_not_offer_is_worded_with_the_list_and_what_to_do():
+    problem = Problem('call queue', '3000', 'music_on_hold', '9', ('1',), offered_by='moh')
+    message = references.describe(CALL_QUEUE, 'localhost', [problem], relaxed=False)
+    assert message == (
+        'References in domain localhost do not hold: Call queue 3000: music_on_hold is 9, which is not among the values '
+        'this PBX offers (GET /rest/domain/localhost/moh). Did you mean 1? Nothing was written. Use an ID from that list '
+        '(an empty value keeps the PBX default), or set reference_check to warn.')
+    assert references.describe(CALL_QUEUE, 'localhost', [problem], relaxed=True).endswith(
+        'The task went on, as reference_check is warn.')
+    assert 'Correct the name' in references.describe(CALL_QUEUE, 'localhost', [problem, MISSING], relaxed=False)
+
+
 # Messages ---------------------------------------------------------------------------------------------------
 
 MISSING = Problem('hunt group', '2001', 'final_destinations', '4444', ('444',))

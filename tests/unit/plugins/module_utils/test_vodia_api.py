@@ -80,8 +80,8 @@ def test_the_tenant_s_accounts_of_every_type_come_from_one_read_of_the_users_lis
 
 
 def test_tenant_accounts_are_strings_and_missing_aliases_and_types_are_empty(pbx):
-    pbx.get = lambda path, missing_ok=False: [{'name': 444, 'alias': [444, '+15551234567'], 'usertype': 'extensions'},
-                                               {'name': 'x', 'alias': None}, {'name': 'y'}]
+    answer = [{'name': 444, 'alias': [444, '+15551234567'], 'usertype': 'extensions'}, {'name': 'x', 'alias': None}, {'name': 'y'}]
+    pbx.get = lambda path, missing_ok=False: answer
     assert VodiaApi(pbx).tenant_accounts('localhost') == [
         {'name': '444', 'alias': ['444', '+15551234567'], 'usertype': 'extensions'},
         {'name': 'x', 'alias': [], 'usertype': ''},
@@ -228,6 +228,39 @@ def test_a_settings_error_names_the_account_s_settings_path(api):
     assert (error.message, error.method, error.path, error.status) == (
         'not kept', 'POST', '/rest/domain/local%20host/user_settings/1005', 404)
     assert api.settings_error('GET', 'localhost', '1005', 'gone').status is None
+
+
+# Lists of values the PBX offers -------------------------------------------------------------------
+
+@pytest.mark.parametrize('answer, values', [
+    ([{'id': 'ringer1', 'name': 'Ringer 1'}, {'id': 'custom1', 'name': 'Custom'}], {'ringer1', 'custom1'}),
+    ([{'name': 'Default'}, {'id': 7, 'name': 'Seven'}], {'Default', '7'}),
+    (['ringer1', 7], {'ringer1', '7'}),
+    ({'1': {'name': 'Default'}, '2': {'id': 'x2'}}, {'1', '2', 'Default', 'x2'}),
+    ({'1': 'Default'}, {'1', 'Default'}),
+    ([], set()),
+])
+def test_the_values_a_pbx_offers_are_the_ids_else_the_names_of_its_list(api, pbx, answer, values):
+    pbx.offered['ringtones/en'] = answer
+    assert api.offered_values('localhost', 'ringtones/en') == values
+    assert pbx.requests == [('GET', '/rest/domain/localhost/ringtones/en', None)]
+
+
+def test_a_list_the_pbx_does_not_have_offers_nothing_to_check(api, pbx):
+    assert api.offered_values('localhost', 'dialplans') is None
+    assert pbx.requests == [('GET', '/rest/domain/localhost/dialplans', None)]
+
+
+@pytest.mark.parametrize('answer', ['ringer1', 7, [True], [None], [{'display': 'x'}], [['a']], {'1': {'display': 'x'}}])
+def test_a_list_of_a_shape_that_shows_no_values_is_not_checked_against(api, pbx, answer):
+    pbx.offered['moh'] = answer
+    assert api.offered_values('localhost', 'moh') is None
+
+
+def test_the_domain_of_an_offered_list_is_quoted_but_its_endpoint_keeps_its_segments(pbx):
+    answering(pbx, [])
+    VodiaApi(pbx).offered_values('a b', 'ringtones/en')
+    assert pbx.requests == [('GET', '/rest/domain/a%20b/ringtones/en', None)]
 
 
 # The tenant list -----------------------------------------------------------------------------
