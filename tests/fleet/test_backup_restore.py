@@ -21,7 +21,7 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__fi
 sys.path.insert(0, os.path.join(REPO_ROOT, 'tests', 'tools'))
 
 from demo import EXAMPLE, HOSTS  # noqa: E402  pylint: disable=wrong-import-position
-from simulated_fleet import clear_journals, journals, rest, start_fleet  # noqa: E402  pylint: disable=wrong-import-position
+from simulated_fleet import add_named_accounts, clear_journals, journals, rest, start_fleet  # noqa: E402  pylint: disable=wrong-import-position
 from simulated_fleet import run_playbook as playbook  # noqa: E402  pylint: disable=wrong-import-position
 from with_simulator import SIM_CREDENTIALS  # noqa: E402  pylint: disable=wrong-import-position
 
@@ -56,8 +56,9 @@ def export(fleet, directory, *extra):
     return dict((name[:-4], (directory / name).read_bytes()) for name in os.listdir(directory))
 
 
-def restore(fleet, directory, *extra):
-    return playbook(fleet, os.path.join(BACKUP, 'restore.yml'), '-e', 'hunt_groups_export_dir=%s' % directory, *extra)
+def restore(fleet, directory, *extra, expect_success=True):
+    return playbook(fleet, os.path.join(BACKUP, 'restore.yml'), '-e', 'hunt_groups_export_dir=%s' % directory, *extra,
+                    expect_success=expect_success)
 
 
 def writes(fleet):
@@ -110,6 +111,8 @@ def test_a_copy_to_an_empty_tenant_exports_the_same_but_for_the_domain(seeded, t
     source = export(seeded, tmp_path / 'source')['pbx-nyc'].decode('utf-8')
     rest(seeded, target, '/rest/domain/%s/addacc/2100' % BRANCH, 'DELETE')
     assert rest(seeded, target, '/rest/domain/%s/hunts' % BRANCH) == []
+    # The hunt groups name extensions by number: the tenant they are copied to has the same numbers.
+    add_named_accounts(seeded, target, BRANCH)
 
     copy_options = ('--limit', HOSTS[target], '-e', 'restore_from=pbx-nyc', '-e', 'restore_domain=%s' % BRANCH)
     copied, _output = restore(seeded, tmp_path / 'source', *copy_options)
@@ -121,6 +124,20 @@ def test_a_copy_to_an_empty_tenant_exports_the_same_but_for_the_domain(seeded, t
     differing = [line for line in difflib.ndiff(source.splitlines(), copy.splitlines()) if line[:1] in '+-']
     assert differing and all('localhost' in line or BRANCH in line for line in differing), differing
     assert copy.replace(BRANCH, 'localhost') == source
+
+
+def test_a_copy_to_a_tenant_without_the_extensions_fails_before_any_write_naming_them(seeded, tmp_path):
+    export(seeded, tmp_path / 'source')
+    clear_journals(seeded)
+
+    copy_options = ('--limit', HOSTS[LON], '-e', 'restore_from=pbx-nyc', '-e', 'restore_domain=%s' % BRANCH)
+    _changed, output = restore(seeded, tmp_path / 'source', *copy_options, expect_success=False)
+    # branch.example.com has extensions 201 and 202; the copied hunt groups ring 444, 445 and 447.
+    assert 'References in domain %s do not hold' % BRANCH in output
+    assert 'Hunt group 1002: stages item 1 extensions names 444, which is neither an account of this tenant' in output
+    assert 'Hunt group 1004: stages item 3 extensions names 447' in output
+    assert writes(seeded) == [0, 0, 0]
+    assert [group['name'] for group in rest(seeded, LON, '/rest/domain/%s/hunts' % BRANCH)] == ['2100']
 
 
 def test_check_mode_reports_exactly_the_two_groups_changed_by_hand_without_a_write(seeded, tmp_path):

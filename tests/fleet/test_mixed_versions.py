@@ -20,7 +20,7 @@ sys.path.insert(0, os.path.join(REPO_ROOT, 'tests', 'tools'))
 
 from demo import EXAMPLE, HOSTS  # noqa: E402  pylint: disable=wrong-import-position
 from simulated_fleet import (  # noqa: E402  pylint: disable=wrong-import-position
-    EXAMPLE_HUNT_GROUPS, clear_journals, journals, rest, run_playbook, start_fleet)
+    EXAMPLE_HUNT_GROUPS, add_named_accounts, clear_journals, journals, rest, run_playbook, start_fleet)
 
 PROFILES = ['v58', 'v69', 'v70']
 NYC, LON, SYD = range(len(HOSTS))
@@ -75,6 +75,8 @@ def test_every_pbx_takes_back_its_own_export_without_a_write(converged, tmp_path
 def test_a_copy_between_versions_converges_and_stays_converged(converged, tmp_path, source, target):
     run_playbook(converged, os.path.join(BACKUP, 'export.yml'), '-e', 'hunt_groups_export_dir=%s' % tmp_path,
                  '--limit', HOSTS[source])
+    # The hunt groups name extensions and the auto attendant by number: the tenant they are copied to has the same.
+    add_named_accounts(converged, target, BRANCH)
     copy = [os.path.join(BACKUP, 'restore.yml'), '-e', 'hunt_groups_export_dir=%s' % tmp_path, '--limit', HOSTS[target],
             '-e', 'restore_from=%s' % HOSTS[source], '-e', 'restore_domain=%s' % BRANCH]
     changed, _output = run_playbook(converged, *copy)
