@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from ansible_collections.vodia.pbx.plugins.module_utils.fields import FieldTable
 
 
-@dataclass(frozen=True)
+# Compared and hashed by identity: a kind is one object, and its field table holds dictionaries.
+@dataclass(frozen=True, eq=False)
 class AccountKind:
     """One kind of Vodia account.
 

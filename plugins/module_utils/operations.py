@@ -135,11 +135,20 @@ def _planned_key(transport, domain: str) -> str:
     return '%s %s' % (transport.describe(), domain)
 
 
+def _planned_names(params: dict, transport, domain: str) -> set[str]:
+    """The accounts earlier check-mode tasks predicted for this PBX and domain, as names."""
+    key = _planned_key(transport, domain)
+    names = (params.get(PLANNED_ACCOUNTS) or {}).get(key) or ()
+    if not isinstance(names, (list, tuple)):
+        raise VodiaInputError('planned_accounts[%r] must be a list of account names; got %r.' % (key, names))
+    return set(str(name) for name in names)
+
+
 def _policy(params: dict, mode: RunMode, transport, domain: str) -> references.Policy:
     """The task's reference check. Only in check mode do accounts that earlier tasks predicted count: in a real run
     they were created, and the PBX's list has them."""
-    assumed = (params.get(PLANNED_ACCOUNTS) or {}).get(_planned_key(transport, domain)) if mode.check_mode else None
-    return references.Policy(params['reference_check'], frozenset(str(name) for name in assumed or ()))
+    assumed = _planned_names(params, transport, domain) if mode.check_mode else set()
+    return references.Policy(params['reference_check'], frozenset(assumed))
 
 
 def _planned_facts(params: dict, mode: RunMode, transport, domain: str, outcomes: list[Outcome]) -> dict:
@@ -148,8 +157,7 @@ def _planned_facts(params: dict, mode: RunMode, transport, domain: str, outcomes
     if not mode.check_mode or not created:
         return {}
     planned = dict(params.get(PLANNED_ACCOUNTS) or {})
-    key = _planned_key(transport, domain)
-    planned[key] = sorted(set(planned.get(key) or ()) | set(created), key=name_order)
+    planned[_planned_key(transport, domain)] = sorted(_planned_names(params, transport, domain) | set(created), key=name_order)
     return {'ansible_facts': {PLANNED_FACT: planned}}
 
 

@@ -268,19 +268,23 @@ class Transport:
 
     def create(self, path: str, body: Any, created: Callable[[], bool]) -> None:
         """POST a creation that must never be repeated blindly: after a failure without a clear answer (no answer, or
-        a 5xx), ``created()`` reads whether it took effect all the same, and only if not is it sent again, within
-        the same retry budget and backoff as every other request, and reported under http_retries likewise."""
+        a "try again" status such as 503 or 429), ``created()`` reads whether it took effect all the same, and only
+        if not is it sent again, within the same retry budget and backoff as every other request, and reported under
+        http_retries likewise."""
         attempt = 0
         while True:
             try:
                 self.request('POST', path, body=body, repeatable=False)
                 return
             except VodiaApiError as error:
-                if error.status is not None and error.status < 500:
+                if error.status is not None and error.status not in RETRY_STATUSES:
                     raise
                 if created():
                     return
                 if attempt >= self.retries:
+                    if attempt:
+                        shown = 'the last answer is shown' if error.status is not None else 'none was answered'
+                        raise error.with_message('%s (Sent %d times; %s.)' % (error.message, attempt + 1, shown)) from None
                     raise
                 attempt += 1
                 wait = backoff_seconds(attempt)

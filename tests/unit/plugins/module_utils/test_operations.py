@@ -359,6 +359,16 @@ def test_a_bulk_run_without_creations_in_check_mode_sets_no_fact(pbx):
     assert 'ansible_facts' not in bulk(pbx, [{'name': '1002', 'display_name': 'Main'}], CHECK)
 
 
+def test_planned_names_given_as_numbers_are_names(pbx):
+    result = single(pbx, CHECK, name='1005', planned_accounts={PLANNED_KEY: [1005, 2000]})
+    assert result['ansible_facts']['vodia_pbx_planned_accounts'] == {PLANNED_KEY: ['1005', '2000']}
+
+
+def test_planned_names_that_are_not_a_list_are_refused(pbx):
+    with pytest.raises(VodiaInputError, match='must be a list of account names'):
+        single(pbx, CHECK, name='1005', planned_accounts={PLANNED_KEY: '2000'})
+
+
 def test_planned_accounts_count_as_existing_in_check_mode(pbx):
     full_hunt_group_1002(pbx)
     result = single(pbx, CHECK, name='1002', final_destinations=['2000'], planned_accounts={PLANNED_KEY: ['2000']})
