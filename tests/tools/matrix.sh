@@ -1,33 +1,79 @@
 #!/usr/bin/env bash
-# Run ansible-test suites on one cell of the version matrix, in its own virtual environment.
-# Usage: matrix.sh CORE_VERSION PYTHON TREE STEP...
-#   CORE_VERSION  ansible-core minor version, e.g. 2.16 or 2.21
-#   PYTHON        interpreter to build the venv with (python3.11, or a pyenv python3.12)
-#   TREE          the collection copy (.../ansible_collections/vodia/pbx)
-#   STEP          sanity, units or integration
+# One cell of the test matrix: one ansible-test step on one ansible-core version, in a copy of the collection of its
+# own, so that cells run side by side (ansible-test writes its output, and its delegation venv, inside the collection).
+#
+# Usage:
+#   matrix.sh install CORE PYTHON
+#       make .venv-CORE: ansible-core CORE.* on PYTHON (python3.11, or a pyenv python3.12), unless it exists
+#   matrix.sh run VENV CELL STEP [PROFILE [EXECUTION]]
+#       VENV       the virtual environment whose ansible-test runs (.venv for the default core, .venv-CORE)
+#       CELL       the cell's directory; its copy of the collection is CELL/ansible_collections/vodia/pbx, made anew
+#       STEP       sanity, units or integration
+#       PROFILE    for integration: the PBX version the simulators answer as (v58, v69, v70; default v58)
+#       EXECUTION  for integration: controller (the action plugins, the default) or module (vodia_pbx_execution=module)
+#
+# Sanity runs on one Python version take turns (flock): ansible-test keeps their tool venvs in ~/.ansible/test/venv,
+# keyed by Python version and requirements, and two cores could create the same one at the same moment.
+# A shellcheck on PATH is used by the shellcheck sanity test (without one, ansible-test skips it with a warning).
 set -euo pipefail
-core=$1 python=$2 tree=$3; shift 3
 root=$(cd "$(dirname "$0")/../.." && pwd)
-venv="$root/.venv-$core"
-if [ ! -f "$venv/.installed" ]; then
-    "$python" -m venv "$venv"
-    "$venv/bin/pip" install -q --upgrade pip
-    "$venv/bin/pip" install -q "ansible-core==$core.*" requests pyyaml cryptography
-    touch "$venv/.installed"
-fi
-version=$("$venv/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
-# The pip versions ansible-test pins for its --venv bootstrap (see prepare_ansible_test.sh).
-"$root/tests/tools/prepare_ansible_test.sh" "$venv/bin/python" 23.1.2 24.2 25.2
-cd "$tree"
-for step in "$@"; do
-    echo "=== ansible-core $core on Python $version: $step ==="
+
+# The pip versions ansible-test pins for its --venv bootstrap: 2.16 -> 23.1.2, 2.19 -> 24.2, 2.20 and 2.21 -> 25.2.
+ANSIBLE_TEST_PIPS=(23.1.2 24.2 25.2)
+
+case ${1:-} in
+install)
+    [ $# -eq 3 ] || { echo "usage: $0 install CORE PYTHON" >&2; exit 2; }
+    core=$2 python=$3
+    venv="$root/.venv-$core"
+    if [ ! -f "$venv/.installed" ]; then
+        rm -rf "$venv"
+        "$python" -m venv "$venv"
+        "$venv/bin/pip" install -q --upgrade pip
+        "$venv/bin/pip" install -q "ansible-core==$core.*" requests pyyaml cryptography
+        touch "$venv/.installed"
+    fi
+    "$root/tests/tools/prepare_ansible_test.sh" "$venv/bin/python" "${ANSIBLE_TEST_PIPS[@]}"
+    ;;
+run)
+    [ $# -ge 4 ] && [ $# -le 6 ] || { echo "usage: $0 run VENV CELL STEP [PROFILE [EXECUTION]]" >&2; exit 2; }
+    venv=$2 cell=$3 step=$4 profile=${5:-v58} execution=${6:-controller}
+    [ -x "$venv/bin/ansible-test" ] || { echo "no ansible-test in $venv (make venv, or matrix.sh install)" >&2; exit 2; }
+    mkdir -p "$cell" && cell=$(cd "$cell" && pwd)
+    tree=$(cd "$root" && tests/tools/collection_tree.sh "$cell")
+    python=$("$venv/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+    core=$("$venv/bin/python" -c 'from ansible.release import __version__; print(__version__)')
+    cd "$tree"
     case $step in
-        sanity|units)
-            "$venv/bin/ansible-test" "$step" --venv --python "$version" --color no ;;
-        integration)
-            "$venv/bin/python" tests/tools/with_simulator.py --config tests/integration/integration_config.yml -- \
-                "$venv/bin/ansible-test" integration --venv --python "$version" --color no ;;
-        *)
-            echo "unknown step $step" >&2; exit 2 ;;
+    sanity)
+        echo "=== ansible-core $core on Python $python: sanity, in $tree ==="
+        mkdir -p ~/.ansible/test
+        flock ~/.ansible/test/sanity-python"$python".lock \
+            "$venv/bin/ansible-test" sanity --venv --python "$python" --color no
+        ;;
+    units)
+        echo "=== ansible-core $core on Python $python: units, in $tree ==="
+        "$venv/bin/ansible-test" units --venv --python "$python" --color no
+        ;;
+    integration)
+        case $execution in
+        controller) vars=() ;;
+        module) vars=(--var vodia_pbx_execution=module) ;;
+        *) echo "unknown execution path $execution (controller or module)" >&2; exit 2 ;;
+        esac
+        echo "=== ansible-core $core on Python $python: integration, PBX profile $profile, $execution path, in $tree ==="
+        "$venv/bin/python" tests/tools/with_simulator.py --config tests/integration/integration_config.yml \
+            --profile "$profile" "${vars[@]+"${vars[@]}"}" -- \
+            "$venv/bin/ansible-test" integration --venv --python "$python" --color no
+        ;;
+    *)
+        echo "unknown step $step (sanity, units or integration)" >&2
+        exit 2
+        ;;
     esac
-done
+    ;;
+*)
+    echo "usage: $0 install CORE PYTHON | run VENV CELL STEP [PROFILE [EXECUTION]]" >&2
+    exit 2
+    ;;
+esac
