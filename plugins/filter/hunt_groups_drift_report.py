@@ -39,6 +39,16 @@ options:
         C(ansible_check_mode) does not show) makes the report a check-mode report too.
     type: bool
     default: false
+  call_queues:
+    description:
+      - Whether the role ran its C(call_flow) (or C(converge)) entry point, which converges call queues before and
+        after the hunt groups. Then the report also covers the call queues, from the results
+        C(hunt_groups_call_queues_result) (the queues created and updated before the hunt groups) and
+        C(hunt_groups_call_queues_purge_result) (those deleted after them).
+      - Without it the report is that of the hunt groups alone, and leaves out any call queue result a host may hold
+        from an earlier role run.
+    type: bool
+    default: false
 '''
 
 EXAMPLES = r'''
@@ -69,12 +79,20 @@ _value:
           updates, C(options), the names of the changed options.
       type: list
       elements: dict
+    call_queues:
+      description:
+        - Only with O(call_queues=true). C(summary) holds C(pbxs), the number of hosts that manage call queues (those
+          with C(hunt_groups_call_queues)), and for each action how many call queues it took; C(changed) lists the call
+          queues created, updated or deleted, in the form of the hunt groups' RV(_value.changed).
+      type: dict
     pbxs:
       description:
         - One item per host, in host name order, with C(host), C(url), C(domain) and C(hunt_groups).
         - Each hunt group has C(name) and C(action); an update also has C(changes), each changed option with its
           C(before) and C(after) value.
         - A host whose run failed has C(failed=true) and C(msg) instead of C(hunt_groups).
+        - With O(call_queues=true), a host that manages call queues also has C(call_queues), in the form of
+          C(hunt_groups), those listed first, then those deleted.
       type: list
       elements: dict
 '''
@@ -82,6 +100,10 @@ _value:
 from urllib.parse import urlsplit, urlunsplit
 
 ACTIONS = ('created', 'updated', 'deleted', 'unchanged')
+HUNT_GROUPS = 'hunt_groups_result'
+# The call queues of the call_flow entry point: those created and updated before the hunt groups, those deleted after.
+CALL_QUEUES = 'hunt_groups_call_queues_result'
+CALL_QUEUES_PURGE = 'hunt_groups_call_queues_purge_result'
 
 
 def _without_credentials(url):
@@ -93,53 +115,100 @@ def _without_credentials(url):
     return urlunsplit((parts.scheme, host, parts.path, '', ''))
 
 
-def _pbx_entry(host_vars, result):
+def _accounts(result):
+    """What a result says happened to each account, without its diff."""
+    accounts = []
+    for item in (result or {}).get('results') or []:
+        account = {'name': item['name'], 'action': item['action']}
+        if item['action'] == 'updated':
+            account['changes'] = item.get('changes') or {}
+        accounts.append(account)
+    return accounts
+
+
+def _ran(name, result):
+    """Whether a task left its result. A call queue task that was skipped (a host without call queues) did not run;
+    a skipped hunt groups task counts as one that read nothing, as it always did."""
+    return isinstance(result, dict) and (name == HUNT_GROUPS or not result.get('skipped'))
+
+
+def _steps(host_vars, call_queues):
+    """The results of the role's tasks on a host, in the order they ran, up to the first that failed (any later one is
+    left from an earlier run of the role)."""
+    names = (CALL_QUEUES, HUNT_GROUPS, CALL_QUEUES_PURGE) if call_queues else (HUNT_GROUPS,)
+    steps = {}
+    for name in names:
+        result = host_vars.get(name)
+        if _ran(name, result):
+            steps[name] = result
+            if result.get('failed'):
+                break
+    return steps
+
+
+def _pbx_entry(host_vars, steps):
+    result = steps.get(HUNT_GROUPS)
+    first = next(iter(steps.values()), {})
     entry = {
         'host': str(host_vars.get('inventory_hostname')),
-        'url': _without_credentials((result or {}).get('url') or host_vars.get('hunt_groups_url') or host_vars.get('vodia_url')),
+        'url': _without_credentials(first.get('url') or host_vars.get('hunt_groups_url') or host_vars.get('vodia_url')),
         # The result names the tenant even when the role got hunt_groups_domain as a role or include_role variable,
         # which the host's variables do not hold.
-        'domain': (result or {}).get('domain') or host_vars.get('hunt_groups_domain'),
+        'domain': first.get('domain') or host_vars.get('hunt_groups_domain'),
     }
-    if result is None or result.get('failed'):
+    failed = [step for step in steps.values() if step.get('failed')]
+    if result is None or failed:
         entry['failed'] = True
-        entry['msg'] = (result or {}).get('msg') or 'The host failed before its hunt groups were read.'
+        entry['msg'] = (failed[0] if failed else {}).get('msg') or 'The host failed before its hunt groups were read.'
     # A run that failed midway still lists what it did to the hunt groups before the failure.
-    groups = []
-    for item in (result or {}).get('results') or []:
-        group = {'name': item['name'], 'action': item['action']}
-        if item['action'] == 'updated':
-            group['changes'] = item.get('changes') or {}
-        groups.append(group)
+    groups = _accounts(result)
     if groups or not entry.get('failed'):
         entry['hunt_groups'] = groups
+    if CALL_QUEUES in steps or CALL_QUEUES_PURGE in steps:
+        queues = _accounts(steps.get(CALL_QUEUES))
+        listed = set(queue['name'] for queue in queues)
+        # The last step lists the queues it keeps again: only what the first step did not report is new.
+        entry['call_queues'] = queues + [queue for queue in _accounts(steps.get(CALL_QUEUES_PURGE)) if queue['name'] not in listed]
     return entry
 
 
-def hunt_groups_drift_report(hosts_vars, active_hosts=None, check_mode=False):
+def _count(pbxs, key):
+    """The summary per action and the changed accounts of one kind over every host."""
+    summary = dict((action, 0) for action in ACTIONS)
+    changed = []
+    for entry in pbxs:
+        for account in entry.get(key, []):
+            summary[account['action']] += 1
+            if account['action'] != 'unchanged':
+                row = {'host': entry['host'], 'domain': entry['domain'], 'name': account['name'], 'action': account['action']}
+                if 'changes' in account:
+                    row['options'] = sorted(account['changes'])
+                changed.append(row)
+    return summary, changed
+
+
+def hunt_groups_drift_report(hosts_vars, active_hosts=None, check_mode=False, call_queues=False):
     active = set(active_hosts or [])
     pbxs = []
+    results = []
     for host_vars in hosts_vars:
-        result = host_vars.get('hunt_groups_result')
-        if result is None and host_vars.get('inventory_hostname') in active:
+        steps = _steps(host_vars, call_queues)
+        if not steps and host_vars.get('inventory_hostname') in active:
             continue
-        pbxs.append(_pbx_entry(host_vars, result))
+        results.extend(steps.values())
+        pbxs.append(_pbx_entry(host_vars, steps))
     pbxs.sort(key=lambda entry: entry['host'])
-    results = [host_vars.get('hunt_groups_result') or {} for host_vars in hosts_vars]
     check_mode = bool(check_mode) or any(result.get('check_mode') is True for result in results)
 
     summary = {'pbxs': len(pbxs), 'failed_pbxs': sum(1 for entry in pbxs if entry.get('failed'))}
-    summary.update((action, 0) for action in ACTIONS)
-    changed = []
-    for entry in pbxs:
-        for group in entry.get('hunt_groups', []):
-            summary[group['action']] += 1
-            if group['action'] != 'unchanged':
-                row = {'host': entry['host'], 'domain': entry['domain'], 'name': group['name'], 'action': group['action']}
-                if 'changes' in group:
-                    row['options'] = sorted(group['changes'])
-                changed.append(row)
-    return {'check_mode': bool(check_mode), 'summary': summary, 'changed': changed, 'pbxs': pbxs}
+    counts, changed = _count(pbxs, 'hunt_groups')
+    summary.update(counts)
+    report = {'check_mode': bool(check_mode), 'summary': summary, 'changed': changed, 'pbxs': pbxs}
+    if call_queues:
+        counts, changed = _count(pbxs, 'call_queues')
+        report['call_queues'] = {'summary': dict(pbxs=sum(1 for entry in pbxs if 'call_queues' in entry), **counts),
+                                 'changed': changed}
+    return report
 
 
 class FilterModule:

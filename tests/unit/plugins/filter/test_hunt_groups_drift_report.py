@@ -82,3 +82,84 @@ def test_the_domain_comes_from_the_result_when_the_host_variables_do_not_hold_it
     report = hunt_groups_drift_report([{'inventory_hostname': 'pbx-lon', 'hunt_groups_result': result}],
                                       active_hosts=['pbx-lon'])
     assert report['pbxs'][0]['domain'] == 'branch.example.com'
+
+
+# The call queues of the call_flow entry point ------------------------------------------------------------------
+
+QUEUE_CHANGES = {'agents': {'before': ['446'], 'after': ['446', '447']}}
+SKIPPED = {'changed': False, 'skipped': True, 'false_condition': 'whatever'}
+
+
+def call_flow_host(name, first=None, groups=None, last=None, **more):
+    host_vars = host(name, groups if groups is not None else converged(), **more)
+    if first is not None:
+        host_vars['hunt_groups_call_queues_result'] = first
+    if last is not None:
+        host_vars['hunt_groups_call_queues_purge_result'] = last
+    return host_vars
+
+
+def test_the_call_queues_are_reported_next_to_the_hunt_groups_only_for_the_call_flow():
+    first = converged({'name': '5001', 'action': 'updated', 'changed': True, 'changes': QUEUE_CHANGES},
+                      {'name': '5000', 'action': 'created', 'changed': True})
+    # The last step lists the queues it keeps again; only the deletion is new there.
+    last = converged({'name': '5001', 'action': 'unchanged', 'changed': False},
+                     {'name': '5000', 'action': 'unchanged', 'changed': False},
+                     {'name': '700', 'action': 'deleted', 'changed': True})
+    groups = converged({'name': '2000', 'action': 'unchanged', 'changed': False})
+    hosts = [call_flow_host('pbx-lon', first, groups, last), call_flow_host('pbx-nyc', SKIPPED, groups, SKIPPED)]
+
+    report = hunt_groups_drift_report(hosts, active_hosts=['pbx-lon', 'pbx-nyc'], call_queues=True)
+    assert report['summary'] == {'pbxs': 2, 'failed_pbxs': 0, 'created': 0, 'updated': 0, 'deleted': 0, 'unchanged': 2}
+    assert report['call_queues'] == {
+        'summary': {'pbxs': 1, 'created': 1, 'updated': 1, 'deleted': 1, 'unchanged': 0},
+        'changed': [
+            {'host': 'pbx-lon', 'domain': 'localhost', 'name': '5001', 'action': 'updated', 'options': ['agents']},
+            {'host': 'pbx-lon', 'domain': 'localhost', 'name': '5000', 'action': 'created'},
+            {'host': 'pbx-lon', 'domain': 'localhost', 'name': '700', 'action': 'deleted'},
+        ],
+    }
+    assert report['pbxs'][0]['call_queues'] == [
+        {'name': '5001', 'action': 'updated', 'changes': QUEUE_CHANGES}, {'name': '5000', 'action': 'created'},
+        {'name': '700', 'action': 'deleted'}]
+    # A host without call queues (both steps skipped) does not manage them: no call_queues of its own.
+    assert 'call_queues' not in report['pbxs'][1]
+
+    # The hunt groups' report is what it always was, without the call queues and whatever results a host holds.
+    alone = hunt_groups_drift_report(hosts, active_hosts=['pbx-lon', 'pbx-nyc'])
+    without_queues = dict(report, pbxs=[dict((key, value) for key, value in entry.items() if key != 'call_queues')
+                                        for entry in report['pbxs']])
+    del without_queues['call_queues']
+    assert alone == without_queues
+
+
+def test_a_host_whose_first_call_queue_step_failed_is_failed_with_its_message_and_no_stale_results():
+    first = dict(converged({'name': '5000', 'action': 'created', 'changed': True}), failed=True,
+                 msg='References in domain localhost do not hold')
+    # Results from an earlier run of the role on this host: the steps after the failed one did not run this time.
+    stale_groups = converged({'name': '2000', 'action': 'created', 'changed': True})
+    stale_last = converged({'name': '700', 'action': 'deleted', 'changed': True})
+    report = hunt_groups_drift_report([call_flow_host('pbx-a', first, stale_groups, stale_last)], active_hosts=[],
+                                      call_queues=True)
+    entry = report['pbxs'][0]
+    assert entry['failed'] is True and entry['msg'] == 'References in domain localhost do not hold'
+    assert 'hunt_groups' not in entry
+    assert entry['call_queues'] == [{'name': '5000', 'action': 'created'}]
+    assert report['summary']['failed_pbxs'] == 1 and report['summary']['created'] == 0
+    assert report['call_queues']['summary'] == {'pbxs': 1, 'created': 1, 'updated': 0, 'deleted': 0, 'unchanged': 0}
+
+
+def test_a_failed_last_step_fails_the_host_after_its_hunt_groups():
+    last = dict(converged(), failed=True, msg='Hunt group 2000 still names 700')
+    groups = converged({'name': '2000', 'action': 'unchanged', 'changed': False})
+    report = hunt_groups_drift_report([call_flow_host('pbx-a', converged(), groups, last)], active_hosts=[],
+                                      call_queues=True)
+    entry = report['pbxs'][0]
+    assert entry['failed'] is True and entry['msg'] == 'Hunt group 2000 still names 700'
+    assert entry['hunt_groups'] == [{'name': '2000', 'action': 'unchanged'}] and entry['call_queues'] == []
+
+
+def test_a_call_queue_result_in_check_mode_makes_a_check_mode_report():
+    first = dict(converged({'name': '5000', 'action': 'created', 'changed': True}), check_mode=True)
+    report = hunt_groups_drift_report([call_flow_host('pbx-a', first)], active_hosts=['pbx-a'], call_queues=True)
+    assert report['check_mode'] is True
