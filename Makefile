@@ -13,7 +13,7 @@ TEST_PYTHON := 3.11
 # pip versions pinned by the ansible-test releases we run (see tests/tools/prepare_ansible_test.sh)
 ANSIBLE_TEST_PIPS := 24.2 23.1.2 25.2
 
-.PHONY: help venv tree demo bench chaos test test-suites test-matrix test-oldest test-newest test-2.20 test-profiles
+.PHONY: help venv tree demo bench chaos test test-suites test-prerequisites test-matrix test-oldest test-newest test-2.20 test-profiles
 .PHONY: release-checks changelog-lint sanity units integration integration-controller integration-module lint build clean
 .PHONY: sanity-2.16 units-2.16 sanity-2.21 units-2.21 sanity-2.20 units-2.20 integration-v69 integration-v70
 .PHONY: integration-2.16-v69-controller integration-2.21-v70-controller test-fleet-v69 test-fleet-v70 demo-profiles
@@ -109,11 +109,16 @@ TEST_SUITES := $(TEST_SUITES_ORDERED) $(filter-out $(TEST_SUITES_ORDERED),$(PYTE
 test:
 	@rm -rf $(TEST_LOGS) && mkdir -p $(TEST_LOGS)
 	@echo "make test: $(words $(TEST_SUITES)) suites, $(TEST_JOBS) at a time; the output of each in $(TEST_LOGS)/SUITE.log"
-	@status=0; $(MAKE) --no-print-directory -k -j$(TEST_JOBS) SUITE_LOGS=$(TEST_LOGS) test-suites || status=$$?; \
+	@status=0; $(MAKE) --no-print-directory -k -j$(TEST_JOBS) test-prerequisites || status=$$?; \
+		$(MAKE) --no-print-directory -k -j$(TEST_JOBS) SUITE_LOGS=$(TEST_LOGS) test-suites || status=$$?; \
 		tests/tools/suite.sh summary $(TEST_LOGS) $(TEST_SUITES) || status=1; \
 		[ $$status -eq 0 ] || echo "make test: FAILED (make exited $$status)" >&2; exit $$status
 
 test-suites: $(TEST_SUITES)
+
+# The venvs first, so that every suite is ready when the suites start and make starts them in the order above
+# (while a prerequisite is being made, make starts whichever suite is ready, not the longest).
+test-prerequisites: venv .venv-2.16/.installed .venv-2.21/.installed $(SHELLCHECK)
 
 # With SUITE_LOGS set (make test), a suite's recipe runs as SUITE_BEGIN ... SUITE_END: its output goes to its log.
 # Run alone (make sanity), the same recipe prints as usual.
