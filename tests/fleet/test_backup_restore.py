@@ -74,8 +74,10 @@ def test_an_unchanged_fleet_exports_the_same_bytes_in_the_form_the_role_takes(se
 
     text = first['pbx-nyc'].decode('utf-8')
     assert '\nhunt_groups_domain: localhost\nhunt_groups_list:\n' in text
+    # The hunt groups, then the tenant's call queues (the seed's 700) in the same file.
     assert [line for line in text.splitlines() if line.startswith('- name: ')] == [
-        "- name: '1002'", "- name: '1003'", "- name: '1004'"]
+        "- name: '1002'", "- name: '1003'", "- name: '1004'", "- name: '700'"]
+    assert text.index("- name: '1004'") < text.index('\nhunt_groups_call_queues:\n') < text.index("- name: '700'")
     assert '  stages: []\n' in text and "  caller_id: ''\n" in text
     assert 'dialog_state' not in text and 'dialog_version' not in text
 
@@ -106,9 +108,14 @@ def test_a_restore_after_changes_by_hand_gives_back_the_first_export(seeded, tmp
     assert export(seeded, tmp_path / 'second') == first
 
 
+# restore.yml copies the hunt groups of a file and leaves the call queues alone (docs/backup-and-restore.md), so the
+# copy is compared in the form of the hunt groups alone.
+HUNT_GROUPS_ONLY = ('-e', 'hunt_groups_export_call_queues=false')
+
+
 @pytest.mark.parametrize('target', [LON, NYC], ids=['another-pbx', 'another-tenant-of-the-same-pbx'])
 def test_a_copy_to_an_empty_tenant_exports_the_same_but_for_the_domain(seeded, tmp_path, target):
-    source = export(seeded, tmp_path / 'source')['pbx-nyc'].decode('utf-8')
+    source = export(seeded, tmp_path / 'source', *HUNT_GROUPS_ONLY)['pbx-nyc'].decode('utf-8')
     rest(seeded, target, '/rest/domain/%s/addacc/2100' % BRANCH, 'DELETE')
     assert rest(seeded, target, '/rest/domain/%s/hunts' % BRANCH) == []
     # The hunt groups name extensions by number: the tenant they are copied to has the same numbers.
@@ -119,7 +126,8 @@ def test_a_copy_to_an_empty_tenant_exports_the_same_but_for_the_domain(seeded, t
     assert copied == {HOSTS[target]: 1}
     assert restore(seeded, tmp_path / 'source', *copy_options)[0] == {HOSTS[target]: 0}
 
-    copy = export(seeded, tmp_path / 'copy', '--limit', HOSTS[target], '-e', 'hunt_groups_export_domain=%s' % BRANCH)
+    copy = export(seeded, tmp_path / 'copy', '--limit', HOSTS[target], '-e', 'hunt_groups_export_domain=%s' % BRANCH,
+                  *HUNT_GROUPS_ONLY)
     copy = copy[HOSTS[target]].decode('utf-8')
     differing = [line for line in difflib.ndiff(source.splitlines(), copy.splitlines()) if line[:1] in '+-']
     assert differing and all('localhost' in line or BRANCH in line for line in differing), differing
