@@ -33,7 +33,7 @@ options:
       - The extensions that answer calls from the queue. Sets the Vodia field C(agents), which the PBX keeps
         space-separated (the vendor's example holds V(444 442 445)).
       - The order is compared as given, since the distribution algorithm may use it. An empty list clears it.
-      - Each must be an account of the tenant, by name or alias (see O(reference_check)).
+      - Each must be an account of the tenant, by name or alias, or an outside number (see O(reference_check)).
     type: list
     elements: str
   algorithm:
@@ -90,7 +90,7 @@ options:
   night_service:
     description:
       - The night service account that takes the queue's calls when its service flag is on. Sets the Vodia field
-        C(night). It must be an account of the tenant, by name or alias (see O(reference_check)).
+        C(night). It must be an account of the tenant, by name or alias, or an outside number (see O(reference_check)).
     type: str
   disabled:
     description:

@@ -116,7 +116,7 @@ options:
     description:
       - The night service (service flag) account that switches the hunt group to its night behaviour.
         Sets the Vodia field C(night).
-      - It must be an account of the tenant, by name or alias (see O(reference_check)).
+      - It must be an account of the tenant, by name or alias, or an outside number (see O(reference_check)).
     type: str
   email:
     description:

@@ -44,8 +44,9 @@ TABLE = FieldTable(
     # Raw fields whose values AG shows as "true"/"false".
     raw_kinds=dict((name, FLAG) for name in (
         'announce_callback', 'connect', 'ipos', 'logout', 'multicall', 'ncf', 'readpos', 'ringback')),
-    # AG's example holds timestamps and counters in these: state of the running queue, not configuration.
-    runtime_fields=('last_state', 'lastwait', 'usage'),
+    # AG's example holds timestamps and counters in the first three: state of the running queue, not configuration.
+    # The dialog fields are the busy-lamp state every account's common block carries (hunt_group.py says why).
+    runtime_fields=('last_state', 'lastwait', 'usage', 'dialog_state', 'dialog_subscribe', 'dialog_version'),
     # No source says whether the order of agents matters under an algorithm; taking it as ordered costs at worst
     # one write that puts them in the order asked for.
     member_order=lambda current, desired: True,

@@ -24,7 +24,7 @@ from ansible_collections.vodia.pbx.plugins.module_utils import references
 from ansible_collections.vodia.pbx.plugins.module_utils.account_kind import AccountKind
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import (
     PartialConvergeError, VodiaApiError, VodiaReferenceError, WrongKindError)
-from ansible_collections.vodia.pbx.plugins.module_utils.fields import ALIAS_FIELD, apply_fields
+from ansible_collections.vodia.pbx.plugins.module_utils.fields import ALIAS_FIELD, apply_fields, members
 from ansible_collections.vodia.pbx.plugins.module_utils.kinds import KINDS
 from ansible_collections.vodia.pbx.plugins.module_utils.vodia_api import VodiaApi
 
@@ -159,7 +159,9 @@ def check_references(api: VodiaApi, kind: AccountKind, domain: str, plans: list[
     problems = []
     if naming or deletions:
         accounts = api.tenant_accounts(domain)
+        # Accounts the task creates count, and so do the aliases its writes give accounts.
         created = [item.name for item in plans if item.action == CREATED]
+        created += [alias for item in writes for alias in members(item.changes.get(ALIAS_FIELD))]
         known = references.known_names(accounts, created + sorted(policy.assumed), [item.name for item in deletions])
         for item in naming:
             problems.extend(references.missing(kind, item.name, item.changes, known))

@@ -52,7 +52,7 @@ options:
         holding every raw field the PBX returned.
       - V(export) returns them as a backup holds them, ready for M(vodia.pbx.vodia_call_queues), in name order, with every
         typed option present even when empty, and C(settings) with only the fields that have no typed option, in key
-        order, without the queue's runtime state C(last_state), C(lastwait) and C(usage).
+        order, without the queue's runtime state C(last_state), C(lastwait), C(usage) and the C(dialog_*) fields.
     type: str
     choices: [canonical, export]
     default: canonical

@@ -172,7 +172,7 @@ def test_the_export_form_is_the_same_bytes_whatever_order_the_pbx_sent_its_field
 
 
 def test_the_export_form_leaves_out_the_running_queue_s_state_and_the_typed_fields():
-    assert set(TABLE.runtime_fields) == {'last_state', 'lastwait', 'usage'}
+    assert set(TABLE.runtime_fields) == {'last_state', 'lastwait', 'usage', 'dialog_state', 'dialog_subscribe', 'dialog_version'}
     settings = TABLE.exportable('3000', VENDOR_ACD)['settings']
     assert not set(TABLE.runtime_fields) & set(settings)
     assert not set(field.vodia for field in model.TYPED_FIELDS if field.kind != 'flag') & set(settings)

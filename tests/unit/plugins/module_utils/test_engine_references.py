@@ -200,6 +200,13 @@ def test_an_account_created_by_the_same_bulk_run_counts(tenant):
     assert tenant.accounts['localhost']['1006']['settings']['st4_ext'] == '1005'
 
 
+def test_an_alias_the_same_bulk_run_gives_counts(tenant):
+    wanted = [Wanted('1005', 'present', {'alias': ['1005', 'sales']}), Wanted('1006', 'present', {'st4_ext': 'sales'})]
+    converged = converge_many(tenant, wanted)
+    assert [outcome.action for outcome in converged.outcomes] == [engine.CREATED, engine.CREATED]
+    refused(lambda: converge_many(tenant, [Wanted('1007', 'present', {'st4_ext': 'support'})]))
+
+
 def test_an_account_the_policy_assumes_counts(tenant):
     # As an earlier task's check-mode run predicted it would create 2009.
     converged = converge(tenant, '1002', check_mode=True, st4_ext='2009', policy=Policy(STRICT, frozenset(['2009'])))
