@@ -60,13 +60,15 @@ $(SHELLCHECK):
 #   sanity-2.16, units-2.16             2.16  3.11
 #   sanity-2.21, units-2.21             2.21  3.12
 #   integration-controller              2.19  3.11    v58          controller (the action plugins, in Ansible's process)
-#   integration-module                  2.19  3.11    v58          module (vodia_pbx_execution=module)
+#   integration-module                  2.19  3.11    v58          module (vodia_pbx_execution=module; the targets
+#                                                                  with the alias module_path, tests/tools/matrix.sh)
 #   integration-2.16-v69-controller     2.16  3.11    v69          controller
 #   integration-2.21-v70-controller     2.21  3.12    v70          controller
 #
 # Every core, every PBX profile and both execution paths run the integration suite at least once: each core with
 # one profile (2.19 with v58, 2.16 with v69, 2.21 with v70), the controller path on every core, the module path on
-# the default core. The oldest and the newest core run the controller path because that is where the collection's
+# the default core, with the targets that meet the modules' own adapter (the roles, TLS, injected faults and
+# version profiles run the same module_utils code on both paths, and run on the controller path only). The oldest and the newest core run the controller path because that is where the collection's
 # code meets Ansible's internals (the action plugins validate arguments with Ansible's validator, mask secrets and
 # build results, and follow 2.21's INJECT_INVOCATION); the module path leaves that to AnsibleModule, whose use on
 # every core the unit tests of both adapters check, and it costs 1.7 times the CPU of the controller path (a

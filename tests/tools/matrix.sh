@@ -10,7 +10,13 @@
 #       CELL       the cell's directory; its copy of the collection is CELL/ansible_collections/vodia/pbx, made anew
 #       STEP       sanity, units or integration
 #       PROFILE    for integration: the PBX version the simulators answer as (v58, v69, v70; default v58)
-#       EXECUTION  for integration: controller (the action plugins, the default) or module (vodia_pbx_execution=module)
+#       EXECUTION  for integration: controller (the action plugins, the default: every target) or module
+#                  (vodia_pbx_execution=module: the targets with the alias module_path, see below)
+#
+# The module path runs the targets that meet the modules' own adapter: argument validation by AnsibleModule, check
+# mode, diff, results, warnings and no_log, credentials from the environment of the host that runs the module, task
+# keywords. Targets of what runs the same code on both paths (the roles, TLS, injected faults, version profiles, loops)
+# run on the controller path only; a target opts in with the line module_path in its aliases file.
 #
 # Sanity runs on one Python version take turns (flock): ansible-test keeps their tool venvs in ~/.ansible/test/venv,
 # keyed by Python version and requirements, and two cores could create the same one at the same moment.
@@ -57,14 +63,14 @@ run)
         ;;
     integration)
         case $execution in
-        controller) vars=() ;;
-        module) vars=(--var vodia_pbx_execution=module) ;;
+        controller) vars=() targets=() ;;
+        module) vars=(--var vodia_pbx_execution=module) targets=(module_path/) ;;
         *) echo "unknown execution path $execution (controller or module)" >&2; exit 2 ;;
         esac
         echo "=== ansible-core $core on Python $python: integration, PBX profile $profile, $execution path, in $tree ==="
         "$venv/bin/python" tests/tools/with_simulator.py --config tests/integration/integration_config.yml \
             --profile "$profile" "${vars[@]+"${vars[@]}"}" -- \
-            "$venv/bin/ansible-test" integration --venv --python "$python" --color no
+            "$venv/bin/ansible-test" integration --venv --python "$python" --color no "${targets[@]+"${targets[@]}"}"
         ;;
     *)
         echo "unknown step $step (sanity, units or integration)" >&2
