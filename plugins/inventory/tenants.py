@@ -15,6 +15,12 @@ description:
     inventory host, including the default tenant V(localhost) unless O(exclude) drops it.
   - A host is named C(<tenant>@<pbx name>), for example V(company.example.com@pbx-nyc), so that tenants of the same
     name on several PBXs stay apart.
+  - Host names must be selectable by host patterns (C(--limit), a play's C(hosts), AWX's limit), which read C(,), C(:)
+    and white space as separators, a leading C(!), C(&), C(~) or C(@) and C(*), C(?), C([) and C(]) as operators. A
+    tenant name with any character other than a letter, digit, C(.), C(-) or C(_) is written in its host name as in
+    URLs, each such character as C(%) and the hex of its UTF-8 bytes, for example V(a,b) as V(a%2Cb@pbx-nyc) and
+    V(two words) as V(two%20words@pbx-nyc). C(%) itself is written V(%25), so no two tenants get one host name.
+    C(vodia_domain) always holds the tenant's real name. At verbosity 1 (C(-v)) each such tenant is shown with its host name.
   - "Each host has the variables C(vodia_url) (the PBX's base URL), C(vodia_domain) (the tenant's name), C(vodia_pbx)
     (the PBX's name), C(vodia_display_name) and C(vodia_aliases) (the tenant's display name and aliases), C(vodia_tenant_id),
     and C(vodia_tenant): every other field the PBX sent about the tenant, as it sent it (for example C(country) and C(area))."
@@ -44,7 +50,9 @@ options:
       - The PBXs whose tenants make the inventory.
       - Each item is a mapping with C(url), the base URL of the PBX web interface (scheme, host and optional port, for example
         V(https://pbx.example.com:8443)), and an optional C(name), the PBX's name in host names, in C(vodia_pbx) and in its
-        group, made of letters, digits, C(.), C(-) and C(_). Without C(name), the URL's host name is the name.
+        group, made of letters, digits, C(.), C(-) and C(_) and starting with a letter or digit, so that host patterns can
+        hold it. Without C(name), the URL's host name is the name. Any other name fails the source with a message that
+        says which character is in the way.
       - An item may also be just the URL, as a string.
       - Names, group names and URLs must be unique.
     type: list
@@ -125,6 +133,11 @@ options:
 notes:
   - With O(cache) on, the tenant lists are kept per PBX URL. A PBX added to O(pbxs) is read on the next run; the others
     come from the cache until it expires or C(--flush-cache) is given.
+  - With a cache in files (O(cache_plugin=ansible.builtin.jsonfile)), processes started side by side with the same
+    inventory file and O(cache_connection), such as C(ansible-playbook) shards with different C(--limit)s, read each PBX
+    once between them. The first holds a lock file in the cache directory (C(.<cache key>.lock)) while it reads the
+    PBXs and fills the cache; the others wait for it, at most as long as reading every PBX can take with O(timeout) and
+    O(retries), and then take the tenant lists from the cache. Caches not in files (memory, redis) take no lock.
   - The environment variables are those the modules read, so one AWX credential serves the inventory source and the jobs.
 seealso:
   - name: Tenants as inventory
@@ -168,21 +181,28 @@ groups:
   big_customers: vodia_domain in ['acme.customers.example.com', 'globex.customers.example.com']
 '''
 
+import fcntl
+import os
+import time
+
 from ansible.errors import AnsibleParserError
+from ansible.plugins.cache import BaseFileCacheModule
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.vodia.pbx.plugins.module_utils.connection import ConnectionSettings
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaConfigError
 from ansible_collections.vodia.pbx.plugins.module_utils.tenants import (
-    ALL_TENANTS_GROUP, TenantList, check_parallel, check_settings, failure_message, host_name, host_variables, pbx_list,
-    read_all, selected,
+    ALL_TENANTS_GROUP, TenantList, check_parallel, check_settings, failure_message, host_name, host_safe, host_variables,
+    longest_read_seconds, pbx_list, read_all, selected,
 )
 
 FILE_SUFFIXES = ('vodia_tenants.yml', 'vodia_tenants.yaml')
 # ansible-core 2.19 and later template nothing an inventory plugin sets (it is not trusted); older cores template any
 # string unless it is marked unsafe. Marking costs time on thousands of hosts, so it is done only where needed.
 MARK_UNSAFE = not hasattr(BaseInventoryPlugin, 'trusted_by_default')
+# How often a process that waits for another to fill the cache looks whether it may go on.
+LOCK_POLL_SECONDS = 0.1
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
@@ -230,20 +250,74 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         The cache holds only what the PBXs said about their tenants, by URL: no option, no credential.
         """
         use_cache = bool(self.get_option('cache'))
-        cached = {}
-        if use_cache and cache:
-            try:
-                cached = self._cache[cache_key]
-            except KeyError:
-                cached = {}
-        to_read = [pbx for pbx in pbxs if pbx.url not in cached]
-        self.display.vvv('vodia.pbx.tenants: %d PBXs from the cache, reading %d' % (len(pbxs) - len(to_read), len(to_read)))
-        fresh = dict((result.pbx.url, result) for result in read_all(to_read, settings, self.get_option('parallel')))
-        if use_cache and to_read:
-            readable = dict((url, result.tenants) for url, result in fresh.items() if result.error is None)
-            # A PBX that could not be read is not cached: the next run tries it again.
-            self._cache[cache_key] = dict(cached if cache else {}, **readable)
+        lock = self._lock_cache(cache_key, pbxs, settings) if use_cache else None
+        try:
+            cached = {}
+            if use_cache and cache:
+                try:
+                    cached = self._cache[cache_key]
+                except KeyError:
+                    cached = {}
+            to_read = [pbx for pbx in pbxs if pbx.url not in cached]
+            self.display.vvv('vodia.pbx.tenants: %d PBXs from the cache, reading %d' % (len(pbxs) - len(to_read), len(to_read)))
+            fresh = dict((result.pbx.url, result) for result in read_all(to_read, settings, self.get_option('parallel')))
+            if use_cache and to_read:
+                readable = dict((url, result.tenants) for url, result in fresh.items() if result.error is None)
+                # A PBX that could not be read is not cached: the next run tries it again.
+                self._cache[cache_key] = dict(cached if cache else {}, **readable)
+                if lock is not None:
+                    # Ansible writes the cache only after parse(); the processes waiting for the lock must find it now.
+                    self.set_cache_plugin()
+        finally:
+            if lock is not None:
+                lock.close()  # closing the file releases the lock
         return [fresh[pbx.url] if pbx.url in fresh else TenantList(pbx, tenants=cached[pbx.url]) for pbx in pbxs]
+
+    def _lock_cache(self, cache_key, pbxs, settings):
+        """An exclusive lock on this source's entry of a file cache (ansible.builtin.jsonfile, or another collection's
+        cache plugin in files), held while it is read and filled, so that processes started side by side
+        (ansible-playbook shards with one cache_connection) read each PBX once between them: the first one reads and
+        fills the cache, the others wait and take it from there.
+
+        None where the cache is not in files on this machine (memory, redis, ...): there is no directory to put the
+        lock in, and a lock on this machine would not hold for a cache shared with other machines.
+        """
+        # ansible-core says nowhere else where a file cache lives; these attributes are the same from 2.16 to 2.21, and
+        # without them the plugin reads as it did before the lock.
+        plugin = getattr(self._cache, '_plugin', None)
+        directory = getattr(plugin, '_cache_dir', None)
+        if not isinstance(plugin, BaseFileCacheModule) or not directory:
+            return None
+        # A dot file: the file cache plugins leave those out of their keys, so --flush-cache and expiry ignore it.
+        path = os.path.join(directory, '.%s.lock' % cache_key)
+        try:
+            handle = open(path, 'a+b')  # pylint: disable=consider-using-with
+        except OSError as error:
+            self.display.warning('vodia.pbx.tenants: cannot open the cache lock %s (%s); reading without it, so processes '
+                                 'started side by side may each read the PBXs.' % (path, error.strerror))
+            return None
+        deadline = time.monotonic() + self._lock_wait_seconds(pbxs, settings)
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return handle
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    handle.close()
+                    self.display.warning('vodia.pbx.tenants: another process has held the cache lock %s for longer than '
+                                         'reading the PBXs can take; reading them without it.' % path)
+                    return None
+                time.sleep(LOCK_POLL_SECONDS)
+            except OSError as error:
+                # A file system without locks (some network file systems): as without a lock.
+                handle.close()
+                self.display.vvv('vodia.pbx.tenants: cannot lock %s (%s); reading without the lock' % (path, error.strerror))
+                return None
+
+    def _lock_wait_seconds(self, pbxs, settings) -> float:
+        """As long as the process that holds the cache lock may take to read every PBX, and a margin: a holder stuck
+        longer than that is not waited for."""
+        return longest_read_seconds(len(pbxs), self.get_option('parallel'), settings) + 30
 
     def _add_pbx(self, result: TenantList) -> None:
         include, exclude = self.get_option('include'), self.get_option('exclude')
@@ -255,7 +329,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         for tenant in result.tenants:
             if not selected(tenant['name'], include, exclude):
                 continue
-            host = self.inventory.add_host(host_name(pbx, tenant), group=pbx.group)
+            inventory_name = host_name(pbx, tenant)
+            if host_safe(tenant['name']) != tenant['name']:
+                self.display.v('vodia.pbx.tenants: tenant %r of PBX %s is the host %s: host patterns cannot hold its name as '
+                               'it is; vodia_domain keeps the name' % (tenant['name'], pbx.name, inventory_name))
+            host = self.inventory.add_host(inventory_name, group=pbx.group)
             # Everything a PBX sends is data, never a template, whatever it contains.
             variables = host_variables(pbx, tenant)
             if MARK_UNSAFE:

@@ -9,7 +9,9 @@ each tenant becomes. It knows nothing of Ansible; the vodia.pbx.tenants inventor
 from __future__ import annotations
 
 import fnmatch
+import math
 import re
+import string
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -23,8 +25,19 @@ from ansible_collections.vodia.pbx.plugins.module_utils.vodia_api import VodiaAp
 ALL_TENANTS_GROUP = 'vodia_tenants'
 MAX_PARALLEL = 64
 RESERVED_GROUPS = frozenset(('all', 'ungrouped', ALL_TENANTS_GROUP))
-# A PBX name is part of host names, so it must hold nothing that Ansible's host patterns treat specially (: , ! & [ ~ @).
+# The longest wait before a retry: RETRY_MAX_WAIT_SECONDS of transport.py, which this layer may not import
+# (tests/unit/plugins/test_architecture.py); a unit test keeps the two equal.
+LONGEST_RETRY_WAIT_SECONDS = 30.0
+# Host names are selected by host patterns (--limit, a play's hosts, AWX's limit), which ansible-core splits and
+# reads in ansible/inventory/manager.py: split_host_pattern() splits at "," and, unless the whole pattern parses as an
+# address, at ":" and white space, and drops an unmatched "[" or "]"; order_patterns() reads a leading "!" as "but
+# not" and "&" as "and"; _match_one_pattern() reads "*", "?" and "[...]" as globs, a leading "~" as a regular
+# expression and a trailing "[n]" or "[n:m]" as a subscript; subset() reads a leading "@" as a file of names. Only
+# letters, digits, ".", "-" and "_" mean nothing to any of them, anywhere in a name, on every ansible-core we support.
+SAFE_CHARACTERS = frozenset(string.ascii_letters + string.digits + '.-_')
 PBX_NAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._-]*$')
+# What a PBX name may not hold, for the message that refuses it.
+PATTERN_OPERATORS = ', : white space ! & ~ @ * ? [ ]'
 
 
 @dataclass(frozen=True)
@@ -80,11 +93,24 @@ def pbx_list(entries) -> list[Pbx]:
         name = entry.get('name', urlsplit(base_url).hostname)
         if not isinstance(name, str) or not PBX_NAME.match(name):
             raise VodiaConfigError(
-                '%s: the name %r is not usable in host names; use letters, digits, ".", "-" and "_", starting with a letter '
-                'or digit (give the PBX a name when its URL has no such host name).' % (where, name))
+                '%s: the name %r is not usable in host names%s; use letters, digits, ".", "-" and "_", starting with a letter '
+                'or digit, since host patterns (--limit, hosts:) read %s as separators or operators (give the PBX a name '
+                'when its URL has no such host name).' % (where, name, _offending(name), PATTERN_OPERATORS))
         pbxs.append(Pbx(name, base_url, group_name(name)))
     _check_unique(pbxs)
     return pbxs
+
+
+def _offending(name) -> str:
+    """What the message that refuses a PBX name says about the characters that make it unusable."""
+    if not isinstance(name, str):
+        return ' (it is not text)'
+    if not name:
+        return ' (it is empty)'
+    unsafe = sorted(set(character for character in name if character not in SAFE_CHARACTERS))
+    if unsafe:
+        return ' (it holds %s)' % ' '.join(repr(character) for character in unsafe)
+    return ' (it starts with %r)' % name[0]
 
 
 def _check_unique(pbxs: list[Pbx]) -> None:
@@ -109,9 +135,26 @@ def selected(tenant_name: str, include: list[str], exclude: list[str]) -> bool:
             and not any(fnmatch.fnmatchcase(name, pattern.lower()) for pattern in exclude))
 
 
+def host_safe(tenant_name: str) -> str:
+    """A tenant's name as it can be part of a host name: unchanged when it holds only SAFE_CHARACTERS, else each
+    other character written as "%" and the hex of its UTF-8 bytes, as in URLs ("a,b" is "a%2Cb").
+
+    "%" is one of the characters written so ("%25"), which keeps the mapping one to one: a real tenant named "a%2Cb"
+    is "a%252Cb", never the host of "a,b". "@" is written too ("%40"), so the last "@" of a host name always separates
+    the tenant from its PBX.
+    """
+    if all(character in SAFE_CHARACTERS for character in tenant_name):
+        return tenant_name
+    # surrogatepass: a name the PBX sent with a lone surrogate (invalid JSON text, but decodable) still gets a name.
+    return ''.join(character if character in SAFE_CHARACTERS
+                   else ''.join('%%%02X' % byte for byte in character.encode('utf-8', 'surrogatepass'))
+                   for character in tenant_name)
+
+
 def host_name(pbx: Pbx, tenant: dict) -> str:
-    """A tenant's inventory host: the tenant's name at its PBX's name, unique across PBXs ("localhost" is on many)."""
-    return '%s@%s' % (tenant['name'], pbx.name)
+    """A tenant's inventory host: the tenant's name (made safe for host patterns) at its PBX's name, unique across
+    PBXs ("localhost" is on many)."""
+    return '%s@%s' % (host_safe(tenant['name']), pbx.name)
 
 
 # What the tenant list says about a tenant that has a variable of its own; the rest goes into vodia_tenant.
@@ -164,6 +207,13 @@ def read_all(pbxs: list[Pbx], settings: ConnectionSettings, parallel: int, read=
         return []
     with ThreadPoolExecutor(max_workers=min(parallel, len(pbxs))) as pool:
         return list(pool.map(lambda pbx: read(pbx, settings), pbxs))
+
+
+def longest_read_seconds(pbx_count: int, parallel: int, settings: ConnectionSettings) -> float:
+    """How long read_all() may take at most: the PBXs are read ``parallel`` at a time, and each may take every try
+    (retries + 1), each with a connect and a read timeout and the longest wait before the next."""
+    rounds = math.ceil(pbx_count / parallel)
+    return rounds * (settings.retries + 1) * (2 * settings.timeout + LONGEST_RETRY_WAIT_SECONDS)
 
 
 def failure_message(result: TenantList) -> str:

@@ -9,17 +9,22 @@ Real HTTP against simulated PBXs is tested in tests/tenants.
 
 from __future__ import annotations
 
+import fcntl
 import glob
 import os
+import threading
+import time
 
 import pytest
 import yaml
 
 from ansible.errors import AnsibleParserError
 from ansible.inventory.data import InventoryData
+from ansible.inventory.manager import InventoryManager
 from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import inventory_loader
 from ansible.template import Templar
+from ansible.utils.display import Display
 
 from ansible_collections.vodia.pbx.plugins.inventory import tenants as plugin_file
 from ansible_collections.vodia.pbx.plugins.module_utils import connection
@@ -48,6 +53,7 @@ class FakeTransport:
 
     answers = {}
     opened = []
+    gate = None
 
     def __init__(self, base_url, username, password, **options):
         self.base_url = base_url
@@ -60,6 +66,8 @@ class FakeTransport:
 
     def get(self, path, missing_ok=False):
         assert path == '/rest/system/domains'
+        if FakeTransport.gate is not None:
+            FakeTransport.gate.wait(10)  # a PBX that answers only when the test says so
         answer = FakeTransport.answers[self.base_url]
         if isinstance(answer, Exception):
             raise answer
@@ -73,6 +81,7 @@ class FakeTransport:
 def pbxs(monkeypatch):
     FakeTransport.answers = dict(TENANTS)
     FakeTransport.opened = []
+    FakeTransport.gate = None
     monkeypatch.setattr(connection, 'Transport', FakeTransport)
     for variable in CONNECTION_ENVIRONMENT.values():
         monkeypatch.delenv(variable, raising=False)
@@ -184,6 +193,79 @@ def test_strict_makes_a_broken_compose_fail(tmp_path):
 def test_a_plain_url_names_the_pbx_after_its_host(tmp_path):
     inventory, _plugin = build(tmp_path, config(pbxs=[LON]))
     assert hosts_of(inventory, 'pbx_lon_example_com') == ['globex.example.com@pbx-lon.example.com', 'localhost@pbx-lon.example.com']
+
+
+# Tenant names that host patterns cannot hold --------------------------------------------------
+
+# A tenant list with the names of the issue, one that reads like the written name of another, and the operators of
+# ansible-core's host patterns; and the host name each must get.
+ODD_TENANTS = {'a,b': 'a%2Cb', 'two words': 'two%20words', 'x:y': 'x%3Ay', 'a%2Cb': 'a%252Cb', '!not': '%21not',
+               '&and': '%26and', '~regex': '%7Eregex', '@file': '%40file', 'glob*?': 'glob%2A%3F', 'r[0:1]': 'r%5B0%3A1%5D'}
+
+
+def odd_inventory(tmp_path, pbxs):
+    pbxs[NYC] = dict((str(number), {'name': name}) for number, name in enumerate(list(ODD_TENANTS) + ['acme.example.com']))
+    inventory, _plugin = build(tmp_path, config(pbxs=[{'name': 'pbx-nyc', 'url': NYC}]))
+    return inventory
+
+
+def selected_by(inventory, pattern):
+    """The hosts that --limit PATTERN selects, by ansible-core's own pattern code (InventoryManager.subset)."""
+    manager = InventoryManager(DataLoader(), sources=[])
+    manager._inventory = inventory  # pylint: disable=protected-access
+    inventory.reconcile_inventory()
+    manager.subset(pattern)
+    return sorted(host.name for host in manager.get_hosts('all'))
+
+
+def test_a_tenant_whose_name_host_patterns_cannot_hold_gets_a_name_they_can_and_keeps_its_own_in_vodia_domain(tmp_path, pbxs):
+    inventory = odd_inventory(tmp_path, pbxs)
+    expected = dict(('%s@pbx-nyc' % host, tenant) for tenant, host in ODD_TENANTS.items())
+    expected['acme.example.com@pbx-nyc'] = 'acme.example.com'
+    assert sorted(inventory.hosts) == sorted(expected)
+    for host, tenant in expected.items():
+        assert host_vars(inventory, host)['vodia_domain'] == tenant
+
+
+@pytest.mark.parametrize('tenant', sorted(ODD_TENANTS))
+def test_limit_selects_a_mapped_host_alone_with_others_and_leaves_it_out_with_an_exclamation_mark(tmp_path, pbxs, tenant):
+    inventory = odd_inventory(tmp_path, pbxs)
+    host = ODD_TENANTS[tenant] + '@pbx-nyc'
+    everyone = sorted(inventory.hosts)
+    assert selected_by(inventory, host) == [host]
+    assert selected_by(inventory, host + ',acme.example.com@pbx-nyc') == sorted([host, 'acme.example.com@pbx-nyc'])
+    assert selected_by(inventory, 'pbx_nyc,!' + host) == [name for name in everyone if name != host]
+    assert selected_by(inventory, 'pbx_nyc,&' + host) == [host]
+
+
+def test_the_names_as_the_pbx_sent_them_would_have_broken_limit(tmp_path, pbxs):
+    """Why the names are written: the same hosts under the tenants' own names, as the plugin made them before."""
+    inventory = InventoryData()
+    inventory.add_group('pbx_nyc')
+    for tenant in ODD_TENANTS:
+        inventory.add_host(tenant + '@pbx-nyc', group='pbx_nyc')
+    # A host that the glob of "glob*?" matches too
+    inventory.add_host('globex.example.com@pbx-nyc', group='pbx_nyc')
+    broken = []
+    for tenant in ODD_TENANTS:
+        host = tenant + '@pbx-nyc'
+        try:
+            right = (selected_by(inventory, host) == [host]
+                     and selected_by(inventory, 'pbx_nyc,!' + host) == sorted(set(inventory.hosts) - {host}))
+        except Exception:  # pylint: disable=broad-exception-caught
+            right = False  # "@file" reads a limit file that is not there
+        if not right:
+            broken.append(tenant)
+    assert sorted(broken) == sorted(set(ODD_TENANTS) - {'a%2Cb'})
+
+
+def test_a_mapped_name_is_shown_at_verbosity_1_naming_the_tenant_and_its_pbx(tmp_path, pbxs, monkeypatch):
+    shown = []
+    monkeypatch.setattr(Display, 'v', lambda _display, message, host=None: shown.append(message))
+    odd_inventory(tmp_path, pbxs)
+    assert "vodia.pbx.tenants: tenant 'a,b' of PBX pbx-nyc is the host a%2Cb@pbx-nyc: host patterns cannot hold its name as it " \
+           "is; vodia_domain keeps the name" in shown
+    assert len(shown) == len(ODD_TENANTS)
 
 
 # Reading -------------------------------------------------------------------------------------
@@ -311,6 +393,77 @@ def test_a_pbx_that_could_not_be_read_is_not_cached(tmp_path, pbxs):
     inventory, _plugin = build(tmp_path, cached_config(tmp_path, on_pbx_error='warn'))
     assert [transport.base_url for transport in FakeTransport.opened] == [LON]
     assert 'localhost@pbx-lon' in inventory.hosts
+
+
+def lock_path(tmp_path):
+    found = glob.glob(os.path.join(str(tmp_path / 'cache'), '.*.lock'))
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_processes_that_share_a_file_cache_wait_for_the_first_to_fill_it_and_read_no_pbx(tmp_path):
+    """The first build holds the cache lock while its PBXs are slow to answer; a second one started meanwhile waits,
+    then takes the tenant lists from the cache. Threads stand in for processes: flock() locks one open file against
+    every other open of it, in this process too."""
+    build(tmp_path, cached_config(tmp_path), cache=False)  # makes the cache directory and the lock file
+    lock = lock_path(tmp_path)
+    for name in os.listdir(str(tmp_path / 'cache')):
+        if not name.startswith('.'):
+            os.remove(os.path.join(str(tmp_path / 'cache'), name))  # an empty cache beside the lock file
+    FakeTransport.opened = []
+    FakeTransport.gate = threading.Event()
+    results = {}
+
+    def run(name):
+        results[name] = build(tmp_path, cached_config(tmp_path))[0]
+
+    first = threading.Thread(target=run, args=('first',))
+    first.start()
+    deadline = time.monotonic() + 10
+    while len(FakeTransport.opened) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    second = threading.Thread(target=run, args=('second',))
+    second.start()
+    time.sleep(0.5)
+    assert second.is_alive()  # waiting for the lock, not reading
+    assert len(FakeTransport.opened) == 2
+    FakeTransport.gate.set()
+    first.join(10)
+    second.join(10)
+    assert len(FakeTransport.opened) == 2
+    assert sorted(results['second'].hosts) == sorted(results['first'].hosts) == [
+        'acme.example.com@pbx-nyc', 'globex.example.com@pbx-lon', 'localhost@pbx-lon', 'localhost@pbx-nyc']
+    with open(lock, encoding='utf-8') as handle:
+        assert handle.read() == ''  # the lock file holds nothing
+
+
+def test_a_lock_held_longer_than_reading_can_take_is_not_waited_for(tmp_path, monkeypatch):
+    build(tmp_path, cached_config(tmp_path), cache=False)
+    warnings = []
+    monkeypatch.setattr(plugin_file.InventoryModule, '_lock_wait_seconds', lambda self, pbxs, settings: 0.3)
+    monkeypatch.setattr(Display, 'warning', lambda _display, message, *args, **kwargs: warnings.append(message))
+    FakeTransport.opened = []
+    with open(lock_path(tmp_path), 'a+b') as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        inventory, _plugin = build(tmp_path, cached_config(tmp_path), cache=False)
+    assert len(FakeTransport.opened) == 2
+    assert 'acme.example.com@pbx-nyc' in inventory.hosts
+    assert len(warnings) == 1 and 'for longer than reading the PBXs can take; reading them without it' in warnings[0]
+
+
+def test_the_wait_for_the_lock_is_bounded_by_what_reading_every_pbx_can_take(tmp_path):
+    _inventory, plugin = build(tmp_path, config(parallel=1))
+    pbxs = plugin_file.pbx_list(config()['pbxs'])
+    settings = connection.ConnectionSettings(url='', username='admin', password=PASSWORD, timeout=5, retries=2)
+    # Two PBXs one at a time, three tries each of a connect and a read timeout and the longest wait before a retry;
+    # and a margin.
+    assert plugin._lock_wait_seconds(pbxs, settings) == 2 * 3 * (2 * 5 + 30) + 30  # pylint: disable=protected-access
+
+
+def test_a_cache_that_is_not_in_files_takes_no_lock(tmp_path, pbxs):
+    build(tmp_path, config(cache=True, cache_plugin='ansible.builtin.memory'))
+    assert len(FakeTransport.opened) == 2
+    assert not os.path.exists(str(tmp_path / 'cache'))
 
 
 def test_the_plugin_never_shows_its_options(tmp_path):

@@ -12,9 +12,10 @@ from ansible_collections.vodia.pbx.plugins.module_utils import connection
 from ansible_collections.vodia.pbx.plugins.module_utils.connection import ConnectionSettings
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaApiError, VodiaConfigError
 from ansible_collections.vodia.pbx.plugins.module_utils.tenants import (
-    Pbx, TenantList, check_settings, failure_message, group_name, host_name, host_variables, pbx_list, read_all, read_one,
-    selected,
+    LONGEST_RETRY_WAIT_SECONDS, SAFE_CHARACTERS, Pbx, TenantList, check_settings, failure_message, group_name, host_name,
+    host_safe, host_variables, longest_read_seconds, pbx_list, read_all, read_one, selected,
 )
+from ansible_collections.vodia.pbx.plugins.module_utils.transport import RETRY_MAX_WAIT_SECONDS
 
 PASSWORD = 'Tenants-Unit-Secret-5150'
 SETTINGS = ConnectionSettings(url='', username='admin', password=PASSWORD)
@@ -57,6 +58,22 @@ def test_a_pbx_list_that_cannot_work_is_refused_before_any_request(entries, mess
         pbx_list(entries)
 
 
+@pytest.mark.parametrize('name,why', [
+    ('pbx nyc', "it holds ' '"),
+    ('a,b:c', "it holds ',' ':'"),
+    ('pbx-[1]', "it holds '[' ']'"),
+    ('-pbx', "it starts with '-'"),
+    ('', 'it is empty'),
+    (7, 'it is not text'),
+])
+def test_a_pbx_name_host_patterns_cannot_hold_is_refused_saying_which_character_and_why(name, why):
+    with pytest.raises(VodiaConfigError) as caught:
+        pbx_list([{'url': 'https://a.example.com', 'name': name}])
+    message = caught.value.message
+    assert message.startswith('pbxs item 1: the name %r is not usable in host names (%s)' % (name, why))
+    assert 'host patterns (--limit, hosts:) read , : white space ! & ~ @ * ? [ ] as separators or operators' in message
+
+
 def test_a_url_with_credentials_is_refused_without_repeating_it():
     with pytest.raises(VodiaConfigError) as caught:
         pbx_list(['https://admin:%s@pbx.example.com' % PASSWORD])
@@ -89,6 +106,40 @@ def test_tenants_are_chosen_by_shell_patterns_on_their_names_in_any_case(name, i
 
 def test_a_tenant_host_is_named_after_the_tenant_at_its_pbx():
     assert host_name(NYC, {'name': 'localhost'}) == 'localhost@pbx-nyc'
+
+
+@pytest.mark.parametrize('tenant,host', [
+    ('acme.example.com', 'acme.example.com'),
+    ('Tenant_1-a.example', 'Tenant_1-a.example'),
+    ('a,b', 'a%2Cb'),
+    ('two words', 'two%20words'),
+    ('x:y', 'x%3Ay'),
+    ('!not', '%21not'),
+    ('&and', '%26and'),
+    ('~regex', '%7Eregex'),
+    ('@file', '%40file'),
+    ('user@example.com', 'user%40example.com'),
+    ('glob*?', 'glob%2A%3F'),
+    ('range[0:1]', 'range%5B0%3A1%5D'),
+    ('tab\there', 'tab%09here'),
+    ('100%', '100%25'),
+    ('a%2Cb', 'a%252Cb'),
+    ('müller.example', 'm%C3%BCller.example'),
+    ('\ud800', '%ED%A0%80'),
+])
+def test_a_tenant_name_host_patterns_cannot_hold_is_written_as_in_urls(tenant, host):
+    assert host_safe(tenant) == host
+    assert host_name(NYC, {'name': tenant}) == host + '@pbx-nyc'
+    assert set(host_safe(tenant)) <= SAFE_CHARACTERS | {'%'}
+
+
+def test_two_tenants_never_get_one_host_name():
+    """One to one: a real tenant named like another's written name ("a%2Cb" beside "a,b") keeps a host of its own,
+    and the last "@" of a host name is always the one before the PBX."""
+    tenants = ['a,b', 'a%2Cb', 'a%252Cb', 'a%2cb', 'A,b', 'a@b', 'a%40b', 'a b', 'a%20b', 'a+b', '%', '%25', '']
+    hosts = [host_safe(tenant) for tenant in tenants]
+    assert len(set(hosts)) == len(tenants)
+    assert all('@' not in host for host in hosts)
 
 
 def test_a_tenant_host_has_the_pbx_the_tenant_and_everything_the_pbx_said():
@@ -187,3 +238,11 @@ def test_parallel_out_of_range_is_refused():
 
 def test_no_pbx_to_read_reads_nothing():
     assert read_all([], SETTINGS, parallel=4) == []
+
+
+def test_reading_every_pbx_takes_at_most_every_try_of_every_round_of_parallel_pbxs():
+    settings = ConnectionSettings(url='', username='admin', password=PASSWORD, timeout=5, retries=2)
+    # Five PBXs two at a time: three rounds; three tries each of a connect and a read timeout and the longest wait.
+    assert longest_read_seconds(5, 2, settings) == 3 * 3 * (2 * 5 + 30)
+    assert longest_read_seconds(1, 8, settings) == 3 * (2 * 5 + 30)
+    assert LONGEST_RETRY_WAIT_SECONDS == RETRY_MAX_WAIT_SECONDS
