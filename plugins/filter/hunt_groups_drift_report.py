@@ -12,6 +12,8 @@ description:
   - Takes the host variables of the play's hosts and returns one report over all of them, built from the result
     C(hunt_groups_result) that the P(vodia.pbx.hunt_groups#role) role registers on each host.
   - The P(vodia.pbx.hunt_groups#role) role uses it to write its drift report when C(hunt_groups_report) is set.
+  - The filter P(vodia.pbx.hunt_groups_drift_merge#filter) builds the same report from the parts that the slices of
+    a sliced AWX job publish.
   - The report holds no secret. The module results it reads never hold the password, and any credentials written
     into a URL are removed.
 author:
@@ -72,6 +74,11 @@ _value:
       description:
         - C(pbxs) and C(failed_pbxs), and for each action (C(created), C(updated), C(deleted), C(unchanged)) how many
           hunt groups it took.
+        - C(pbxs) counts PBXs, not hosts. A host of the P(vodia.pbx.tenants#inventory) inventory plugin (one with the
+          host variables C(vodia_pbx) and C(vodia_domain)) is a tenant of the PBX C(vodia_pbx), and the tenants of one
+          PBX count as one PBX; any other host counts as a PBX of its own. C(failed_pbxs) counts the PBXs with a failed
+          host.
+        - Where hosts are tenants, also C(tenants), the number of tenant hosts, and C(failed_tenants), those that failed.
       type: dict
     changed:
       description:
@@ -81,13 +88,15 @@ _value:
       elements: dict
     call_queues:
       description:
-        - Only with O(call_queues=true). C(summary) holds C(pbxs), the number of hosts that manage call queues (those
-          with C(hunt_groups_call_queues)), and for each action how many call queues it took; C(changed) lists the call
-          queues created, updated or deleted, in the form of the hunt groups' RV(_value.changed).
+        - Only with O(call_queues=true). C(summary) holds C(pbxs), the number of PBXs with hosts that manage call
+          queues (those with C(hunt_groups_call_queues)), counted as in RV(_value.summary) (where hosts are tenants, also
+          C(tenants), the tenant hosts that manage call queues), and for each action how many call queues it took;
+          C(changed) lists the call queues created, updated or deleted, in the form of the hunt groups' RV(_value.changed).
       type: dict
     pbxs:
       description:
-        - One item per host, in host name order, with C(host), C(url), C(domain) and C(hunt_groups).
+        - One item per host, in host name order, with C(host), C(url), C(domain) and C(hunt_groups); a tenant host
+          also has C(pbx), the name of its PBX (C(vodia_pbx)).
         - Each hunt group has C(name) and C(action); an update also has C(changes), each changed option with its
           C(before) and C(after) value.
         - A host whose run failed has C(failed=true) and C(msg) instead of C(hunt_groups).
@@ -156,6 +165,10 @@ def _pbx_entry(host_vars, steps):
         # which the host's variables do not hold.
         'domain': first.get('domain') or host_vars.get('hunt_groups_domain'),
     }
+    # A host of the vodia.pbx.tenants inventory plugin is one tenant of a PBX: the summary counts it as a tenant, and
+    # its PBX once however many of its tenants the play holds.
+    if host_vars.get('vodia_pbx') and host_vars.get('vodia_domain'):
+        entry['pbx'] = str(host_vars['vodia_pbx'])
     failed = [step for step in steps.values() if step.get('failed')]
     if result is None or failed:
         entry['failed'] = True
@@ -187,28 +200,52 @@ def _count(pbxs, key):
     return summary, changed
 
 
-def hunt_groups_drift_report(hosts_vars, active_hosts=None, check_mode=False, call_queues=False):
+def _hosts(pbxs):
+    """How many PBXs (and, where hosts are tenants, tenants) the entries stand for.
+
+    A host without a PBX name counts as a PBX of its own, as every host did before tenants were hosts."""
+    counts = {'pbxs': len(set((True, entry['pbx']) if 'pbx' in entry else (False, entry['host']) for entry in pbxs))}
+    tenants = sum(1 for entry in pbxs if 'pbx' in entry)
+    if tenants:
+        counts['tenants'] = tenants
+    return counts
+
+
+def host_entries(hosts_vars, active_hosts=None, call_queues=False):
+    """Each reported host's entry, and whether any of their results ran in check mode."""
     active = set(active_hosts or [])
     pbxs = []
-    results = []
+    check_mode = False
     for host_vars in hosts_vars:
         steps = _steps(host_vars, call_queues)
         if not steps and host_vars.get('inventory_hostname') in active:
             continue
-        results.extend(steps.values())
+        check_mode = check_mode or any(result.get('check_mode') is True for result in steps.values())
         pbxs.append(_pbx_entry(host_vars, steps))
-    pbxs.sort(key=lambda entry: entry['host'])
-    check_mode = bool(check_mode) or any(result.get('check_mode') is True for result in results)
+    return pbxs, check_mode
 
-    summary = {'pbxs': len(pbxs), 'failed_pbxs': sum(1 for entry in pbxs if entry.get('failed'))}
+
+def build_report(pbxs, check_mode=False, call_queues=False):
+    """The report over the given host entries, wherever they were made: one play, or the slices of a sliced job."""
+    pbxs = sorted(pbxs, key=lambda entry: entry['host'])
+    failed = [entry for entry in pbxs if entry.get('failed')]
+    summary = _hosts(pbxs)
+    summary['failed_pbxs'] = _hosts(failed)['pbxs']
+    if 'tenants' in summary:
+        summary['failed_tenants'] = sum(1 for entry in failed if 'pbx' in entry)
     counts, changed = _count(pbxs, 'hunt_groups')
     summary.update(counts)
     report = {'check_mode': bool(check_mode), 'summary': summary, 'changed': changed, 'pbxs': pbxs}
     if call_queues:
         counts, changed = _count(pbxs, 'call_queues')
-        report['call_queues'] = {'summary': dict(pbxs=sum(1 for entry in pbxs if 'call_queues' in entry), **counts),
-                                 'changed': changed}
+        counts.update(_hosts([entry for entry in pbxs if 'call_queues' in entry]))
+        report['call_queues'] = {'summary': counts, 'changed': changed}
     return report
+
+
+def hunt_groups_drift_report(hosts_vars, active_hosts=None, check_mode=False, call_queues=False):
+    pbxs, results_check_mode = host_entries(hosts_vars, active_hosts, call_queues)
+    return build_report(pbxs, bool(check_mode) or results_check_mode, call_queues)
 
 
 class FilterModule:

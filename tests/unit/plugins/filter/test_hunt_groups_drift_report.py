@@ -163,3 +163,54 @@ def test_a_call_queue_result_in_check_mode_makes_a_check_mode_report():
     first = dict(converged({'name': '5000', 'action': 'created', 'changed': True}), check_mode=True)
     report = hunt_groups_drift_report([call_flow_host('pbx-a', first)], active_hosts=['pbx-a'], call_queues=True)
     assert report['check_mode'] is True
+
+
+# Tenants as hosts (the vodia.pbx.tenants inventory plugin) ----------------------------------------------------------
+
+def tenant(name, pbx, result=None, **more):
+    return host('%s@%s' % (name, pbx), result, vodia_domain=name, vodia_pbx=pbx, vodia_url='https://%s.example.com' % pbx,
+                **more)
+
+
+def test_tenant_hosts_are_counted_as_tenants_and_their_pbxs_once_each():
+    unchanged = converged({'name': '2000', 'action': 'unchanged', 'changed': False})
+    hosts = [tenant('t%d.example.com' % number, 'pbx-%d' % (number % 2), unchanged) for number in range(6)]
+    report = hunt_groups_drift_report(hosts, active_hosts=[entry['inventory_hostname'] for entry in hosts])
+    assert report['summary'] == {'pbxs': 2, 'failed_pbxs': 0, 'tenants': 6, 'failed_tenants': 0,
+                                 'created': 0, 'updated': 0, 'deleted': 0, 'unchanged': 6}
+    assert report['pbxs'][0] == {'host': 't0.example.com@pbx-0', 'url': 'https://pbx.example.com', 'domain': 'localhost',
+                                 'pbx': 'pbx-0', 'hunt_groups': [{'name': '2000', 'action': 'unchanged'}]}
+
+
+def test_a_failed_tenant_counts_its_pbx_among_the_failed_pbxs_once():
+    failed = dict(converged(), failed=True, msg='HTTP 500')
+    hosts = [tenant('a.example.com', 'pbx-a', failed), tenant('b.example.com', 'pbx-a', failed),
+             tenant('c.example.com', 'pbx-b', converged())]
+    summary = hunt_groups_drift_report(hosts, active_hosts=['c.example.com@pbx-b'])['summary']
+    assert (summary['tenants'], summary['failed_tenants'], summary['pbxs'], summary['failed_pbxs']) == (3, 2, 2, 1)
+
+
+def test_hosts_without_a_pbx_name_count_as_pbxs_of_their_own_next_to_tenants():
+    # A PBX host that merely has vodia_domain (the role's default tenant) is no tenant of the plugin.
+    hosts = [tenant('a.example.com', 'pbx-a', converged()), host('pbx-b', converged(), vodia_domain='branch.example.com'),
+             host('pbx-c', converged(), vodia_pbx='pbx-c')]
+    report = hunt_groups_drift_report(hosts, active_hosts=['a.example.com@pbx-a', 'pbx-b', 'pbx-c'])
+    assert (report['summary']['pbxs'], report['summary']['tenants']) == (3, 1)
+    assert [('pbx' in entry) for entry in report['pbxs']] == [True, False, False]
+
+
+def test_pbx_hosts_keep_the_summary_they_always_had():
+    report = hunt_groups_drift_report([host('pbx-a', converged()), host('pbx-b')], active_hosts=['pbx-a'])
+    assert report['summary'] == {'pbxs': 2, 'failed_pbxs': 1, 'created': 0, 'updated': 0, 'deleted': 0, 'unchanged': 0}
+    assert all('pbx' not in entry for entry in report['pbxs'])
+
+
+def test_the_call_queue_summary_counts_tenants_and_pbxs_too():
+    queues = converged({'name': '5000', 'action': 'created', 'changed': True})
+    hosts = [tenant('a.example.com', 'pbx-a', converged(), hunt_groups_call_queues_result=queues),
+             tenant('b.example.com', 'pbx-a', converged(), hunt_groups_call_queues_result=queues),
+             tenant('c.example.com', 'pbx-b', converged(), hunt_groups_call_queues_result=SKIPPED)]
+    report = hunt_groups_drift_report(hosts, active_hosts=[entry['inventory_hostname'] for entry in hosts],
+                                      call_queues=True)
+    assert report['call_queues']['summary'] == {'pbxs': 1, 'tenants': 2, 'created': 2, 'updated': 0, 'deleted': 0,
+                                                'unchanged': 0}
