@@ -18,11 +18,12 @@ import time
 import pytest
 import yaml
 
-from ansible.errors import AnsibleParserError
+from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.inventory.data import InventoryData
 from ansible.inventory.manager import InventoryManager
 from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import inventory_loader
+from ansible.release import __version__ as ANSIBLE_CORE_VERSION
 from ansible.template import Templar
 from ansible.utils.display import Display
 
@@ -461,7 +462,13 @@ def test_the_wait_for_the_lock_is_bounded_by_what_reading_every_pbx_can_take(tmp
 
 
 def test_a_cache_that_is_not_in_files_takes_no_lock(tmp_path, pbxs):
-    build(tmp_path, config(cache=True, cache_plugin='ansible.builtin.memory'))
+    settings = config(cache=True, cache_plugin='ansible.builtin.memory')
+    if tuple(int(part) for part in ANSIBLE_CORE_VERSION.split('.')[:2]) < (2, 17):
+        # ansible-core 2.16 itself refuses the memory cache for inventory plugins, before any lock is in question.
+        with pytest.raises(AnsibleError, match='Unable to use cache plugin ansible.builtin.memory'):
+            build(tmp_path, settings)
+        return
+    build(tmp_path, settings)
     assert len(FakeTransport.opened) == 2
     assert not os.path.exists(str(tmp_path / 'cache'))
 
