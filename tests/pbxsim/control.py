@@ -3,7 +3,7 @@
 """The /_sim/ control API for tests, benchmarks and chaos runs.
 
 No PBX credentials are needed, so it only answers peers on the loopback interface.
-Control requests never pass through the fault layer and are not journaled.
+Control requests never pass through the fault layer, are not journaled and are not counted as load.
 """
 
 import ipaddress
@@ -46,17 +46,31 @@ def health(state, _request):
 def get_journal(state, request):
     """GET /_sim/journal[?since=SEQ&method=M&path_prefix=P]."""
     query = parse_qs(request.query)
-    return Response(200, state.journal.query(
+    answer = state.journal.query(
         since=_query_int(query, "since"),
         method=query.get("method", [None])[0],
         path_prefix=query.get("path_prefix", [None])[0],
-    ))
+    )
+    answer["peak_in_flight"] = state.load.describe()["peak_in_flight"]
+    return Response(200, answer)
 
 
 def clear_journal(state, _request):
-    """DELETE /_sim/journal."""
+    """DELETE /_sim/journal: also starts a new load peak, so that one clear begins a measurement."""
     state.journal.clear()
+    state.load.clear()
     return Response(200, {})
+
+
+def get_load(state, _request):
+    """GET /_sim/load: requests in flight now, the most at once since the last clear, and the requests counted."""
+    return Response(200, state.load.describe())
+
+
+def clear_load(state, _request):
+    """DELETE /_sim/load: a new peak, the journal kept."""
+    state.load.clear()
+    return Response(200, state.load.describe())
 
 
 def take_snapshot(state, _request):
@@ -156,6 +170,7 @@ def set_config(state, request):
 CONTROL_ROUTES = {
     "health": {"GET": health},
     "journal": {"GET": get_journal, "DELETE": clear_journal},
+    "load": {"GET": get_load, "DELETE": clear_load},
     "snapshot": {"POST": take_snapshot},
     "restore": {"POST": restore_snapshot},
     "reset": {"POST": reset},

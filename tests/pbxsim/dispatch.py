@@ -7,10 +7,11 @@ Nothing here knows about sockets: the transport gets an Outcome back and carries
 
 from pbxsim.auth import presented_user
 from pbxsim.control import handle_control
-from pbxsim.messages import Response
+from pbxsim.messages import Response, split_path
 from pbxsim.rest import handle_rest
 
 FAULT_BODY = {"error": "simulated fault"}
+CONTROL_SEGMENT = "_sim"
 
 
 class Outcome:
@@ -43,10 +44,15 @@ def _answer_with_faults(state, request, sleep):
     return Outcome(response), None
 
 
+def is_control_path(raw_path):
+    """True for a request to the /_sim/ control API (raw_path may hold a query string)."""
+    return split_path(raw_path.partition("?")[0])[:1] == [CONTROL_SEGMENT]
+
+
 def process(state, request, sleep):
     """Answer one request; sleep(seconds) is how latency waits (interruptible on stop)."""
     segments = request.segments
-    if segments[:1] == ["_sim"]:
+    if segments[:1] == [CONTROL_SEGMENT]:
         return Outcome(handle_control(state, request))
     if segments[:1] == ["rest"]:
         outcome, fault = _answer_with_faults(state, request, sleep)

@@ -20,7 +20,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from pbxsim import __version__
-from pbxsim.dispatch import process
+from pbxsim.dispatch import is_control_path, process
 from pbxsim.messages import BODY_LIMIT, Request, Response
 from pbxsim.profiles import DEFAULT_PROFILE
 from pbxsim.seed import load_seed_file
@@ -72,6 +72,17 @@ class SimRequestHandler(BaseHTTPRequestHandler):
             super().log_message(format, *args)
 
     def _dispatch(self):
+        # Control requests are the tests' own, not load on the PBX.
+        gauge = None if is_control_path(self.path) else self.server.pbx.load
+        if gauge is not None:
+            gauge.enter()
+        try:
+            self._answer()
+        finally:
+            if gauge is not None:
+                gauge.leave()
+
+    def _answer(self):
         try:
             body = self._read_body()
         except BadRequestBody as exc:

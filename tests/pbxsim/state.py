@@ -9,6 +9,7 @@ import time
 
 from pbxsim.faults import FaultPlan
 from pbxsim.journal import Journal
+from pbxsim.load import LoadGauge
 from pbxsim.profiles import DEFAULT_PROFILE, behaviour
 from pbxsim.seed import build_data
 
@@ -32,6 +33,7 @@ class PbxState:
         self.lock = threading.RLock()
         self.started = time.time()
         self.journal = Journal()
+        self.load = LoadGauge()
         self.faults = FaultPlan(faults, random_seed)
         self._seed_data = build_data(seed, hunt_groups, tenants, profile, call_queues)
         self._initial_on_duplicate = on_duplicate
@@ -85,12 +87,13 @@ class PbxState:
             return list(self._snapshots)
 
     def reset(self):
-        """Back to start-up: seed data, start-up faults and duplicate mode, empty journal; the profile stays."""
+        """Back to start-up: seed data, start-up faults and duplicate mode, empty journal, load peak cleared; the profile stays."""
         with self.lock:
             self.data = copy.deepcopy(self._seed_data)
             self.on_duplicate = self._initial_on_duplicate
         self.faults.restore_initial()
         self.journal.clear()
+        self.load.clear()
 
     def dump(self):
         """Return everything a test may want to inspect, as JSON-able data."""
