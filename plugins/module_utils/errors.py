@@ -50,6 +50,18 @@ class VodiaApiError(VodiaError):
         return VodiaApiError(message, self.method, self.path, self.status, self.body)
 
 
+class RequestSlotError(VodiaApiError):
+    """A request was not sent: the limit on requests to one PBX at once (max_concurrent_requests) gave this process no
+    slot in time, or its lock files cannot be used. ``status`` is None, as no answer arrived; unlike a lost answer, the
+    PBX cannot have carried the request out, so it is never read back to find out."""
+
+    def __init__(self, message: str, method: str | None = None, path: str | None = None):
+        super().__init__(message, method, path)
+
+    def with_message(self, message: str) -> RequestSlotError:
+        return RequestSlotError(message, self.method, self.path)
+
+
 class WrongKindError(VodiaError):
     """The account exists on the PBX but is not of the kind the task manages: it must not be touched."""
 
