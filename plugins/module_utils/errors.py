@@ -88,3 +88,8 @@ class PartialConvergeError(VodiaError):
 
     def facts(self) -> dict:
         return dict(self.cause.facts(), results=self.results)
+
+
+class VodiaGitError(VodiaError):
+    """Delivering files to a git repository failed. Nothing was pushed by force, ever; what git printed is masked
+    before it reaches the message, so the message holds no credential."""
