@@ -42,8 +42,9 @@ def manage_one(kind: AccountKind, params: dict, mode: RunMode, transport) -> Rep
     EARLIER_LISTS.clear()
     EARLIER_LISTS[list_key] = converged.names
     result = converged.outcomes[0]
-    report = dict({'changed': result.changed, kind.result_key: result.after},
-                  **_planned_facts(params, mode, transport, domain, converged.outcomes))
+    report = dict(changed=result.changed, **_where(transport, domain))
+    report[kind.result_key] = result.after
+    report.update(_planned_facts(params, mode, transport, domain, converged.outcomes))
     if mode.diff_mode:
         report['diff'] = result.diff()
     return Report(report, converged.reference_warnings + unknown_field_warnings(kind, domain, [result]))
@@ -65,7 +66,9 @@ def read_accounts(kind: AccountKind, params: dict, mode: RunMode, transport) -> 
     if params.get('form') == EXPORT_FORM:
         names, shape = sorted(names, key=name_order), kind.fields.exportable
     accounts = engine.read_all(lambda name: shape(name, api.read_settings(domain, name)), names, workers)
-    return Report({'changed': False, kind.results_key: accounts})
+    report = dict(changed=False, **_where(transport, domain))
+    report[kind.results_key] = accounts
+    return Report(report)
 
 
 def manage_many(kind: AccountKind, params: dict, mode: RunMode, transport) -> Report:
@@ -82,15 +85,10 @@ def manage_many(kind: AccountKind, params: dict, mode: RunMode, transport) -> Re
             '%s The %s before it were converged; run the task again to continue.' % (failure.message, kind.plural),
             failure.cause, [_report(kind, done, mode.diff_mode) for done in failure.results]) from None
     outcomes = converged.outcomes
-    result = {
-        'changed': any(item.changed for item in outcomes),
-        # Which PBX this was, for reports over many PBXs; the URL never holds credentials (connection.py refuses them).
-        'url': transport.describe(),
-        'domain': domain,
-        # Whether nothing was written: a task or play keyword check_mode does not show in ansible_check_mode.
-        'check_mode': mode.check_mode,
-        'results': [_report(kind, item, mode.diff_mode) for item in outcomes],
-    }
+    result = dict(changed=any(item.changed for item in outcomes), **_where(transport, domain))
+    # Whether nothing was written: a task or play keyword check_mode does not show in ansible_check_mode.
+    result['check_mode'] = mode.check_mode
+    result['results'] = [_report(kind, item, mode.diff_mode) for item in outcomes]
     result.update(_planned_facts(params, mode, transport, domain, outcomes))
     if params['return_state']:
         present = set(target.name for target in wanted if target.state == engine.PRESENT)
@@ -102,6 +100,13 @@ def manage_many(kind: AccountKind, params: dict, mode: RunMode, transport) -> Re
             for item in outcomes if item.changed
         ]
     return Report(result, converged.reference_warnings + unknown_field_warnings(kind, domain, outcomes))
+
+
+def _where(transport, domain: str) -> dict:
+    """Which PBX and tenant a task worked on, in the result of every task that succeeds: reports over many PBXs and the
+    indirect node counting of extensions/audit read them, and from ansible-core 2.21 on a result holds no invocation
+    to take them from. The URL never holds credentials (connection.py refuses a URL with any)."""
+    return {'url': transport.describe(), 'domain': domain}
 
 
 def wanted_accounts(kind: AccountKind, items: list[dict], purge: bool) -> list[Wanted]:

@@ -209,6 +209,20 @@ diff:
   returned: when diff mode is on
   type: dict
   sample: {"before": {}, "after": {"name": "1005", "display_name": "Support"}}
+domain:
+  description:
+    - The tenant (domain) the task worked on, as the task named it.
+    - With RV(url), it tells which tenant of which PBX a result is about, without the task's invocation, which results
+      hold from ansible-core 2.21 on only with C(INJECT_INVOCATION); the indirect node counting of Ansible Automation
+      Platform reads both (see C(docs/audit.md) of the collection).
+  returned: success
+  type: str
+  sample: company.example.com
+url:
+  description: The PBX the task worked on, as scheme, host and port (never with credentials).
+  returned: success
+  type: str
+  sample: https://pbx.example.com:8443
 '''
 
 from functools import partial

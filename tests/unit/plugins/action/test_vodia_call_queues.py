@@ -14,6 +14,7 @@ from ansible_collections.vodia.pbx.plugins.action import vodia_call_queue, vodia
 from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import account_info_spec, account_spec, accounts_spec
 from ansible_collections.vodia.pbx.plugins.module_utils.call_queue import CALL_QUEUE
 from ansible_collections.vodia.pbx.plugins.module_utils.operations import manage_many, manage_one, read_accounts
+from ansible_collections.vodia.pbx.plugins.plugin_utils import action_adapter
 
 from ansible_collections.vodia.pbx.tests.unit.plugins.conftest import CONNECTION, NEW_HUNT_GROUP_SETTINGS, make_action, run_action
 
@@ -41,6 +42,19 @@ def test_the_call_queues_are_read_in_process(pbx):
     pbx.add('3000', 'acds', display='Support')
     result = run_action(vodia_call_queue_info.ActionModule, 'vodia.pbx.vodia_call_queue_info', {})
     assert [item['display_name'] for item in result['call_queues']] == ['Support']
+
+
+@pytest.mark.parametrize('plugin, args', [
+    (vodia_call_queue, {'name': '3000'}),
+    (vodia_call_queue_info, {'name': '3000'}),
+], ids=['vodia_call_queue', 'vodia_call_queue_info'])
+def test_the_result_names_the_pbx_and_the_tenant_without_an_invocation(pbx, monkeypatch, plugin, args):
+    """As on ansible-core 2.21 without INJECT_INVOCATION: the audit queries read the PBX and tenant from the result."""
+    pbx.add('3000', 'acds', display='Support')
+    monkeypatch.setattr(action_adapter, 'shows_invocation', lambda task_vars: False)
+    result = run_action(plugin.ActionModule, 'vodia.pbx.' + plugin.__name__.rsplit('.', 1)[1], args)
+    assert 'invocation' not in result and 'failed' not in result
+    assert (result['url'], result['domain']) == (pbx.describe(), 'localhost')
 
 
 def test_call_queues_are_converged_in_process_and_a_missing_agent_fails_before_any_write(pbx):

@@ -10,6 +10,7 @@ from ansible_collections.vodia.pbx.plugins.action.vodia_hunt_group import Action
 from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import account_spec
 from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import HUNT_GROUP
 from ansible_collections.vodia.pbx.plugins.module_utils.operations import manage_one
+from ansible_collections.vodia.pbx.plugins.plugin_utils import action_adapter
 
 from ansible_collections.vodia.pbx.tests.unit.plugins.conftest import run_action
 
@@ -31,6 +32,14 @@ def test_a_hunt_group_is_created_in_process_with_its_diff(pbx):
     assert result['hunt_group']['display_name'] == 'Support'
     assert result['diff']['before'] == {}
     assert '1005' in pbx.accounts['localhost']
+
+
+def test_the_result_names_the_pbx_and_the_tenant_without_an_invocation(pbx, monkeypatch):
+    """As on ansible-core 2.21 without INJECT_INVOCATION: the audit queries read the PBX and tenant from the result."""
+    monkeypatch.setattr(action_adapter, 'shows_invocation', lambda task_vars: False)
+    result = run({'name': '1002', 'display_name': 'Hunt'})
+    assert 'invocation' not in result
+    assert (result['url'], result['domain']) == (pbx.describe(), 'localhost')
 
 
 def test_check_mode_writes_nothing(pbx):

@@ -10,6 +10,7 @@ from ansible_collections.vodia.pbx.plugins.action.vodia_hunt_group_info import A
 from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import account_info_spec
 from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import HUNT_GROUP
 from ansible_collections.vodia.pbx.plugins.module_utils.operations import read_accounts
+from ansible_collections.vodia.pbx.plugins.plugin_utils import action_adapter
 
 from ansible_collections.vodia.pbx.tests.unit.plugins.conftest import run_action
 
@@ -30,6 +31,14 @@ def test_the_hunt_groups_are_read_in_process(pbx):
     assert result['changed'] is False
     assert [group['name'] for group in result['hunt_groups']] == ['1002']
     assert pbx.writes == []
+
+
+def test_the_result_names_the_pbx_and_the_tenant_without_an_invocation(pbx, monkeypatch):
+    """As on ansible-core 2.21 without INJECT_INVOCATION: the audit queries read the PBX and tenant from the result."""
+    monkeypatch.setattr(action_adapter, 'shows_invocation', lambda task_vars: False)
+    result = run({'name': '1002'})
+    assert 'invocation' not in result
+    assert (result['url'], result['domain']) == (pbx.describe(), 'localhost')
 
 
 def test_one_hunt_group_is_read_by_name_in_check_mode_too(pbx):

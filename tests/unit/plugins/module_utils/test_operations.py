@@ -123,7 +123,7 @@ def test_check_mode_reports_the_change_and_writes_nothing(pbx):
 
 def test_absent_deletes_and_ignores_the_hunt_group_options(pbx):
     result = single(pbx, name='1002', state='absent', display_name='Ignored')
-    assert result == {'changed': True, 'hunt_group': {}}
+    assert result == {'changed': True, 'url': 'http://fake-pbx', 'domain': 'localhost', 'hunt_group': {}}
     assert [request[0] for request in pbx.writes] == ['DELETE']
 
 
@@ -138,6 +138,21 @@ def test_an_account_of_another_type_is_refused(pbx):
     with pytest.raises(WrongKindError, match=r'is not a hunt group \(it is not in the hunts list'):
         single(pbx, name='444', display_name='x')
     assert pbx.writes == []
+
+
+@pytest.mark.parametrize('operation, spec, given', [
+    (manage_one, account_spec, {'name': '1002'}),
+    (read_accounts, account_info_spec, {}),
+    (manage_many, accounts_spec, {'items': [{'name': '1002'}]}),
+], ids=['one', 'info', 'many'])
+@pytest.mark.parametrize('kind', [HUNT_GROUP, CALL_QUEUE], ids=['hunt_groups', 'call_queues'])
+def test_every_result_names_the_pbx_and_the_tenant(pbx, operation, spec, given, kind):
+    """From ansible-core 2.21 a result has no invocation unless asked for; the audit queries and reports over many
+    PBXs find the PBX and tenant in the result itself, as the transport describes the PBX (never with credentials)."""
+    pbx.add('1002', kind.addacc_type)
+    given = dict((kind.results_key if option == 'items' else option, value) for option, value in given.items())
+    result = result_of(operation(kind, params(spec, kind, **dict({'domain': 'localhost'}, **given)), NORMAL, pbx))
+    assert (result['url'], result['domain']) == (pbx.describe(), 'localhost')
 
 
 # vodia_hunt_group_info -----------------------------------------------------------------------

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ansible_collections.vodia.pbx.plugins.modules import vodia_call_queue, vodia_call_queue_info, vodia_call_queues
 
 from ansible_collections.vodia.pbx.tests.unit.plugins.conftest import CONNECTION
@@ -24,6 +26,15 @@ def test_a_call_queue_is_created_updated_and_left_alone(run_main, pbx):
     assert pbx.accounts['localhost']['3000']['settings']['esctime'] == '20'
     assert not run_main(vodia_call_queue, args).result['changed']
     assert run_main(vodia_call_queue, dict(args, agents=['444', '445']), check_mode=True).result['changed']
+
+
+@pytest.mark.parametrize('module', [vodia_call_queue, vodia_call_queue_info], ids=['vodia_call_queue', 'vodia_call_queue_info'])
+def test_the_result_names_the_pbx_and_the_tenant(run_main, pbx, module):
+    """Also on ansible-core 2.21, whose results hold no invocation unless asked for."""
+    pbx.add('3000', 'acds', display='Support')
+    run = run_main(module, task(name='3000'))
+    assert not run.failed
+    assert (run.result['url'], run.result['domain']) == (pbx.describe(), 'localhost')
 
 
 def test_a_missing_agent_fails_with_the_problems_as_data(run_main, pbx):

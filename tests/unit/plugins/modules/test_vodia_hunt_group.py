@@ -37,6 +37,13 @@ def test_a_second_identical_run_is_unchanged_without_writes(run_main, pbx):
     assert len(pbx.writes) == writes
 
 
+def test_the_result_names_the_pbx_and_the_tenant(run_main, pbx):
+    """Also on ansible-core 2.21, whose results hold no invocation unless asked for."""
+    run = run_main(vodia_hunt_group, task(name='1002', display_name='Hunt'))
+    assert not run.failed
+    assert (run.result['url'], run.result['domain']) == (pbx.describe(), 'localhost')
+
+
 def test_there_is_no_diff_without_diff_mode(run_main, pbx):
     assert 'diff' not in run_main(vodia_hunt_group, task(name='1002')).result
 

@@ -26,6 +26,12 @@ def test_info_returns_every_hunt_group_without_change(run_main, pbx):
     assert pbx.writes == []
 
 
+def test_the_result_names_the_pbx_and_the_tenant(run_main, pbx):
+    """Also on ansible-core 2.21, whose results hold no invocation unless asked for."""
+    run = run_main(vodia_hunt_group_info, task(name='1002'))
+    assert (run.result['url'], run.result['domain']) == (pbx.describe(), 'localhost')
+
+
 def test_info_returns_one_hunt_group_by_name(run_main, pbx):
     assert run_main(vodia_hunt_group_info, task(name='1002')).result['hunt_groups'][0]['display_name'] == 'Hunt'
 
