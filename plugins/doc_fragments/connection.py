@@ -77,6 +77,40 @@ options:
       - If not set, the value of the E(VODIA_RETRIES) environment variable is used.
     type: int
     default: 3
+  max_concurrent_requests:
+    description:
+      - At most this many requests to this PBX at once from all the tasks, forks, parallel reads and processes of one user on
+        the machine that runs the tasks, such as AWX job slices on one execution node or C(ansible-playbook) runs started
+        side by side. A PBX is told apart by scheme, host and port.
+      - Each request holds one of the PBX's slots while it is sent and answered, and gives it back while it waits before a
+        retry. A process that ends, however it ends, gives back its slots.
+      - A request waits up to O(request_lock_timeout) seconds for a free slot, then fails the task without being sent.
+      - Processes on other machines (other AWX execution nodes, container group pods, other controllers) are not counted;
+        to keep a PBX within a limit across machines, run one job per PBX group. See
+        U(https://github.com/vodia-pbx/vodia.pbx/blob/main/docs/pbx-load.md).
+      - Give every task that talks to a PBX the same value, for example in C(module_defaults) for C(group/vodia.pbx.vodia)
+        or in the environment.
+      - Unset or V(0) means no limit. At most V(256).
+      - If not set, the value of the E(VODIA_MAX_CONCURRENT_REQUESTS) environment variable is used.
+    type: int
+  request_lock_dir:
+    description:
+      - The directory of the lock files of O(max_concurrent_requests), one file per slot and PBX. Only processes that use
+        the same directory share the limit.
+      - It is made (mode 0700) if it does not exist. It must be on a local file system where C(flock) works.
+      - The default is a directory of this user under the system's temporary directory (E(TMPDIR), usually C(/tmp)),
+        C(vodia.pbx-request-slots-<uid>). Each AWX job runs in a container of its own, with a temporary directory of its
+        own. To share the limit between the jobs on one execution node, set this to a directory of the node that AWX exposes to
+        every job (the Jobs setting "Paths to Expose to Isolated Jobs", C(AWX_ISOLATION_SHOW_PATHS)).
+      - If not set, the value of the E(VODIA_REQUEST_LOCK_DIR) environment variable is used.
+    type: path
+  request_lock_timeout:
+    description:
+      - Seconds a request waits for a free slot of O(max_concurrent_requests) before the task fails with a message that
+        names the PBX and the lock files. Nothing is sent to the PBX by a request that gave up.
+      - If not set, the value of the E(VODIA_REQUEST_LOCK_TIMEOUT) environment variable is used.
+    type: int
+    default: 300
 notes:
   - When the task runs on the controller (C(connection=local), C(delegate_to=localhost), or the implicit
     C(localhost)), an action plugin of the same name does the work in the controller's own process, with no

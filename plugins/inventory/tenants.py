@@ -100,6 +100,28 @@ options:
     default: 3
     env:
       - name: VODIA_RETRIES
+  max_concurrent_requests:
+    description:
+      - At most this many requests at once to each PBX from every process of this user on this machine, the modules' tasks
+        included, as the modules' option of the same name. The tenant list is one request per PBX, so this matters when
+        the inventory is built while tasks run against the same PBXs (shards started side by side).
+      - Unset or V(0) means no limit.
+    type: int
+    env:
+      - name: VODIA_MAX_CONCURRENT_REQUESTS
+  request_lock_dir:
+    description:
+      - The directory of the lock files of O(max_concurrent_requests), as for the modules.
+      - The default is a directory of this user under the system's temporary directory.
+    type: path
+    env:
+      - name: VODIA_REQUEST_LOCK_DIR
+  request_lock_timeout:
+    description: Seconds a read waits for a free slot of O(max_concurrent_requests) before the PBX counts as not read.
+    type: int
+    default: 300
+    env:
+      - name: VODIA_REQUEST_LOCK_TIMEOUT
   parallel:
     description: How many PBXs are read at once (1 to 64).
     type: int
@@ -242,7 +264,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return ConnectionSettings(
             url='', username=self.get_option('username'), password=self.get_option('password'),
             validate_certs=self.get_option('validate_certs'), ca_path=self.get_option('ca_path'),
-            timeout=self.get_option('timeout'), retries=self.get_option('retries'))
+            timeout=self.get_option('timeout'), retries=self.get_option('retries'),
+            max_concurrent_requests=self.get_option('max_concurrent_requests'),
+            request_lock_dir=self.get_option('request_lock_dir'), request_lock_timeout=self.get_option('request_lock_timeout'))
 
     def _tenant_lists(self, pbxs, settings, cache_key, cache) -> list[TenantList]:
         """The tenant list of every PBX, from the cache where it has one (by URL) and it may be used, else from the PBX.

@@ -29,6 +29,9 @@ CONNECTION_ENVIRONMENT = {
     'ca_path': 'VODIA_CA_PATH',
     'timeout': 'VODIA_TIMEOUT',
     'retries': 'VODIA_RETRIES',
+    'max_concurrent_requests': 'VODIA_MAX_CONCURRENT_REQUESTS',
+    'request_lock_dir': 'VODIA_REQUEST_LOCK_DIR',
+    'request_lock_timeout': 'VODIA_REQUEST_LOCK_TIMEOUT',
 }
 
 # The Ansible type of each kind of typed option.
@@ -50,6 +53,9 @@ def connection_spec() -> dict:
         ca_path=dict(type='path'),
         timeout=dict(type='int', default=30),
         retries=dict(type='int', default=3),
+        max_concurrent_requests=dict(type='int'),
+        request_lock_dir=dict(type='path'),
+        request_lock_timeout=dict(type='int', default=300),
     )
     for option, variable in CONNECTION_ENVIRONMENT.items():
         spec[option]['fallback'] = (env_fallback, [variable])

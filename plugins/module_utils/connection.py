@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaConfigError
+from ansible_collections.vodia.pbx.plugins.module_utils.pbx_limit import DEFAULT_WAIT_SECONDS, check_limit, request_slots
 from ansible_collections.vodia.pbx.plugins.module_utils.transport import Transport
 
 MAX_RETRIES = 10
@@ -51,13 +52,20 @@ class ConnectionSettings:
     ca_path: str | None = None
     timeout: int = 30
     retries: int = 3
+    # At most this many requests at once to the PBX from all processes of this machine; None or 0: no limit.
+    max_concurrent_requests: int | None = None
+    request_lock_dir: str | None = None
+    request_lock_timeout: int = DEFAULT_WAIT_SECONDS
 
     @classmethod
     def from_params(cls, params: dict) -> ConnectionSettings:
         return cls(
             url=params['url'], username=params['username'], password=params['password'],
             validate_certs=params['validate_certs'], ca_path=params['ca_path'], timeout=params['timeout'],
-            retries=params['retries'])
+            retries=params['retries'],
+            # The limit is optional throughout: parameters without its options mean no limit, as unset ones do.
+            max_concurrent_requests=params.get('max_concurrent_requests'), request_lock_dir=params.get('request_lock_dir'),
+            request_lock_timeout=params.get('request_lock_timeout', DEFAULT_WAIT_SECONDS))
 
     def __repr__(self) -> str:
         # The dataclass default would show the password in any traceback or log line that prints settings.
@@ -74,6 +82,7 @@ class ConnectionSettings:
             raise VodiaConfigError(
                 'ca_path %s is not a readable file; give the PEM file of the certificate authority that signed the PBX '
                 'certificate (VODIA_CA_PATH).' % self.ca_path)
+        check_limit(self.max_concurrent_requests, self.request_lock_timeout)
         warnings = []
         if base_url.startswith('http://'):
             warnings.append('url %s uses http: the PBX password crosses the network unencrypted. Use https.' % base_url)
@@ -83,6 +92,7 @@ class ConnectionSettings:
         """A transport to the PBX and the warnings about these settings."""
         base_url, warnings = self.checked()
         verify = self.ca_path if self.validate_certs and self.ca_path else bool(self.validate_certs)
+        slots = request_slots(base_url, self.max_concurrent_requests, self.request_lock_dir, self.request_lock_timeout)
         transport = Transport(base_url, self.username, self.password, verify=verify, timeout=self.timeout,
-                              retries=self.retries)
+                              retries=self.retries, request_slots=slots)
         return transport, warnings

@@ -211,9 +211,11 @@ def read_all(pbxs: list[Pbx], settings: ConnectionSettings, parallel: int, read=
 
 def longest_read_seconds(pbx_count: int, parallel: int, settings: ConnectionSettings) -> float:
     """How long read_all() may take at most: the PBXs are read ``parallel`` at a time, and each may take every try
-    (retries + 1), each with a connect and a read timeout and the longest wait before the next."""
+    (retries + 1), each with a connect and a read timeout and the longest wait before the next, and, with a limit on
+    requests at once, the longest wait for a free slot."""
     rounds = math.ceil(pbx_count / parallel)
-    return rounds * (settings.retries + 1) * (2 * settings.timeout + LONGEST_RETRY_WAIT_SECONDS)
+    slot_wait = settings.request_lock_timeout if settings.max_concurrent_requests else 0
+    return rounds * (settings.retries + 1) * (2 * settings.timeout + LONGEST_RETRY_WAIT_SECONDS + slot_wait)
 
 
 def failure_message(result: TenantList) -> str:

@@ -6,7 +6,8 @@
 
 It knows nothing about Vodia endpoints or hunt groups. Retries happen inside urllib3 (a ``Retry`` on the
 session's adapter); RecordingRetry reports each one so that the task result can list it. Every failure
-becomes a VodiaApiError that says what was attempted and what to check.
+becomes a VodiaApiError that says what was attempted and what to check. With a limit on requests at once to
+the PBX (pbx_limit.RequestSlots, given by the connection), each HTTP exchange holds one of its slots.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ import threading
 import time
 
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaApiError, VodiaConfigError
+from ansible_collections.vodia.pbx.plugins.module_utils.errors import RequestSlotError, VodiaApiError, VodiaConfigError
 from ansible_collections.vodia.pbx.plugins.module_utils.tls import adapter_for, ca_context, verify_from_environment
 
 try:
@@ -192,7 +194,7 @@ class Transport:
     """
 
     def __init__(self, base_url: str, username: str, password: str, verify: bool | str = True, timeout: int = 30,
-                 retries: int = 3, sleep: Callable[[float], None] = time.sleep):
+                 retries: int = 3, sleep: Callable[[float], None] = time.sleep, request_slots=None):
         if not HAS_REQUESTS:
             raise VodiaConfigError('The Python library requests is required on the host that runs the task.')
         self.base_url = base_url
@@ -204,6 +206,9 @@ class Transport:
         self._verify = verify_from_environment(verify)
         self._proxies = requests.utils.get_environ_proxies(base_url)
         self._sleep = sleep
+        # pbx_limit.RequestSlots or None (no limit). Parallel reads share this Transport: each thread holds its own slot.
+        self._request_slots = request_slots
+        self._held = threading.local()
         self._base_path = urlsplit(base_url).path
         self._session_key = (base_url, username, hashlib.sha256((password or '').encode('utf-8')).hexdigest(), self._verify,
                              tuple(sorted(self._proxies.items())))
@@ -216,7 +221,7 @@ class Transport:
         return RecordingRetry(
             total=retries, connect=retries, read=retries, status=retries, other=0, redirect=False,
             allowed_methods=None, status_forcelist=RETRY_STATUSES, raise_on_status=False,
-            respect_retry_after_header=True, on_retry=self._record_retry, sleep=self._sleep)
+            respect_retry_after_header=True, on_retry=self._record_retry, sleep=self._wait_without_slot)
 
     def _new_session(self, ssl_context, retry_policy: RecordingRetry | None = None) -> requests.Session:
         session = requests.Session()
@@ -229,6 +234,34 @@ class Transport:
         session.trust_env = False
         session.proxies = dict(self._proxies)
         return session
+
+    @contextmanager
+    def _slot_held(self, method: str, path: str):
+        """One of the PBX's request slots for the exchange inside, when there is a limit."""
+        if self._request_slots is None:
+            yield
+            return
+        self._held.request = (method, path)
+        self._held.slot = self._request_slots.acquire(method, path)
+        try:
+            yield
+        finally:
+            # None when taking it back after a retry wait failed.
+            if self._held.slot is not None:
+                self._held.slot.release()
+                self._held.slot = None
+
+    def _wait_without_slot(self, seconds: float) -> None:
+        """The wait before a retry, with this thread's slot given back meanwhile: a request that waits sends nothing, and
+        its slot would otherwise keep a sending request of another process out."""
+        slot = getattr(self._held, 'slot', None)
+        if slot is None:
+            self._sleep(seconds)
+            return
+        slot.release()
+        self._held.slot = None
+        self._sleep(seconds)
+        self._held.slot = self._request_slots.acquire(*self._held.request)
 
     def _record_retry(self, record: RetryRecord) -> None:
         # urllib3 reports the URL path; the log shows the REST path the caller asked for.
@@ -276,6 +309,8 @@ class Transport:
             try:
                 self.request('POST', path, body=body, repeatable=False)
                 return
+            except RequestSlotError:
+                raise  # never sent: there is nothing to read back
             except VodiaApiError as error:
                 if error.status is not None and error.status not in RETRY_STATUSES:
                     raise
@@ -321,8 +356,9 @@ class Transport:
             data = json.dumps(body)
             headers['Content-Type'] = 'application/json'
         try:
-            return session.request(
-                method, url, data=data, headers=headers, timeout=self.timeout, allow_redirects=False, verify=self._verify)
+            with self._slot_held(method, path):
+                return session.request(
+                    method, url, data=data, headers=headers, timeout=self.timeout, allow_redirects=False, verify=self._verify)
         except requests.exceptions.SSLError as error:
             raise VodiaApiError(
                 '%s %s on %s failed: TLS certificate check failed (%s). Give the PBX certificate authority '

@@ -27,7 +27,8 @@ ALLOWED = {
     'module_utils/errors.py': set(),
     'module_utils/tls.py': {'module_utils.errors'},
     'module_utils/transport.py': {'module_utils.errors', 'module_utils.tls'},
-    'module_utils/connection.py': {'module_utils.errors', 'module_utils.transport'},
+    'module_utils/pbx_limit.py': {'module_utils.errors'},
+    'module_utils/connection.py': {'module_utils.errors', 'module_utils.pbx_limit', 'module_utils.transport'},
     'module_utils/vodia_api.py': {'module_utils.errors'},
     'module_utils/fields.py': {'module_utils.errors'},
     'module_utils/account_kind.py': {'module_utils.fields'},
@@ -51,7 +52,7 @@ ALLOWED = {
     'module_utils/git_publish.py': {'module_utils.errors'},
 }
 # Files that know nothing of Ansible: they import no ansible.* module at all.
-ANSIBLE_FREE = {'errors', 'tls', 'transport', 'connection', 'vodia_api', 'fields', 'account_kind', 'hunt_group', 'call_queue',
+ANSIBLE_FREE = {'errors', 'tls', 'transport', 'pbx_limit', 'connection', 'vodia_api', 'fields', 'account_kind', 'hunt_group', 'call_queue',
                 'kinds', 'references', 'engine', 'runner', 'operations', 'tenants', 'git_publish'}
 # What a module file or an action plugin may import: it binds a spec and an operation to its kind, nothing more.
 BINDING = {'module_utils.argument_specs', 'module_utils.operations', 'module_utils.hunt_group', 'module_utils.call_queue'}

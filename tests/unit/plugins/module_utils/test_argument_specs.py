@@ -26,7 +26,8 @@ from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import HUNT_G
 from ansible_collections.vodia.pbx.plugins.module_utils.kinds import KINDS
 from ansible_collections.vodia.pbx.plugins.module_utils.runner import PLANNED_ACCOUNTS
 
-CONNECTION_OPTIONS = {'url', 'username', 'password', 'validate_certs', 'ca_path', 'timeout', 'retries'}
+CONNECTION_OPTIONS = {'url', 'username', 'password', 'validate_certs', 'ca_path', 'timeout', 'retries', 'max_concurrent_requests',
+                      'request_lock_dir', 'request_lock_timeout'}
 REFERENCE_OPTIONS = {'reference_check', 'planned_accounts'}
 
 

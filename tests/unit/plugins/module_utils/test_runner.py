@@ -37,7 +37,7 @@ def test_the_operation_gets_the_parameters_the_mode_and_a_transport_to_the_pbx_t
     assert outcome == TaskOutcome({'changed': False, 'answer': 42})
     assert calls == [(params(timeout=7, retries=2), RunMode(check_mode=True, diff_mode=True), pbx)]
     assert pbx.opened_with == {'base_url': 'https://pbx.example.com', 'username': 'admin', 'password': PASSWORD,
-                               'verify': True, 'timeout': 7, 'retries': 2}
+                               'verify': True, 'timeout': 7, 'retries': 2, 'request_slots': None}
 
 
 def test_the_transport_is_closed_after_the_operation(pbx):

@@ -241,7 +241,7 @@ def test_the_connection_comes_from_the_task_environment_as_a_module_would_see_it
     operation = RecordingOperation()
     result = build(operation, {'domain': 'localhost'}, environment=[ENVIRONMENT]).run(task_vars=dict(SHOW_INVOCATION))
     assert pbx.opened_with == {'base_url': 'https://env-pbx.example.com', 'username': 'env-admin', 'password': PASSWORD,
-                               'verify': False, 'timeout': 9, 'retries': 1}
+                               'verify': False, 'timeout': 9, 'retries': 1, 'request_slots': None}
     assert result['invocation']['module_args']['password'] == MASK
     assert_never_shows_the_password(result)
 
