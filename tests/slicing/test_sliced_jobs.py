@@ -337,4 +337,3 @@ def test_sliced_converge_makes_the_writes_of_the_unsliced_converge(fleet, tmp_pa
             assert dict((key, hunt_groups[name].get(key)) for key in settings) == settings, (pbx, tenant, name)
     # Every host was in one slice (run_slices checked that each slice processed exactly its own hosts).
     assert sorted(host for job in slices for host in job.processed_hosts) == HOSTS
-
