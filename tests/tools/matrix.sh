@@ -5,18 +5,21 @@
 # Usage:
 #   matrix.sh install CORE PYTHON
 #       make .venv-CORE: ansible-core CORE.* on PYTHON (python3.11, or a pyenv python3.12), unless it exists
-#   matrix.sh run VENV CELL STEP [PROFILE [EXECUTION]]
+#   matrix.sh run VENV CELL sanity|units [SELECTION...]
+#   matrix.sh run VENV CELL integration [PROFILE [EXECUTION]]
 #       VENV       the virtual environment whose ansible-test runs (.venv for the default core, .venv-CORE)
 #       CELL       the cell's directory; its copy of the collection is CELL/ansible_collections/vodia/pbx, made anew
-#       STEP       sanity, units or integration
+#       SELECTION  for sanity and units: what ansible-test runs (--test NAME ..., or test paths); default everything
 #       PROFILE    for integration: the PBX version the simulators answer as (v58, v69, v70; default v58)
 #       EXECUTION  for integration: controller (the action plugins, the default: every target) or module
 #                  (vodia_pbx_execution=module: the targets with the alias module_path, see below)
 #
 # The module path runs the targets that meet the modules' own adapter: argument validation by AnsibleModule, check
 # mode, diff, results, warnings and no_log, credentials from the environment of the host that runs the module, task
-# keywords. Targets of what runs the same code on both paths (the roles, TLS, injected faults, version profiles, loops)
-# run on the controller path only; a target opts in with the line module_path in its aliases file.
+# keywords, a loop of tasks (each item a module process). Targets of what runs the same code on both paths (the roles,
+# TLS, injected faults, version profiles, the refusal to touch accounts of another kind, and vodia_call_queues, whose
+# module is the bulk adapter of vodia_hunt_groups with another field table) run on the controller path only; a target
+# opts in with the line module_path in its aliases file.
 #
 # Sanity runs on one Python version take turns (flock): ansible-test keeps their tool venvs in ~/.ansible/test/venv,
 # keyed by Python version and requirements, and two cores could create the same one at the same moment.
@@ -42,8 +45,10 @@ install)
     "$root/tests/tools/prepare_ansible_test.sh" "$venv/bin/python" "${ANSIBLE_TEST_PIPS[@]}"
     ;;
 run)
-    [ $# -ge 4 ] && [ $# -le 6 ] || { echo "usage: $0 run VENV CELL STEP [PROFILE [EXECUTION]]" >&2; exit 2; }
-    venv=$2 cell=$3 step=$4 profile=${5:-v58} execution=${6:-controller}
+    [ $# -ge 4 ] || { echo "usage: $0 run VENV CELL STEP [SELECTION... | PROFILE [EXECUTION]]" >&2; exit 2; }
+    venv=$2 cell=$3 step=$4
+    shift 4
+    selection=("$@")
     [ -x "$venv/bin/ansible-test" ] || { echo "no ansible-test in $venv (make venv, or matrix.sh install)" >&2; exit 2; }
     mkdir -p "$cell" && cell=$(cd "$cell" && pwd)
     tree=$(cd "$root" && tests/tools/collection_tree.sh "$cell")
@@ -55,13 +60,15 @@ run)
         echo "=== ansible-core $core on Python $python: sanity, in $tree ==="
         mkdir -p ~/.ansible/test
         flock ~/.ansible/test/sanity-python"$python".lock \
-            "$venv/bin/ansible-test" sanity --venv --python "$python" --color no
+            "$venv/bin/ansible-test" sanity --venv --python "$python" --color no "${selection[@]+"${selection[@]}"}"
         ;;
     units)
         echo "=== ansible-core $core on Python $python: units, in $tree ==="
-        "$venv/bin/ansible-test" units --venv --python "$python" --color no
+        "$venv/bin/ansible-test" units --venv --python "$python" --color no "${selection[@]+"${selection[@]}"}"
         ;;
     integration)
+        [ ${#selection[@]} -le 2 ] || { echo "integration takes PROFILE [EXECUTION]" >&2; exit 2; }
+        profile=${selection[0]:-v58} execution=${selection[1]:-controller}
         case $execution in
         controller) vars=() targets=() ;;
         module) vars=(--var vodia_pbx_execution=module) targets=(module_path/) ;;
@@ -79,7 +86,7 @@ run)
     esac
     ;;
 *)
-    echo "usage: $0 install CORE PYTHON | run VENV CELL STEP [PROFILE [EXECUTION]]" >&2
+    echo "usage: $0 install CORE PYTHON | run VENV CELL STEP [SELECTION... | PROFILE [EXECUTION]]" >&2
     exit 2
     ;;
 esac
