@@ -50,6 +50,8 @@ class SimRequestHandler(BaseHTTPRequestHandler):
     timeout = IDLE_TIMEOUT
     # BaseHTTPRequestHandler sets this per request; the class default only names it.
     close_connection = True
+    # The load gauge of the request being answered, until it is counted out (None for control requests).
+    _gauge = None
 
     def version_string(self):
         return self.server_version
@@ -73,14 +75,21 @@ class SimRequestHandler(BaseHTTPRequestHandler):
 
     def _dispatch(self):
         # Control requests are the tests' own, not load on the PBX.
-        gauge = None if is_control_path(self.path) else self.server.pbx.load
-        if gauge is not None:
-            gauge.enter()
+        self._gauge = None if is_control_path(self.path) else self.server.pbx.load
+        if self._gauge is not None:
+            self._gauge.enter()
         try:
             self._answer()
         finally:
-            if gauge is not None:
-                gauge.leave()
+            self._leave_gauge()
+
+    def _leave_gauge(self):
+        """The request is no longer in flight. Called just before the first byte of the answer (or the drop) goes out:
+        a client cannot see the answer, and send its next request, before the gauge has counted this one out, so
+        the peak never exceeds what clients had in flight at once."""
+        if self._gauge is not None:
+            self._gauge.leave()
+            self._gauge = None
 
     def _answer(self):
         try:
@@ -160,12 +169,14 @@ class SimRequestHandler(BaseHTTPRequestHandler):
         if self.close_connection:
             headers.append(("Connection", "close"))
         head = "HTTP/1.1 %d %s\r\n%s\r\n" % (response.status, reason, "".join("%s: %s\r\n" % item for item in headers))
+        self._leave_gauge()
         self.wfile.write(head.encode("latin-1") + (b"" if self.command == "HEAD" else body))
         self.log_request(response.status, len(body))
 
     def _drop(self):
         """Close the connection without a byte of answer."""
         self.close_connection = True
+        self._leave_gauge()
         try:
             self.connection.shutdown(socket.SHUT_RDWR)
         except OSError:

@@ -74,6 +74,31 @@ def test_requests_one_after_another_peak_at_one(sim, admin):
     assert load(sim) == {"in_flight": 0, "peak_in_flight": 1, "requests": 5}
 
 
+def test_clients_that_keep_k_requests_in_flight_never_read_a_peak_above_k(sim):
+    """The PBX counts a request out before its answer goes out, so a client that got its answer and sent the next
+    request on another connection is never counted twice (it was, before, on a busy machine)."""
+    held = 2
+    slots = threading.BoundedSemaphore(held)
+    failures = []
+
+    def client():
+        with requests.Session() as session:
+            for _ in range(25):
+                with slots:
+                    status = session.get(sim.url + HUNTS, auth=SYSTEM_ADMIN, timeout=WAIT_SECONDS).status_code
+                if status != 200:
+                    failures.append(status)
+
+    threads = [threading.Thread(target=client) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    join(threads)
+    assert failures == []
+    gauge = load(sim)
+    assert gauge["requests"] == 100
+    assert 1 <= gauge["peak_in_flight"] <= held
+
+
 def test_control_requests_are_not_counted(sim):
     threads = [threading.Thread(target=sim.control, args=("GET", "/_sim/state")) for _ in range(6)]
     for thread in threads:
