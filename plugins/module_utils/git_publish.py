@@ -280,8 +280,8 @@ def publish(delivery: Delivery, credentials: Credentials, check_mode: bool = Fal
     branch = check_branch(delivery.branch)
     targets = [(source, repository_path(delivery.path, name)) for source, name in delivery.files]
     if not 1 <= delivery.push_attempts <= MAX_PUSH_ATTEMPTS:
-        raise VodiaGitError('push_attempts is %d; give a number from 1 to %d.' % (delivery.push_attempts,
-                                                                                 MAX_PUSH_ATTEMPTS))
+        raise VodiaGitError('push_attempts is %d; give a number from 1 to %d.'
+                            % (delivery.push_attempts, MAX_PUSH_ATTEMPTS))
     workdir = tempfile.mkdtemp(prefix='vodia-git-')
     try:
         git = Git(workdir, credentials, delivery.author_name or DEFAULT_AUTHOR_NAME,

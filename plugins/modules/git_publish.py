@@ -77,7 +77,7 @@ options:
       - Not set, every file below O(src) is delivered.
     type: list
     elements: str
-  message:
+  commit_message:
     description:
       - The first line of the commit message, saying what was delivered. The module adds the list of files the commit
         adds (C(A)) or changes (C(M)) after it.
@@ -136,7 +136,7 @@ EXAMPLES = r'''
     path: exports
     src: /tmp/exports
     files: "{{ ansible_play_hosts | map('regex_replace', '$', '.yml') | list }}"
-    message: Export of {{ ansible_play_hosts | length }} tenants
+    commit_message: Export of {{ ansible_play_hosts | length }} tenants
   delegate_to: localhost
   run_once: true
 
@@ -146,7 +146,7 @@ EXAMPLES = r'''
     branch: reports
     path: drift/nightly
     src: /tmp/report
-    message: Nightly drift report
+    commit_message: Nightly drift report
     ssh_key_file: /run/secrets/deploy_key          # or VODIA_GIT_SSH_KEY_FILE
     ssh_known_hosts: /etc/ssh/git_known_hosts       # or VODIA_GIT_SSH_KNOWN_HOSTS
   delegate_to: localhost
@@ -226,7 +226,7 @@ ARGUMENT_SPEC = dict(
     path=dict(type='str', default=''),
     src=dict(type='path', required=True),
     files=dict(type='list', elements='str'),
-    message=dict(type='str', required=True),
+    commit_message=dict(type='str', required=True),
     author_name=dict(type='str', fallback=(env_fallback, ['VODIA_GIT_AUTHOR_NAME'])),
     author_email=dict(type='str', fallback=(env_fallback, ['VODIA_GIT_AUTHOR_EMAIL'])),
     username=dict(type='str', fallback=(env_fallback, ['VODIA_GIT_USERNAME'])),
@@ -253,7 +253,7 @@ def main():
                               ssh_known_hosts=given(params['ssh_known_hosts']))
     try:
         delivery = Delivery(repo=params['repo'], branch=params['branch'], path=params['path'],
-                            files=tuple(files_to_deliver(params['src'], params['files'])), message=params['message'],
+                            files=tuple(files_to_deliver(params['src'], params['files'])), message=params['commit_message'],
                             author_name=given(params['author_name']), author_email=given(params['author_email']),
                             push_attempts=params['push_attempts'])
         result = publish(delivery, credentials, check_mode=module.check_mode)

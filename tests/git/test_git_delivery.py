@@ -168,7 +168,7 @@ PLAYBOOK = '''
       repo: "{{ repo }}"
       path: exports
       src: "{{ src }}"
-      message: vodia.pbx export over HTTP
+      commit_message: vodia.pbx export over HTTP
   tasks:
     - name: Deliver
       vodia.pbx.git_publish: *delivery

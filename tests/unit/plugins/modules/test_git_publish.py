@@ -46,7 +46,7 @@ def no_git_environment(monkeypatch):
 def test_it_commits_and_pushes_the_files_with_the_author_from_the_environment(run_main, bare, src, monkeypatch):
     monkeypatch.setenv('VODIA_GIT_AUTHOR_NAME', 'AWX Backup')
     monkeypatch.setenv('VODIA_GIT_AUTHOR_EMAIL', 'awx@example.com')
-    run = run_main(git_publish, dict(repo=bare, path='exports', src=src, message='vodia.pbx export of 2 hosts'))
+    run = run_main(git_publish, dict(repo=bare, path='exports', src=src, commit_message='vodia.pbx export of 2 hosts'))
     assert run.result['changed'] is True and run.result['pushed'] is True
     assert run.result['files'] == [dict(path='exports/pbx-lon.yml', action='added'),
                                    dict(path='exports/pbx-nyc.yml', action='added')]
@@ -55,13 +55,14 @@ def test_it_commits_and_pushes_the_files_with_the_author_from_the_environment(ru
 
 
 def test_a_second_run_reports_no_change(run_main, bare, src):
-    run_main(git_publish, dict(repo=bare, src=src, message='export'))
-    run = run_main(git_publish, dict(repo=bare, src=src, message='export'))
+    run_main(git_publish, dict(repo=bare, src=src, commit_message='export'))
+    run = run_main(git_publish, dict(repo=bare, src=src, commit_message='export'))
     assert run.result['changed'] is False and run.result['commit'] is None and run.result['unchanged'] == 2
 
 
 def test_check_mode_pushes_nothing(run_main, bare, src):
-    run = run_main(git_publish, dict(repo=bare, src=src, files=['pbx-nyc.yml'], message='export'), check_mode=True)
+    run = run_main(git_publish, dict(repo=bare, src=src, files=['pbx-nyc.yml'], commit_message='export'),
+                   check_mode=True)
     assert run.result['changed'] is True and run.result['pushed'] is False
     assert run.result['files'] == [dict(path='pbx-nyc.yml', action='added')]
     assert git('--git-dir', bare, 'for-each-ref').strip() == ''
@@ -69,20 +70,20 @@ def test_check_mode_pushes_nothing(run_main, bare, src):
 
 def test_the_password_from_the_environment_never_shows_in_a_failure(run_main, src, tmp_path, monkeypatch):
     monkeypatch.setenv('VODIA_GIT_PASSWORD', PASSWORD)
-    run = run_main(git_publish, dict(repo=str(tmp_path / 'missing.git'), src=src, message='export'))
+    run = run_main(git_publish, dict(repo=str(tmp_path / 'missing.git'), src=src, commit_message='export'))
     assert run.result['failed'] is True and 'could not be read' in run.result['msg']
     assert PASSWORD not in str(run.result)
 
 
 def test_a_password_in_the_url_fails_before_anything_runs_without_showing_it(run_main, src):
     run = run_main(git_publish, dict(repo='https://deploy:%s@git.example.com/config.git' % PASSWORD, src=src,
-                                     message='export'))
+                                     commit_message='export'))
     assert run.result['failed'] is True and 'VODIA_GIT_PASSWORD' in run.result['msg']
     assert PASSWORD not in str(run.result)
 
 
 def test_a_missing_source_file_fails_with_what_to_do(run_main, bare, src):
-    run = run_main(git_publish, dict(repo=bare, src=src, files=['pbx-syd.yml'], message='export'))
+    run = run_main(git_publish, dict(repo=bare, src=src, files=['pbx-syd.yml'], commit_message='export'))
     assert run.result['failed'] is True
     assert 'pbx-syd.yml to deliver is not a file' in run.result['msg'] and 'relative to that directory' in run.result['msg']
 
@@ -92,7 +93,7 @@ def test_empty_credentials_from_awx_count_as_not_given(run_main, bare, src, monk
     for name in ('VODIA_GIT_USERNAME', 'VODIA_GIT_PASSWORD', 'VODIA_GIT_SSH_KEY_FILE', 'VODIA_GIT_SSH_KNOWN_HOSTS',
                  'VODIA_GIT_AUTHOR_NAME', 'VODIA_GIT_AUTHOR_EMAIL'):
         monkeypatch.setenv(name, '')
-    run = run_main(git_publish, dict(repo=bare, src=src, message='export'))
+    run = run_main(git_publish, dict(repo=bare, src=src, commit_message='export'))
     assert run.result['pushed'] is True
     assert git('--git-dir', bare, 'log', '-1', '--format=%an <%ae>', 'main').strip() == 'vodia.pbx <vodia.pbx@localhost>'
 
