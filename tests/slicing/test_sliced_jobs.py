@@ -7,8 +7,8 @@ simulated PBXs, their artifacts merged as AWX merges them, and the merge step vo
 
     PYTHONPATH=tests VODIA_COLLECTIONS_PATH=<dir holding ansible_collections/vodia/pbx> .venv/bin/pytest -q tests/slicing
 
-The fleet: a vodia.pbx.tenants inventory over three PBXs of one simulator process, eleven tenants in all, each with the
-two hunt groups the inventory describes, after hand edits on four tenants. The PBXs serve different tenants (the
+The fleet: a vodia.pbx.tenants inventory over three PBXs of one simulator process, eight tenant hosts in all, each with the
+two hunt groups the inventory describes, after hand edits on five of them. The PBXs serve different tenants (the
 inventory reads each PBX with its own include list, since the simulator's PBXs share one seed), so that AWX's split
 deals tenants of every PBX to several slices, as it does in a real fleet.
 
@@ -27,8 +27,10 @@ docs/awx-slicing-test.md says what this proves and what it does not.
 from __future__ import annotations
 
 import collections
+import glob
 import json
 import os
+import subprocess
 import sys
 
 import pytest
@@ -38,21 +40,28 @@ import yaml
 from pbxsim import seed
 from pbxsim.process import launch
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'tools'))
+TESTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(TESTS_DIR, 'tools'))
+sys.path.insert(0, os.path.join(TESTS_DIR, 'git'))
 
 import awx_slices  # noqa: E402  pylint: disable=wrong-import-position
+from git_servers import hold_pushes  # noqa: E402  pylint: disable=wrong-import-position
 
 USERNAME = 'admin'
 SECRET = 'Slicing-Secret-7c41d8'
 VENV_BIN = os.path.dirname(sys.executable)
 SLICES = 3
 WORKFLOW_JOB_ID = 100
+# Ansible's default, set explicitly because the load bound below counts with it.
+FORKS = 5
+# How late the PBXs answer in the converge test: over the 40 ms at which a task starts reading in parallel.
+LATENCY_MS = 60
 # Which tenants each PBX serves. Sorted, the hosts interleave the PBXs, so that each slice holds tenants of two PBXs
 # and each PBX has tenants in two slices.
 TENANTS = {
-    'pbx-a': ['alpha.example.com', 'bravo.example.com', 'delta.example.com', 'echo.example.com'],
-    'pbx-b': ['bravo.example.com', 'charlie.example.com', 'delta.example.com'],
-    'pbx-c': ['alpha.example.com', 'charlie.example.com', 'delta.example.com', 'foxtrot.example.com'],
+    'pbx-a': ['alpha.example.com', 'bravo.example.com', 'delta.example.com'],
+    'pbx-b': ['bravo.example.com', 'charlie.example.com'],
+    'pbx-c': ['alpha.example.com', 'charlie.example.com', 'delta.example.com'],
 }
 PBXS = sorted(TENANTS)
 HOSTS = sorted('%s@%s' % (tenant, pbx) for pbx, tenants in TENANTS.items() for tenant in tenants)
@@ -69,16 +78,16 @@ SEEDED_HUNT_GROUPS = {
 # Hand edits on the PBXs after the converge: (PBX, tenant, method, path under /rest/domain/<tenant>/, body).
 HAND_EDITS = [
     ('pbx-a', 'alpha.example.com', 'POST', 'user_settings/7001', {'display': 'Sales (old name)'}),
-    ('pbx-a', 'echo.example.com', 'DELETE', 'addacc/7001', None),
-    ('pbx-a', 'echo.example.com', 'DELETE', 'addacc/7002', None),
-    ('pbx-b', 'delta.example.com', 'DELETE', 'addacc/7002', None),
+    ('pbx-a', 'bravo.example.com', 'DELETE', 'addacc/7001', None),
+    ('pbx-a', 'bravo.example.com', 'DELETE', 'addacc/7002', None),
+    ('pbx-b', 'bravo.example.com', 'DELETE', 'addacc/7002', None),
     ('pbx-c', 'charlie.example.com', 'POST', 'user_settings/7001', {'st1_ext': '446'}),
-    ('pbx-c', 'foxtrot.example.com', 'POST', 'addacc', {'type': 'hunts', 'account': '7099'}),
-    ('pbx-c', 'foxtrot.example.com', 'POST', 'user_settings/7099', {'display': 'Temporary'}),
+    ('pbx-c', 'delta.example.com', 'POST', 'addacc', {'type': 'hunts', 'account': '7099'}),
+    ('pbx-c', 'delta.example.com', 'POST', 'user_settings/7099', {'display': 'Temporary'}),
 ]
-# What the drift report must count after those edits (22 listed hunt groups, 5 of them touched, 7099 unlisted).
+# What the drift report must count after those edits (16 listed hunt groups, 5 of them touched, 7099 unlisted).
 EXPECTED_SUMMARY = {'pbxs': 3, 'failed_pbxs': 0, 'tenants': len(HOSTS), 'failed_tenants': 0,
-                    'created': 3, 'updated': 2, 'deleted': 1, 'unchanged': 17}
+                    'created': 3, 'updated': 2, 'deleted': 1, 'unchanged': 11}
 PLAYBOOK = [{
     'name': 'Hunt groups of every tenant',
     'hosts': 'vodia_tenants',
@@ -86,6 +95,11 @@ PLAYBOOK = [{
     'gather_facts': False,
     'roles': [{'role': 'vodia.pbx.hunt_groups'}],
 }]
+# The sliced converge also exports every tenant, each slice pushing its hosts' files to one git repository.
+EXPORT_PLAYBOOK = [dict(PLAYBOOK[0], roles=PLAYBOOK[0]['roles'] + [{'role': 'vodia.pbx.hunt_groups_export'}])]
+EXPORT_PATH = 'exports'
+# How long the repository's hook holds a push for the other slices' (they start within seconds of each other).
+PUSH_HOLD_SECONDS = 60
 # The merge node's job template: AWX runs playbooks of projects, so its playbook imports the collection's.
 MERGE_PLAYBOOK = [{'name': 'Merge the drift report of the sliced job', 'ansible.builtin.import_playbook': 'vodia.pbx.drift_merge'}]
 
@@ -141,6 +155,22 @@ class Fleet:
                                            for name, account in domains[tenant]['accounts'].items())
         return held
 
+    def clear_load(self):
+        """A new peak on every PBX; the journals stay."""
+        for index in range(len(PBXS)):
+            self.simulator.control('DELETE', '/_sim/load', index=index)
+
+    def peaks(self):
+        """The most requests each PBX answered at once since the journals were cleared (the simulator's load gauge)."""
+        return dict((pbx, self.simulator.control('GET', '/_sim/load', index=index)[1]['peak_in_flight'])
+                    for index, pbx in enumerate(PBXS))
+
+    def parallel_reads(self):
+        """hunt_groups_parallel as the role's defaults set it: how many reads one task sends at once to a slow PBX."""
+        with open(os.path.join(self.collections, 'ansible_collections', 'vodia', 'pbx', 'roles', 'hunt_groups', 'defaults',
+                               'main.yml'), encoding='utf-8') as handle:
+            return yaml.safe_load(handle)['hunt_groups_parallel']
+
     def environment(self, credential=True):
         """Where ansible-runner finds ansible-playbook and the collection, and for the role's jobs what their credential
         injects (the merge job has none, and no inventory: a source that cannot be read fails only the role's jobs)."""
@@ -189,6 +219,7 @@ def fleet(tmp_path_factory):
         snapshots = [simulator.control('POST', '/_sim/snapshot', index=index)[1]['snapshot'] for index in range(len(PBXS))]
         project = str(base / 'project')
         write_yaml(os.path.join(project, 'playbook.yml'), PLAYBOOK)
+        write_yaml(os.path.join(project, 'export.yml'), EXPORT_PLAYBOOK)
         write_yaml(os.path.join(project, 'merge.yml'), MERGE_PLAYBOOK)
         inventory = str(base / 'inventory')
         write_inventory(inventory, simulator.urls)
@@ -199,14 +230,19 @@ def fleet(tmp_path_factory):
 
 # Jobs --------------------------------------------------------------------------------------------------------------
 
-def role_job(fleet, base, job_id, hosts=None, workflow_job_id=None, check=False):
+def role_job(fleet, base, job_id, hosts=None, workflow_job_id=None, check=False, export_repo=None):
     """A job of the role's job template: the whole inventory, or the hosts of one slice. A check job writes the drift
     report in its own directory, as each job runs in an execution environment of its own. (A converge job writes
-    none: the report's three file writes cost more CPU than converging the 11 tenants, see docs/awx-slicing-test.md.)"""
+    none: the report's three file writes cost more CPU than converging the tenants, see docs/awx-slicing-test.md.)
+    With export_repo, the job also runs the export role, which pushes its hosts' files to that repository."""
     pdd = awx_slices.job_dir(base, 'job_%d' % job_id)
     extravars = awx_slices.awx_meta_vars(job_id, workflow_job_id)
-    kwargs = {'playbook': os.path.join(fleet.project, 'playbook.yml'), 'inventory': fleet.inventory,
-              'envvars': fleet.environment(), 'extravars': extravars}
+    playbook = 'playbook.yml'
+    if export_repo:
+        playbook = 'export.yml'
+        extravars.update(hunt_groups_export_git_repo=export_repo, hunt_groups_export_git_path=EXPORT_PATH)
+    kwargs = {'playbook': os.path.join(fleet.project, playbook), 'inventory': fleet.inventory,
+              'envvars': fleet.environment(), 'extravars': extravars, 'forks': FORKS}
     if check:
         kwargs['cmdline'] = '--check'
         extravars['hunt_groups_report'] = os.path.join(pdd, 'report', 'drift.json')
@@ -221,10 +257,10 @@ def run_one(spec):
     return job
 
 
-def run_slices(fleet, base, first_job_id, check):
+def run_slices(fleet, base, first_job_id, check, export_repo=None):
     """The sliced job: its slices at once, in the order they finished, each checked to have ended well."""
     slices = awx_slices.split(HOSTS, SLICES)
-    specs = [role_job(fleet, base, first_job_id + number, hosts, WORKFLOW_JOB_ID, check)
+    specs = [role_job(fleet, base, first_job_id + number, hosts, WORKFLOW_JOB_ID, check, export_repo)
              for number, hosts in enumerate(slices)]
     jobs = awx_slices.run_jobs(specs)
     by_id = dict((spec.job_id, hosts) for spec, hosts in zip(specs, slices))
@@ -262,6 +298,73 @@ def part_hosts(artifacts):
                 for key, value in artifacts.items() if key.startswith('hunt_groups_drift_slice_'))
 
 
+def load_bound(jobs_hosts, pbx, parallel):
+    """The most requests docs/pbx-load.md allows one PBX from jobs running at once: each job adds at most
+    min(forks, that PBX's hosts in the job) x hunt_groups_parallel, and a job without any of its hosts still reads its
+    tenant list (one request) while it builds the inventory."""
+    bound = 0
+    for hosts in jobs_hosts:
+        mine = sum(1 for host in hosts if host.endswith('@' + pbx))
+        bound += max(1, min(FORKS, mine) * parallel)
+    return bound
+
+
+def assert_load_within_bound(fleet, jobs_hosts):
+    """Each PBX's measured peak is within the documented bound, which is itself within slices x forks x P."""
+    parallel = fleet.parallel_reads()
+    peaks = fleet.peaks()
+    bounds = dict((pbx, load_bound(jobs_hosts, pbx, parallel)) for pbx in PBXS)
+    print('\nper-PBX peak of requests at once (bound): %s'
+          % ', '.join('%s %d (%d)' % (pbx, peaks[pbx], bounds[pbx]) for pbx in PBXS))
+    for pbx in PBXS:
+        assert 1 <= peaks[pbx] <= bounds[pbx] <= len(jobs_hosts) * FORKS * parallel, (pbx, peaks, bounds)
+    return peaks
+
+
+def git(repo, *args):
+    return subprocess.run(['git', '--git-dir', repo] + list(args), check=True, text=True, stdout=subprocess.PIPE).stdout
+
+
+def bare_repository(path):
+    """A shared repository, as a git server holds it: bare, with nothing in it yet. Its hook holds the slices' first
+    pushes until all of them have arrived (tests/git/git_servers.py), so that the server takes them at the same moment,
+    whichever slice finished its work first."""
+    subprocess.run(['git', 'init', '--quiet', '--bare', str(path)], check=True)
+    hold_pushes(str(path), SLICES, timeout_seconds=PUSH_HOLD_SECONDS)
+    return str(path)
+
+
+def pushes(job):
+    """What the export's git delivery reported in a job: its task results, from the job's events."""
+    results = []
+    for path in glob.glob(os.path.join(job.private_data_dir, 'artifacts', '*', 'job_events', '*.json')):
+        with open(path, encoding='utf-8') as handle:
+            event = json.load(handle)
+        if event.get('event') == 'runner_on_ok' and event['event_data'].get('task_action') == 'vodia.pbx.git_publish':
+            results.append(event['event_data']['res'])
+    return results
+
+
+def assert_every_export_arrived(repo, slices):
+    """Every tenant's file is in the branch, as the tenant holds it after the converge; one commit per slice, in one
+    line of history, each with exactly its slice's files."""
+    expected = dict(('%s/%s.yml' % (EXPORT_PATH, host), host) for host in HOSTS)
+    assert sorted(git(repo, 'ls-tree', '-r', '--name-only', 'main').split()) == sorted(expected)
+    for path, host in expected.items():
+        exported = yaml.safe_load(git(repo, 'show', 'main:' + path))
+        assert exported['hunt_groups_domain'] == host.rsplit('@', 1)[0], path
+        assert [(group['name'], group.get('display_name')) for group in exported['hunt_groups_list']] == [
+            (group['name'], group['display_name']) for group in HUNT_GROUPS], path
+    commits = [line.split(' ') for line in git(repo, 'log', '--format=%H %P', 'main').splitlines()]
+    assert len(commits) == SLICES and all(len(parents) <= 2 for parents in commits), commits  # no merge commit
+    committed = sorted(sorted(git(repo, 'show', '--name-only', '--format=', commit[0]).split()) for commit in commits)
+    assert committed == sorted(sorted('%s/%s.yml' % (EXPORT_PATH, host) for host in job.processed_hosts) for job in slices)
+    attempts = [result['push_attempts'] for job in slices for result in pushes(job)]
+    print('push attempts of the slices: %s' % attempts)
+    # The pushes met: one went through, the others were refused, rebased and pushed again.
+    assert len(attempts) == SLICES and sorted(attempts)[0] == 1 and max(attempts) > 1, attempts
+
+
 def assert_secret_absent(directories):
     """No file a job left holds the password, but runner's own record of the environment it was given."""
     looked_at = 0
@@ -282,7 +385,7 @@ def test_the_fleet_split_mixes_the_pbxs_as_a_real_fleet_does():
     """A precondition of the tests below: every slice holds tenants of more than one PBX, and every PBX has tenants in
     more than one slice (with equal tenant lists on 3 PBXs, 3 slices would each hold exactly one PBX)."""
     slices = awx_slices.split(HOSTS, SLICES)
-    assert len(slices) == SLICES and len(HOSTS) == 11
+    assert len(slices) == SLICES and len(HOSTS) == 8
     for hosts in slices:
         assert len(set(host.rsplit('@', 1)[1] for host in hosts)) > 1, hosts
     for pbx in PBXS:
@@ -294,7 +397,9 @@ def test_sliced_check_merged_by_drift_merge_gives_the_unsliced_report(fleet, tmp
     unsliced = run_one(role_job(fleet, tmp_path, 200, check=True))
     assert unsliced.processed_hosts == HOSTS
 
+    fleet.clear_load()
     slices = run_slices(fleet, tmp_path, 101, check=True)
+    assert_load_within_bound(fleet, [job.processed_hosts for job in slices])
     artifacts = awx_slices.merge_artifacts(slices)
     merge = run_one(merge_job(fleet, tmp_path, 104, artifacts))
 
@@ -317,14 +422,30 @@ def test_sliced_check_merged_by_drift_merge_gives_the_unsliced_report(fleet, tmp
     assert_secret_absent([job.private_data_dir for job in [unsliced, merge] + slices])
 
 
-def test_sliced_converge_makes_the_writes_of_the_unsliced_converge(fleet, tmp_path):
+@pytest.fixture
+def slow_pbxs(fleet):
+    """Every PBX answers LATENCY_MS late, so that the tasks read in parallel and the slices' requests overlap."""
+    for index in range(len(PBXS)):
+        assert fleet.simulator.control('POST', '/_sim/faults', {'latency_ms': LATENCY_MS}, index=index)[0] == 200
+    yield fleet
+    for index in range(len(PBXS)):
+        fleet.simulator.control('DELETE', '/_sim/faults', index=index)
+
+
+def test_sliced_converge_makes_the_writes_of_the_unsliced_converge(slow_pbxs, tmp_path):
+    fleet = slow_pbxs
     fleet.back_to_drifted()
     run_one(role_job(fleet, tmp_path, 300))
     unsliced_writes, unsliced_accounts = fleet.writes(), fleet.accounts()
+    assert_load_within_bound(fleet, [HOSTS])
 
     fleet.back_to_drifted()
-    slices = run_slices(fleet, tmp_path, 301, check=False)
+    repo = bare_repository(tmp_path / 'exports.git')
+    slices = run_slices(fleet, tmp_path, 301, check=False, export_repo=repo)
     sliced_writes, sliced_accounts = fleet.writes(), fleet.accounts()
+    peaks = assert_load_within_bound(fleet, [job.processed_hosts for job in slices])
+    # The slices' requests did meet on a PBX: the bound is not met by running one request at a time.
+    assert max(peaks.values()) > 1, peaks
 
     assert sum(unsliced_writes.values()) >= 6  # 3 hunt groups created, 2 updated, 1 deleted
     assert sliced_writes == unsliced_writes
@@ -337,3 +458,4 @@ def test_sliced_converge_makes_the_writes_of_the_unsliced_converge(fleet, tmp_pa
             assert dict((key, hunt_groups[name].get(key)) for key in settings) == settings, (pbx, tenant, name)
     # Every host was in one slice (run_slices checked that each slice processed exactly its own hosts).
     assert sorted(host for job in slices for host in job.processed_hosts) == HOSTS
+    assert_every_export_arrived(repo, slices)
