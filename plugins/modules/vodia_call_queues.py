@@ -34,7 +34,10 @@ attributes:
   diff_mode:
     support: full
     details:
-      - Shows one before/after diff per call queue that changes; each item of RV(results) carries its own diff.
+      - Shows one diff per call queue that changes, headed C(call queue <name>), with its C(name) and, for an update, the
+        options that change; for a creation or a deletion, every option it holds that is not empty. Options are named
+        as in O(call_queues), a field without a typed option as C(settings.<field>), as in RV(results[].changes).
+      - M(vodia.pbx.vodia_call_queue) shows the whole call queue instead, with every raw field (see RV(diff)).
 options:
   domain:
     description:
@@ -57,7 +60,13 @@ options:
   return_state:
     description:
       - Whether the result holds RV(call_queues), the state of every listed queue after the task, with all its
-        settings. V(false) keeps results small over a fleet; RV(results) still says what happened to each queue.
+        settings, in every task result, registered variable and AWX job event. A call queue has 120 raw fields on a
+        70.3 PBX, a hunt group 75, whose state takes about 1,700 bytes (see O(vodia.pbx.vodia_hunt_groups#module:return_state)).
+      - AWX (automation controller) keeps a job event's result only up to 700,000 characters (its setting
+        C(MAX_EVENT_RES_DATA)) and stores an empty result instead; the job's events then show nothing of the task,
+        and its indirect node counting counts nothing of it. Set V(false) when running from AWX, and over a fleet.
+        RV(results) still says what happened to each queue, with RV(url), RV(domain), RV(check_mode), and in diff
+        mode RV(diff) (C(docs/result-size.md) of the collection).
     type: bool
     default: true
 notes:
@@ -112,17 +121,35 @@ call_queues:
   sample: [{"name": "5000", "display_name": "Support", "agents": ["444", "445"]}]
 check_mode:
   description: Whether the task ran in check mode, so that nothing was written.
-  returned: when the task reached the PBX
+  returned: success
   type: bool
   sample: false
+diff:
+  description:
+    - One entry per call queue that changes (in check mode, that would change), in the order of RV(results), with
+      C(before_header) and C(after_header) C(call queue <name>).
+    - C(before) and C(after) hold the call queue's C(name) and, for an update, the options that change; for a creation
+      (in C(after)) or a deletion (in C(before)), every option it holds that is not empty. Options are named as in
+      O(call_queues), a field without a typed option as C(settings.<field>), as in RV(results[].changes).
+    - Not the whole call queue with every raw field, as M(vodia.pbx.vodia_call_queue) shows it, so that a tenant
+      with hundreds of call queues stays within the 700,000 bytes AWX keeps of a result; an unchanged call queue adds
+      nothing.
+  returned: when diff mode is on
+  type: list
+  elements: dict
+  sample:
+    - before: {"name": "5000", "display_name": "Support"}
+      after: {"name": "5000", "display_name": "Support team"}
+      before_header: call queue 5000
+      after_header: call queue 5000
 domain:
   description: The tenant (domain) the task worked on.
-  returned: when the task reached the PBX
+  returned: success
   type: str
   sample: company.example.com
 url:
   description: The PBX the task worked on, as scheme, host and port (never with credentials).
-  returned: when the task reached the PBX
+  returned: success
   type: str
   sample: https://pbx.example.com:8443
 results:
@@ -149,14 +176,6 @@ results:
           a typed option is named C(settings.<field>).
       type: dict
       sample: {"agents": {"before": ["444"], "after": ["444", "445"]}}
-    diff:
-      description: Before and after of this call queue. Returned in diff mode.
-      type: dict
-diff:
-  description: One before/after pair per call queue that changes. Returned in diff mode.
-  returned: when diff mode is on
-  type: list
-  elements: dict
 '''
 
 from functools import partial

@@ -35,7 +35,10 @@ attributes:
   diff_mode:
     support: full
     details:
-      - Shows one before/after diff per hunt group that changes; each item of RV(results) carries its own diff.
+      - Shows one diff per hunt group that changes, headed C(hunt group <name>), with its C(name) and, for an update, the
+        options that change; for a creation or a deletion, every option it holds that is not empty. Options are named
+        as in O(hunt_groups), a field without a typed option as C(settings.<field>), as in RV(results[].changes).
+      - M(vodia.pbx.vodia_hunt_group) shows the whole hunt group instead, with every raw field (see RV(diff)).
 options:
   domain:
     description:
@@ -64,10 +67,16 @@ options:
     description:
       - Whether the result holds RV(hunt_groups), the state of every listed hunt group after the task, with all its
         settings.
-      - That is a few kilobytes per hunt group, in every task result, registered variable and AWX job event. Over a
-        fleet, V(false) keeps results small, and Ansible spends less time handling them; RV(results) still says what
-        happened to each hunt group, and in diff mode how it changed. The role P(vodia.pbx.hunt_groups#role) sets
-        V(false) unless told otherwise.
+      - That is about 1,700 bytes per hunt group on a 70.3 PBX, in every task result, registered variable and AWX job
+        event. AWX (automation controller) keeps a job event's result only up to 700,000 characters (its setting
+        C(MAX_EVENT_RES_DATA)) and stores an empty result instead; the job's events then show nothing of the task,
+        and its indirect node counting counts nothing of it. With V(true), 500 hunt groups came to 990,000.
+      - Set V(false) when running from AWX, and over a fleet, where Ansible also spends less time handling results.
+        The result still holds RV(results) (each hunt group's name and action, and for an update the options that
+        change), RV(url), RV(domain), RV(check_mode), in diff mode RV(diff), and before ansible-core 2.21 the task's
+        invocation. Creating 500 hunt groups on a 70.3 PBX with diff mode, the largest such result, came to 354,000
+        (ansible-core 2.19) and 258,000 (2.21, no invocation); see C(docs/result-size.md) of the collection.
+      - The role P(vodia.pbx.hunt_groups#role) sets V(false) unless told otherwise.
     type: bool
     default: true
 notes:
@@ -130,17 +139,35 @@ check_mode:
   description:
     - Whether the task ran in check mode, so that nothing was written, whether set on the command line (C(--check))
       or by the C(check_mode) keyword of the task, block or play (which C(ansible_check_mode) does not show).
-  returned: when the task reached the PBX
+  returned: success
   type: bool
   sample: false
+diff:
+  description:
+    - One entry per hunt group that changes (in check mode, that would change), in the order of RV(results), with
+      C(before_header) and C(after_header) C(hunt group <name>).
+    - C(before) and C(after) hold the hunt group's C(name) and, for an update, the options that change; for a creation
+      (in C(after)) or a deletion (in C(before)), every option it holds that is not empty. Options are named as in
+      O(hunt_groups), a field without a typed option as C(settings.<field>), as in RV(results[].changes).
+    - Not the whole hunt group with every raw field, as M(vodia.pbx.vodia_hunt_group) shows it; for 500 new hunt
+      groups on a 70.3 PBX that came to some 900,000 bytes, more than the 700,000 AWX keeps of a result. Creating them
+      adds about 460 bytes per hunt group to the result; an unchanged hunt group adds nothing.
+  returned: when diff mode is on
+  type: list
+  elements: dict
+  sample:
+    - before: {"name": "2000", "display_name": "Support"}
+      after: {"name": "2000", "display_name": "Support team"}
+      before_header: hunt group 2000
+      after_header: hunt group 2000
 domain:
   description: The tenant (domain) the task worked on, for reports over many PBXs and tenants.
-  returned: when the task reached the PBX
+  returned: success
   type: str
   sample: company.example.com
 url:
   description: The PBX the task worked on, as scheme, host and port (never with credentials).
-  returned: when the task reached the PBX
+  returned: success
   type: str
   sample: https://pbx.example.com:8443
 results:
@@ -169,11 +196,6 @@ results:
       type: dict
       returned: when RV(results[].action=updated)
       sample: {"display_name": {"before": "Support", "after": "Support team"}, "settings.ncf": {"before": "false", "after": "true"}}
-    diff:
-      description: Before and after of this hunt group. Only in diff mode.
-      type: dict
-      returned: when diff mode is on
-      sample: {"before": {}, "after": {"name": "2000", "display_name": "Reception"}}
   sample: [{"name": "2000", "action": "created", "changed": true}, {"name": "2001", "action": "unchanged", "changed": false}]
 '''
 
