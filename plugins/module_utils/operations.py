@@ -43,6 +43,9 @@ def manage_one(kind: AccountKind, params: dict, mode: RunMode, transport) -> Rep
     EARLIER_LISTS[list_key] = converged.names
     result = converged.outcomes[0]
     report = dict(changed=result.changed, **_where(transport, domain))
+    # The account too: after a deletion the returned account is empty, and from ansible-core 2.21 on no invocation
+    # names it either.
+    report['name'] = name
     report[kind.result_key] = result.after
     report.update(_planned_facts(params, mode, transport, domain, converged.outcomes))
     if mode.diff_mode:

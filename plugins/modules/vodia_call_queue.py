@@ -202,6 +202,13 @@ domain:
   returned: success
   type: str
   sample: company.example.com
+name:
+  description:
+    - The call queue the task worked on, as the task named it (O(name)), also after a deletion, when RV(call_queue) is empty.
+    - With RV(url) and RV(domain), it names the account without the task's invocation (see RV(domain)).
+  returned: success
+  type: str
+  sample: "5000"
 url:
   description: The PBX the task worked on, as scheme, host and port (never with credentials).
   returned: success

@@ -218,6 +218,13 @@ domain:
   returned: success
   type: str
   sample: company.example.com
+name:
+  description:
+    - The hunt group the task worked on, as the task named it (O(name)), also after a deletion, when RV(hunt_group) is empty.
+    - With RV(url) and RV(domain), it names the account without the task's invocation (see RV(domain)).
+  returned: success
+  type: str
+  sample: "2000"
 url:
   description: The PBX the task worked on, as scheme, host and port (never with credentials).
   returned: success

@@ -74,6 +74,9 @@ def run_play(collections_path, ansible_bin, work_dir, sim):
     env = {
         'ANSIBLE_COLLECTIONS_PATH': collections_path,
         'ANSIBLE_NOCOLOR': '1',
+        # ansible-core 2.21's default, whatever the caller's environment says: its recording shows what a controller
+        # gets from a job that does not ask for the invocation (earlier cores show it always).
+        'ANSIBLE_INJECT_INVOCATION': 'false',
         'PATH': os.pathsep.join([ansible_bin, os.path.dirname(sys.executable), os.environ.get('PATH', '')]),
         'VODIA_USERNAME': USERNAME,
         'VODIA_PASSWORD': SECRET,

@@ -161,18 +161,12 @@ def shows_invocation(fixture):
     return any('invocation' in event['res'] for event in fixture['events'])
 
 
-def visible(task, fixture):
-    """Whether the queries can see what the task touched in this recording: the modules that manage one account
-    and the _info modules name the PBX and the tenant only in the invocation."""
-    return shows_invocation(fixture) or task.startswith('Many ')
-
-
-def expected_triples(fixture, host, task, item=None):
-    """What the task touched on the host's PBX that the queries can see; with item, in that loop item's tenant."""
+def expected_triples(host, task, item=None):
+    """What the task touched on the host's PBX; with item, in that loop item's tenant. Every module's result names
+    its PBX and tenant (url, domain), so the queries see the same on every ansible-core, invocation or not."""
     if task == 'Many hunt groups - skipped' and host != 'pbx-b':
         return []
-    touched = TOUCHES.get(task, []) if visible(task, fixture) else []
-    return [triple for triple in touched if item is None or triple[1] == item]
+    return [triple for triple in TOUCHES.get(task, []) if item is None or triple[1] == item]
 
 
 def as_triples(found, addresses, host):
@@ -190,7 +184,7 @@ def expected_job_nodes(fixture):
     expected = set()
     for host in sorted(addresses):
         for task in TOUCHES:
-            for _device_type, domain, account in expected_triples(fixture, host, task):
+            for _device_type, domain, account in expected_triples(host, task):
                 facts = {'pbx': addresses[host], 'domain': domain}
                 if account is not None:
                     facts['account'] = account
@@ -239,7 +233,7 @@ def test_each_result_gives_the_nodes_it_touched(recorded):
     for event in recorded['events']:
         found = run_query(event['resolved_action'], event['res'])
         item = event['res'].get('item') if event['event'].startswith('runner_item_') else None
-        expected = expected_triples(recorded, event['host'], event['task'], item)
+        expected = expected_triples(event['host'], event['task'], item)
         assert as_triples(found, addresses, event['host']) == sorted(expected, key=str), (event['task'], event['event'])
         checked += 1
     assert checked == len(recorded['events']) > 40
@@ -287,12 +281,10 @@ def test_job_node_counts(recorded):
     by_type = {}
     for node in nodes.values():
         by_type[node['facts']['device_type']] = by_type.get(node['facts']['device_type'], 0) + 1
-    if shows_invocation(recorded):
-        # Per PBX: 4 tenants, 10 hunt groups, 3 call queues.
-        assert by_type == {TENANT: 8, HG: 20, CQ: 6}
-    else:
-        # Only the many-accounts modules name their PBX and tenant: 4 tenants, 7 hunt groups, 2 call queues per PBX.
-        assert by_type == {TENANT: 8, HG: 14, CQ: 4}
+    # Per PBX: 4 tenants, 10 hunt groups, 3 call queues, with the task's invocation in the results (2.19) or without
+    # (2.21): before the modules that manage one account and the _info modules returned url and domain, 2.21 counted
+    # only 7 hunt groups and 2 call queues per PBX.
+    assert by_type == {TENANT: 8, HG: 20, CQ: 6}
 
 
 def test_one_node_many_events(recorded):
@@ -302,19 +294,34 @@ def test_one_node_many_events(recorded):
     reception = nodes[hashable({'pbx': pbx, 'domain': 'localhost', 'account': '2000'})]
     hunt_1003 = nodes[hashable({'pbx': pbx, 'domain': 'localhost', 'account': '1003'})]
     localhost = nodes[hashable({'pbx': pbx, 'domain': 'localhost'})]
-    if shows_invocation(recorded):
-        assert reception['count'] == 3  # created, the same again, read by vodia_hunt_group_info
-        assert sorted(reception['events']) == ['vodia.pbx.vodia_hunt_group_info', 'vodia.pbx.vodia_hunt_groups']
-        assert sorted(hunt_1003['events']) == [
-            'vodia.pbx.vodia_hunt_group', 'vodia.pbx.vodia_hunt_group_info', 'vodia.pbx.vodia_hunt_groups']
-        assert localhost['count'] == 12  # every task on localhost but the refused one
-    else:
-        assert reception['count'] == 2
-        assert reception['events'] == ['vodia.pbx.vodia_hunt_groups']
-        assert localhost['count'] == 6  # the tasks of vodia_hunt_groups and vodia_call_queues
+    assert reception['count'] == 3  # created, the same again, read by vodia_hunt_group_info
+    assert sorted(reception['events']) == ['vodia.pbx.vodia_hunt_group_info', 'vodia.pbx.vodia_hunt_groups']
+    assert sorted(hunt_1003['events']) == [
+        'vodia.pbx.vodia_hunt_group', 'vodia.pbx.vodia_hunt_group_info', 'vodia.pbx.vodia_hunt_groups']
+    assert localhost['count'] == 12  # every task on localhost but the refused one
     # The same tenant and account on the other PBX are other nodes.
     other = pbx_addresses(recorded)['pbx-b']
     assert hashable({'pbx': other, 'domain': 'localhost', 'account': '2000'}) in nodes
+
+
+def nodes_by_host(fixture):
+    """The job's nodes with each PBX named by its inventory host (the recordings ran against other ports)."""
+    hosts = dict((address, host) for host, address in pbx_addresses(fixture).items())
+    return sorted((hosts.get(node['canonical_facts']['pbx'], '?'), node['facts']['device_type'],
+                   node['canonical_facts']['domain'], node['canonical_facts'].get('account', ''), node['count'],
+                   tuple(sorted(node['events'])))
+                  for node in indirect_nodes(fixture['events']).values())
+
+
+def test_every_module_is_counted_without_the_invocation():
+    """ansible-core 2.21 without INJECT_INVOCATION: no result holds its task's invocation, and the job's nodes, with
+    the events and modules that touched each, are those of 2.19, whose results hold it."""
+    with_invocation, without = (load_fixture(path) for path in FIXTURES)
+    assert shows_invocation(with_invocation)
+    assert not shows_invocation(without)
+    assert nodes_by_host(without) == nodes_by_host(with_invocation)
+    counted = set(module for node in indirect_nodes(without['events']).values() for module in node['events'])
+    assert counted == set(MODULES)
 
 
 def test_loop_summary_adds_no_node(recorded):
@@ -433,15 +440,14 @@ def test_planned_accounts_of_other_tenants_still_count():
     assert [node['canonical_facts'].get('account') for node in found] == [None, res['hunt_group']['name']]
 
 
-def test_results_that_name_the_tenant_count_without_invocation():
-    """From ansible-core 2.21 results hold no invocation by default: a result that names its PBX and tenant itself
-    is counted all the same, so the modules that manage one account or read need only return url and domain."""
+def test_a_result_without_url_and_domain_is_counted_from_its_invocation():
+    """Results of an earlier vodia.pbx, whose modules that manage one account and whose _info modules did not return
+    url and domain, are counted from the invocation where the result holds it, and give no node where it does not."""
     res = recorded_result('Hunt group info - all')
-    url, domain = res['invocation']['module_args']['url'], res['invocation']['module_args']['domain']
+    assert (res.pop('url'), res.pop('domain')) == (res['invocation']['module_args']['url'], 'localhost')
+    assert len(run_query('vodia.pbx.vodia_hunt_group_info', res)) == 4
     del res['invocation']
     assert run_query('vodia.pbx.vodia_hunt_group_info', res) == []
-    res.update(url=url, domain=domain)
-    assert len(run_query('vodia.pbx.vodia_hunt_group_info', res)) == 4
 
 
 # The modules as they are now ----------------------------------------------------------------------------------------
@@ -458,12 +464,6 @@ def test_fresh_results_give_the_recorded_nodes(tmp_path):
     committed_path = os.path.join(HERE, 'fixtures', 'core-%s.json' % minor)
     assert os.path.exists(committed_path), 'no recording of ansible-core %s' % minor
     committed = load_fixture(committed_path)
-
-    def nodes_by_host(fixture):
-        hosts = dict((address, host) for host, address in pbx_addresses(fixture).items())
-        return sorted((hosts.get(node['canonical_facts']['pbx'], '?'), node['facts']['device_type'],
-                       node['canonical_facts']['domain'], node['canonical_facts'].get('account', ''), node['count'])
-                      for node in indirect_nodes(fixture['events']).values())
 
     assert nodes_by_host(fresh) == nodes_by_host(committed)
     assert set(indirect_nodes(fresh['events'])) == expected_job_nodes(fresh)

@@ -44,17 +44,19 @@ def test_the_call_queues_are_read_in_process(pbx):
     assert [item['display_name'] for item in result['call_queues']] == ['Support']
 
 
-@pytest.mark.parametrize('plugin, args', [
-    (vodia_call_queue, {'name': '3000'}),
-    (vodia_call_queue_info, {'name': '3000'}),
+@pytest.mark.parametrize('plugin, args, account', [
+    (vodia_call_queue, {'name': '3000', 'state': 'absent'}, {'name': '3000', 'call_queue': {}}),
+    (vodia_call_queue_info, {'name': '3000'}, {}),
 ], ids=['vodia_call_queue', 'vodia_call_queue_info'])
-def test_the_result_names_the_pbx_and_the_tenant_without_an_invocation(pbx, monkeypatch, plugin, args):
-    """As on ansible-core 2.21 without INJECT_INVOCATION: the audit queries read the PBX and tenant from the result."""
+def test_the_result_names_the_pbx_and_the_tenant_without_an_invocation(pbx, monkeypatch, plugin, args, account):
+    """As on ansible-core 2.21 without INJECT_INVOCATION: the audit queries read the PBX, the tenant and, after a
+    deletion (an empty call_queue), the account from the result."""
     pbx.add('3000', 'acds', display='Support')
     monkeypatch.setattr(action_adapter, 'shows_invocation', lambda task_vars: False)
     result = run_action(plugin.ActionModule, 'vodia.pbx.' + plugin.__name__.rsplit('.', 1)[1], args)
     assert 'invocation' not in result and 'failed' not in result
     assert (result['url'], result['domain']) == (pbx.describe(), 'localhost')
+    assert dict((key, result[key]) for key in account) == account
 
 
 def test_call_queues_are_converged_in_process_and_a_missing_agent_fails_before_any_write(pbx):

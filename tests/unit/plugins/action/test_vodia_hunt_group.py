@@ -34,12 +34,13 @@ def test_a_hunt_group_is_created_in_process_with_its_diff(pbx):
     assert '1005' in pbx.accounts['localhost']
 
 
-def test_the_result_names_the_pbx_and_the_tenant_without_an_invocation(pbx, monkeypatch):
-    """As on ansible-core 2.21 without INJECT_INVOCATION: the audit queries read the PBX and tenant from the result."""
+def test_the_result_names_the_pbx_the_tenant_and_the_account_without_an_invocation(pbx, monkeypatch):
+    """As on ansible-core 2.21 without INJECT_INVOCATION: the audit queries read the PBX, the tenant and, after a
+    deletion (an empty hunt_group), the account from the result."""
     monkeypatch.setattr(action_adapter, 'shows_invocation', lambda task_vars: False)
-    result = run({'name': '1002', 'display_name': 'Hunt'})
-    assert 'invocation' not in result
-    assert (result['url'], result['domain']) == (pbx.describe(), 'localhost')
+    result = run({'name': '1002', 'state': 'absent'})
+    assert 'invocation' not in result and result['changed']
+    assert (result['url'], result['domain'], result['name'], result['hunt_group']) == (pbx.describe(), 'localhost', '1002', {})
 
 
 def test_check_mode_writes_nothing(pbx):

@@ -123,7 +123,7 @@ def test_check_mode_reports_the_change_and_writes_nothing(pbx):
 
 def test_absent_deletes_and_ignores_the_hunt_group_options(pbx):
     result = single(pbx, name='1002', state='absent', display_name='Ignored')
-    assert result == {'changed': True, 'url': 'http://fake-pbx', 'domain': 'localhost', 'hunt_group': {}}
+    assert result == {'changed': True, 'url': 'http://fake-pbx', 'domain': 'localhost', 'name': '1002', 'hunt_group': {}}
     assert [request[0] for request in pbx.writes] == ['DELETE']
 
 

@@ -28,13 +28,18 @@ def test_a_call_queue_is_created_updated_and_left_alone(run_main, pbx):
     assert run_main(vodia_call_queue, dict(args, agents=['444', '445']), check_mode=True).result['changed']
 
 
-@pytest.mark.parametrize('module', [vodia_call_queue, vodia_call_queue_info], ids=['vodia_call_queue', 'vodia_call_queue_info'])
-def test_the_result_names_the_pbx_and_the_tenant(run_main, pbx, module):
-    """Also on ansible-core 2.21, whose results hold no invocation unless asked for."""
+@pytest.mark.parametrize('module, given, account', [
+    (vodia_call_queue, {'state': 'absent'}, {'name': '3000', 'call_queue': {}}),
+    (vodia_call_queue_info, {}, {}),
+], ids=['vodia_call_queue', 'vodia_call_queue_info'])
+def test_the_result_names_the_pbx_and_the_tenant(run_main, pbx, module, given, account):
+    """Also after a deletion (the account by name), and on ansible-core 2.21, whose results hold no invocation unless
+    asked for."""
     pbx.add('3000', 'acds', display='Support')
-    run = run_main(module, task(name='3000'))
+    run = run_main(module, task(name='3000', **given))
     assert not run.failed
     assert (run.result['url'], run.result['domain']) == (pbx.describe(), 'localhost')
+    assert dict((key, run.result[key]) for key in account) == account
 
 
 def test_a_missing_agent_fails_with_the_problems_as_data(run_main, pbx):

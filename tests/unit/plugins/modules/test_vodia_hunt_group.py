@@ -37,11 +37,12 @@ def test_a_second_identical_run_is_unchanged_without_writes(run_main, pbx):
     assert len(pbx.writes) == writes
 
 
-def test_the_result_names_the_pbx_and_the_tenant(run_main, pbx):
-    """Also on ansible-core 2.21, whose results hold no invocation unless asked for."""
-    run = run_main(vodia_hunt_group, task(name='1002', display_name='Hunt'))
-    assert not run.failed
-    assert (run.result['url'], run.result['domain']) == (pbx.describe(), 'localhost')
+def test_the_result_names_the_pbx_the_tenant_and_the_account(run_main, pbx):
+    """Also after a deletion, and on ansible-core 2.21, whose results hold no invocation unless asked for."""
+    run = run_main(vodia_hunt_group, task(name='1002', state='absent'))
+    assert not run.failed and run.result['changed']
+    assert (run.result['url'], run.result['domain'], run.result['name'], run.result['hunt_group']) == (
+        pbx.describe(), 'localhost', '1002', {})
 
 
 def test_there_is_no_diff_without_diff_mode(run_main, pbx):
