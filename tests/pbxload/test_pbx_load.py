@@ -91,7 +91,7 @@ def slices_side_by_side(inventory, env):
         env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) for part in awx_slices(hosts, SLICES)]
     outputs = []
     for process in processes:
-        output, _ = process.communicate(timeout=300)
+        output, _stderr = process.communicate(timeout=300)
         assert process.returncode == 0, output
         assert seed.SYSTEM_ADMIN[1] not in output
         outputs.append(output)

@@ -38,7 +38,7 @@ def send_at_once(url, count, path=HUNTS):
     def one():
         statuses.append(requests.get(url + path, auth=SYSTEM_ADMIN, timeout=WAIT_SECONDS).status_code)
 
-    threads = [threading.Thread(target=one) for _ in range(count)]
+    threads = [threading.Thread(target=one) for _number in range(count)]
     for thread in threads:
         thread.start()
     return threads, statuses
@@ -69,7 +69,7 @@ def test_k_hanging_requests_read_as_k_in_flight_and_stay_the_peak(sim, held):
 
 
 def test_requests_one_after_another_peak_at_one(sim, admin):
-    for _ in range(5):
+    for _number in range(5):
         assert admin.get(HUNTS).status_code == 200
     assert load(sim) == {"in_flight": 0, "peak_in_flight": 1, "requests": 5}
 
@@ -83,13 +83,13 @@ def test_clients_that_keep_k_requests_in_flight_never_read_a_peak_above_k(sim):
 
     def client():
         with requests.Session() as session:
-            for _ in range(25):
+            for _number in range(25):
                 with slots:
                     status = session.get(sim.url + HUNTS, auth=SYSTEM_ADMIN, timeout=WAIT_SECONDS).status_code
                 if status != 200:
                     failures.append(status)
 
-    threads = [threading.Thread(target=client) for _ in range(4)]
+    threads = [threading.Thread(target=client) for _number in range(4)]
     for thread in threads:
         thread.start()
     join(threads)
@@ -100,7 +100,7 @@ def test_clients_that_keep_k_requests_in_flight_never_read_a_peak_above_k(sim):
 
 
 def test_control_requests_are_not_counted(sim):
-    threads = [threading.Thread(target=sim.control, args=("GET", "/_sim/state")) for _ in range(6)]
+    threads = [threading.Thread(target=sim.control, args=("GET", "/_sim/state")) for _number in range(6)]
     for thread in threads:
         thread.start()
     join(threads)

@@ -96,7 +96,7 @@ def test_the_lock_files_are_named_after_the_pbx_and_never_after_the_credentials(
 def test_n_slots_are_taken_then_the_next_request_waits_and_fails_saying_what_to_do(tmp_path):
     clock = FakeClock()
     slots = slots_in(tmp_path, 3, wait_seconds=20, clock=clock)
-    held = [slots.acquire('GET', HUNTS) for _ in range(3)]
+    held = [slots.acquire('GET', HUNTS) for _number in range(3)]
     assert clock.slept == []
     with pytest.raises(RequestSlotError) as caught:
         slots.acquire('POST', '/rest/domain/localhost/addacc')
@@ -137,7 +137,7 @@ def test_threads_of_one_process_count_against_each_other(tmp_path):
         slot.release()
         done.append(True)
 
-    threads = [threading.Thread(target=request) for _ in range(8)]
+    threads = [threading.Thread(target=request) for _number in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -310,7 +310,7 @@ def server():
 
 
 def parallel_reads(transport, count):
-    threads = [threading.Thread(target=transport.get, args=(HUNTS,)) for _ in range(count)]
+    threads = [threading.Thread(target=transport.get, args=(HUNTS,)) for _number in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
