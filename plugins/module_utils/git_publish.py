@@ -10,6 +10,10 @@ module adapts it.
 Credentials reach git only through its environment: an HTTPS password or token through GIT_ASKPASS (a script that
 prints it from the environment of the git process), an SSH key through GIT_SSH_COMMAND. They are never in a URL, in
 git's arguments or in a file, and whatever git prints is masked before it goes into an error.
+
+The caller runs the commands: ``runner(command, cwd, environment)`` runs ``command`` (a list) in ``cwd`` with the
+variables of ``environment`` added to an environment that ``scrubbed()`` cleaned, and returns (exit code, output,
+error output). The module hands in AnsibleModule.run_command, the tests a subprocess.
 """
 
 from __future__ import annotations
@@ -21,7 +25,6 @@ import random
 import shlex
 import shutil
 import stat
-import subprocess
 import tempfile
 import time
 
@@ -39,8 +42,9 @@ DEFAULT_PUSH_ATTEMPTS = 5
 MAX_PUSH_ATTEMPTS = 20
 FIRST_RETRY_WAIT_SECONDS = 0.5
 MAX_RETRY_WAIT_SECONDS = 4.0
-# Each git command must finish within this time (a network that hangs fails the task instead of holding the job).
-GIT_TIMEOUT_SECONDS = 300
+# A transfer slower than 1 kB/s for 60 s fails (git's own HTTP limits; for SSH, keep-alives), so that a network that
+# hangs fails the task instead of holding the job.
+LOW_SPEED_SECONDS = 60
 # The commit message lists the files it adds or changes, up to this many.
 MESSAGE_FILE_LINES = 100
 
@@ -56,7 +60,8 @@ _ENVIRONMENT_LEFT_OUT = frozenset((
 # Configuration that the user's git configuration must not change for a delivery: a signing key or a hook that the
 # execution environment lacks would fail the commit, an editor would wait for a human.
 _CONFIGURATION = ('-c', 'commit.gpgSign=false', '-c', 'core.hooksPath=/dev/null', '-c', 'core.editor=true',
-                  '-c', 'advice.detachedHead=false', '-c', 'core.autocrlf=false')
+                  '-c', 'advice.detachedHead=false', '-c', 'core.autocrlf=false',
+                  '-c', 'http.lowSpeedLimit=1000', '-c', 'http.lowSpeedTime=%d' % LOW_SPEED_SECONDS)
 # The reasons `git push --porcelain` gives for a ref that another push changed first: retried after a rebase.
 _OVERTAKEN = ('fetch first', 'non-fast-forward', 'stale info', 'failed to update ref', 'cannot lock ref',
               'incorrect old value', 'reference already exists')
@@ -139,11 +144,20 @@ def check_repo(repo: str) -> str:
     return repo
 
 
-def check_branch(branch: str) -> str:
+def left_out(name: str) -> bool:
+    """Whether a variable of the caller's environment must not reach git."""
+    return name in _ENVIRONMENT_LEFT_OUT or name.startswith(_ENVIRONMENT_LEFT_OUT_PREFIXES)
+
+
+def scrubbed(environment: dict) -> dict:
+    """The caller's environment without what would redirect, trace or authenticate git otherwise."""
+    return dict((name, value) for name, value in environment.items() if not left_out(name))
+
+
+def check_branch(git, branch: str) -> str:
     branch = (branch or '').strip()
-    completed = subprocess.run(['git', 'check-ref-format', 'refs/heads/%s' % branch], capture_output=True, check=False,
-                               stdin=subprocess.DEVNULL, timeout=GIT_TIMEOUT_SECONDS)
-    if not branch or branch.startswith('-') or completed.returncode != 0:
+    valid = git.run('check-ref-format', 'refs/heads/%s' % branch, check=False, cwd=git.workdir).returncode == 0
+    if not branch or branch.startswith('-') or not valid:
         raise VodiaGitError('The git branch %r is not a valid branch name. Give a name such as main or exports/nyc.'
                             % branch)
     return branch
@@ -205,10 +219,20 @@ def overtaken(porcelain: str) -> bool:
 
 # Git itself ------------------------------------------------------------------------------------------------------------
 
+class Completed:
+    """What a git command gave: its exit code and its output, masked."""
+
+    def __init__(self, returncode: int, stdout: str, stderr: str):
+        self.returncode = returncode
+        self.stdout = stdout
+        self.stderr = stderr
+
+
 class Git:
     """Runs git in one temporary directory, with the delivery's identity and credentials in its environment only."""
 
-    def __init__(self, workdir: str, credentials: Credentials, author_name: str, author_email: str):
+    def __init__(self, workdir: str, credentials: Credentials, author_name: str, author_email: str, runner):
+        self.runner = runner
         self.workdir = workdir
         self.clone = os.path.join(workdir, 'repository')
         self.secrets = credentials.secrets()
@@ -219,9 +243,8 @@ class Git:
             self.options += ('-c', 'credential.helper=')
 
     def _environment(self, credentials, author_name, author_email):
-        environment = dict((name, value) for name, value in os.environ.items()
-                           if name not in _ENVIRONMENT_LEFT_OUT and not name.startswith(_ENVIRONMENT_LEFT_OUT_PREFIXES))
-        environment.update(LC_ALL='C', LANGUAGE='C', GIT_TERMINAL_PROMPT='0',
+        """The variables git gets on top of the caller's scrubbed environment."""
+        environment = dict(LC_ALL='C', LANGUAGE='C', GIT_TERMINAL_PROMPT='0',
                            GIT_AUTHOR_NAME=author_name, GIT_AUTHOR_EMAIL=author_email,
                            GIT_COMMITTER_NAME=author_name, GIT_COMMITTER_EMAIL=author_email,
                            GIT_SSH_COMMAND=ssh_command(credentials))
@@ -234,20 +257,14 @@ class Git:
                                VODIA_GIT_ASKPASS_USERNAME=credentials.username or DEFAULT_HTTPS_USERNAME)
         return environment
 
-    def run(self, *arguments, check=True, cwd=None) -> subprocess.CompletedProcess:
+    def run(self, *arguments, check=True, cwd=None) -> Completed:
         command = ['git'] + list(self.options) + list(arguments)
         try:
-            completed = subprocess.run(command, cwd=cwd or self.clone, env=self.environment, capture_output=True,
-                                       text=True, errors='replace', stdin=subprocess.DEVNULL, check=False,
-                                       timeout=GIT_TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired as error:
-            raise VodiaGitError('git %s did not finish within %d seconds. Check that the git server answers.'
-                                % (arguments[0], GIT_TIMEOUT_SECONDS)) from error
+            returncode, stdout, stderr = self.runner(command, cwd or self.clone, self.environment)
         except OSError as error:
             raise VodiaGitError('git could not be started (%s). Install git where the task runs (the controller or '
                                 'the execution environment).' % error) from error
-        completed.stdout = mask(completed.stdout, self.secrets)
-        completed.stderr = mask(completed.stderr, self.secrets)
+        completed = Completed(returncode, mask(stdout or '', self.secrets), mask(stderr or '', self.secrets))
         if check and completed.returncode != 0:
             raise VodiaGitError('git %s failed: %s' % (arguments[0], printed(completed)))
         return completed
@@ -258,7 +275,8 @@ class Git:
 
 def ssh_command(credentials: Credentials) -> str:
     """The ssh command git runs for an SSH remote: never a prompt, the key given and no other, known hosts checked."""
-    command = ['ssh', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes']
+    command = ['ssh', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', 'ConnectTimeout=30',
+               '-o', 'ServerAliveInterval=15', '-o', 'ServerAliveCountMax=%d' % (LOW_SPEED_SECONDS // 15)]
     if credentials.ssh_key_file:
         command += ['-i', credentials.ssh_key_file, '-o', 'IdentitiesOnly=yes']
     if credentials.ssh_known_hosts:
@@ -266,18 +284,17 @@ def ssh_command(credentials: Credentials) -> str:
     return ' '.join(shlex.quote(part) for part in command)
 
 
-def printed(completed: subprocess.CompletedProcess) -> str:
+def printed(completed: Completed) -> str:
     text = (completed.stderr.strip() or completed.stdout.strip() or 'exit code %d' % completed.returncode)
     return ' '.join(text.split())
 
 
 # The delivery ------------------------------------------------------------------------------------------------------------
 
-def publish(delivery: Delivery, credentials: Credentials, check_mode: bool = False, sleep=time.sleep,
+def publish(delivery: Delivery, credentials: Credentials, runner, check_mode: bool = False, sleep=time.sleep,
             rand=random.random) -> dict:
     """Deliver the files; the result says what changed. In check mode nothing is committed or pushed."""
     repo = check_repo(delivery.repo)
-    branch = check_branch(delivery.branch)
     targets = [(source, repository_path(delivery.path, name)) for source, name in delivery.files]
     if not 1 <= delivery.push_attempts <= MAX_PUSH_ATTEMPTS:
         raise VodiaGitError('push_attempts is %d; give a number from 1 to %d.'
@@ -285,7 +302,8 @@ def publish(delivery: Delivery, credentials: Credentials, check_mode: bool = Fal
     workdir = tempfile.mkdtemp(prefix='vodia-git-')
     try:
         git = Git(workdir, credentials, delivery.author_name or DEFAULT_AUTHOR_NAME,
-                  delivery.author_email or DEFAULT_AUTHOR_EMAIL)
+                  delivery.author_email or DEFAULT_AUTHOR_EMAIL, runner)
+        branch = check_branch(git, delivery.branch)
         created = not fetch_branch(git, repo, branch)
         changes = place(git, targets)
         result = dict(changed=bool(changes), repo=display_url(repo), branch=branch, path=delivery.path or '',

@@ -214,11 +214,13 @@ created_branch:
   type: bool
 '''
 
+import os
+
 from ansible.module_utils.basic import AnsibleModule, env_fallback
 
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaError
 from ansible_collections.vodia.pbx.plugins.module_utils.git_publish import (
-    DEFAULT_PUSH_ATTEMPTS, Credentials, Delivery, files_to_deliver, publish, url_password)
+    DEFAULT_PUSH_ATTEMPTS, Credentials, Delivery, files_to_deliver, left_out, publish, url_password)
 
 ARGUMENT_SPEC = dict(
     repo=dict(type='str', required=True),
@@ -242,6 +244,19 @@ def given(value):
     return value or None
 
 
+def git_runner(module):
+    """Runs git for the delivery: arguments as they are (a commit message may hold a $ or a ~), variables added."""
+    # This process is the module's own: the variables that would redirect, trace or authenticate git otherwise go.
+    for name in [name for name in os.environ if left_out(name)]:
+        del os.environ[name]
+
+    def run(command, cwd, environment):
+        return module.run_command(command, cwd=cwd, environ_update=environment, expand_user_and_vars=False,
+                                  check_rc=False, handle_exceptions=False, errors='surrogate_then_replace')
+
+    return run
+
+
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     params = module.params
@@ -256,7 +271,7 @@ def main():
                             files=tuple(files_to_deliver(params['src'], params['files'])), message=params['commit_message'],
                             author_name=given(params['author_name']), author_email=given(params['author_email']),
                             push_attempts=params['push_attempts'])
-        result = publish(delivery, credentials, check_mode=module.check_mode)
+        result = publish(delivery, credentials, git_runner(module), check_mode=module.check_mode)
     except VodiaError as error:
         module.fail_json(msg=error.message, **error.facts())
     module.exit_json(**result)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 import time
 
@@ -22,7 +23,14 @@ sys.path.insert(0, os.environ['VODIA_COLLECTIONS_PATH'])
 # pylint: disable=wrong-import-position
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaGitError  # noqa: E402
 from ansible_collections.vodia.pbx.plugins.module_utils.git_publish import (  # noqa: E402
-    Credentials, Delivery, files_to_deliver, publish)
+    Credentials, Delivery, files_to_deliver, publish, scrubbed)
+
+
+def runner(command, cwd, environment):
+    """Runs git as the module's AnsibleModule.run_command does: the scrubbed environment plus the delivery's."""
+    completed = subprocess.run(command, cwd=cwd, env=dict(scrubbed(os.environ), **environment), capture_output=True,
+                               text=True, check=False, stdin=subprocess.DEVNULL)
+    return completed.returncode, completed.stdout, completed.stderr
 
 
 def main(repo, src, result_path, ready, go):
@@ -35,7 +43,7 @@ def main(repo, src, result_path, ready, go):
         time.sleep(0.001)
     started = time.monotonic()
     try:
-        outcome = dict(result=publish(delivery, Credentials()))
+        outcome = dict(result=publish(delivery, Credentials(), runner))
     except VodiaGitError as error:
         outcome = dict(error=error.message)
     outcome.update(started=started, finished=time.monotonic())

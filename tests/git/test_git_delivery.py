@@ -32,6 +32,7 @@ import yaml
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from git_servers import GitHttpServer, bare_repository, commits, git, hold_pushes, tree
+from deliver import runner
 
 sys.path.insert(0, os.environ['VODIA_COLLECTIONS_PATH'])
 
@@ -236,7 +237,7 @@ def test_a_refused_token_fails_clearly_and_is_never_shown(tmp_path):
     with GitHttpServer(tmp_path, 'deploy', TOKEN) as server:
         with pytest.raises(VodiaGitError) as caught:
             publish(replace(delivery, repo='%s/remote.git' % server.url),
-                    Credentials(username='deploy', password=WRONG_TOKEN))
+                    Credentials(username='deploy', password=WRONG_TOKEN), runner)
         refused, seen = server.refused, server.credentials_seen()
     message = caught.value.message
     assert 'could not be read' in message and 'Authentication failed' in message and 'VODIA_GIT_PASSWORD' in message

@@ -19,9 +19,24 @@ from ansible_collections.vodia.pbx.plugins.module_utils import git_publish
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaError, VodiaGitError
 from ansible_collections.vodia.pbx.plugins.module_utils.git_publish import (
     MASK, Credentials, Delivery, Git, check_branch, check_repo, commit_message, display_url, files_to_deliver,
-    mask, overtaken, publish, repository_path, retry_wait, ssh_command)
+    mask, overtaken, repository_path, retry_wait, scrubbed, ssh_command)
 
 SECRET = 'Unit-Test-Secret-4711'
+
+
+def runner(command, cwd, environment):
+    """What the module's AnsibleModule.run_command does for the delivery: the scrubbed environment plus git's."""
+    completed = subprocess.run(command, cwd=cwd, env=dict(scrubbed(os.environ), **environment), capture_output=True,
+                               text=True, check=False, stdin=subprocess.DEVNULL)
+    return completed.returncode, completed.stdout, completed.stderr
+
+
+def publish(delivery_, credentials, **options):
+    return git_publish.publish(delivery_, credentials, runner, **options)
+
+
+def new_git(directory, credentials):
+    return Git(str(directory), credentials, 'vodia.pbx', 'vodia.pbx@localhost', runner)
 
 
 # Git repositories for the tests ---------------------------------------------------------------------------------------
@@ -129,13 +144,13 @@ def test_an_empty_repository_is_refused_with_what_to_give():
 
 
 @pytest.mark.parametrize('branch', ['', 'two words', 'a..b', '-x', 'ends.lock', 'x~1'])
-def test_a_branch_git_would_refuse_is_refused_first(branch):
+def test_a_branch_git_would_refuse_is_refused_first(branch, tmp_path):
     with pytest.raises(VodiaGitError, match='not a valid branch name'):
-        check_branch(branch)
+        check_branch(new_git(tmp_path, Credentials()), branch)
 
 
-def test_a_branch_with_slashes_is_a_branch():
-    assert check_branch('exports/nyc') == 'exports/nyc'
+def test_a_branch_with_slashes_is_a_branch(tmp_path):
+    assert check_branch(new_git(tmp_path, Credentials()), 'exports/nyc') == 'exports/nyc'
 
 
 @pytest.mark.parametrize('directory, name, path', [
@@ -205,41 +220,39 @@ def test_only_a_push_that_another_push_overtook_is_retried(porcelain, expected):
 
 def test_ssh_never_prompts_uses_only_the_key_given_and_checks_host_keys():
     command = ssh_command(Credentials(ssh_key_file='/run/key file', ssh_known_hosts='/run/known_hosts'))
-    assert command == ("ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -i '/run/key file' -o IdentitiesOnly=yes "
+    assert command == ("ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=30 -o ServerAliveInterval=15 "
+                       "-o ServerAliveCountMax=4 -i '/run/key file' -o IdentitiesOnly=yes "
                        "-o UserKnownHostsFile=/run/known_hosts")
-    assert ssh_command(Credentials()) == 'ssh -o BatchMode=yes -o StrictHostKeyChecking=yes'
+    assert ssh_command(Credentials()).startswith('ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=30')
 
 
 def test_the_askpass_program_answers_git_from_the_environment_of_git_only(tmp_path):
-    git = Git(str(tmp_path), Credentials(username='deploy', password=SECRET), 'vodia.pbx', 'vodia.pbx@localhost')
+    git = new_git(tmp_path, Credentials(username='deploy', password=SECRET))
     askpass = git.environment['GIT_ASKPASS']
     with open(askpass, encoding='utf-8') as handle:
         assert SECRET not in handle.read()
     assert SECRET not in ' '.join(git.options)
 
     def answer(prompt):
-        return subprocess.run([askpass, prompt], env=git.environment, capture_output=True, text=True,
-                              check=True).stdout
+        return subprocess.run([askpass, prompt], env=dict(os.environ, **git.environment), capture_output=True,
+                              text=True, check=True).stdout
 
     assert answer("Username for 'https://git.example.com': ") == 'deploy\n'
     assert answer("Password for 'https://deploy@git.example.com': ") == SECRET + '\n'
     assert ('-c', 'credential.helper=') == git.options[-2:]
 
 
-def test_the_callers_git_environment_cannot_redirect_or_trace_the_delivery(tmp_path, monkeypatch):
-    monkeypatch.setenv('GIT_DIR', '/elsewhere')
-    monkeypatch.setenv('GIT_TRACE_CURL', '1')
-    monkeypatch.setenv('GIT_ASKPASS', '/bin/other')
-    monkeypatch.setenv('GIT_SSL_CAINFO', '/etc/ca.pem')
-    git = Git(str(tmp_path), Credentials(), 'vodia.pbx', 'vodia.pbx@localhost')
-    assert 'GIT_DIR' not in git.environment and 'GIT_TRACE_CURL' not in git.environment
+def test_the_callers_git_environment_cannot_redirect_or_trace_the_delivery(tmp_path):
+    caller = {'GIT_DIR': '/elsewhere', 'GIT_TRACE_CURL': '1', 'GIT_ASKPASS': '/bin/other', 'GIT_SSL_CAINFO': '/etc/ca.pem',
+              'GIT_CONFIG_PARAMETERS': "'credential.helper'='store'", 'PATH': '/usr/bin'}
+    assert scrubbed(caller) == {'GIT_SSL_CAINFO': '/etc/ca.pem', 'PATH': '/usr/bin'}
+    git = new_git(tmp_path, Credentials())
+    assert git.environment['GIT_TERMINAL_PROMPT'] == '0' and git.environment['LC_ALL'] == 'C'
     assert 'GIT_ASKPASS' not in git.environment
-    assert git.environment['GIT_SSL_CAINFO'] == '/etc/ca.pem'
-    assert git.environment['GIT_TERMINAL_PROMPT'] == '0'
 
 
 def test_what_git_prints_is_masked_in_output_and_errors(tmp_path):
-    git = Git(str(tmp_path), Credentials(password=SECRET), 'vodia.pbx', 'vodia.pbx@localhost')
+    git = new_git(tmp_path, Credentials(password=SECRET))
     assert git.run('check-ref-format', '--branch', 'x' + SECRET, cwd=str(tmp_path)).stdout.strip() == 'x' + MASK
     os.mkdir(git.clone)
     git.run('init', '-q')
