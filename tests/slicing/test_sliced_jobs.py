@@ -87,6 +87,9 @@ HAND_EDITS = [
     ('pbx-c', 'delta.example.com', 'POST', 'addacc', {'type': 'hunts', 'account': '7099'}),
     ('pbx-c', 'delta.example.com', 'POST', 'user_settings/7099', {'display': 'Temporary'}),
 ]
+# The most hunt groups a tenant's task reads: the listed ones, and those the hand edits added.
+MOST_HUNT_GROUPS_PER_TENANT = len(HUNT_GROUPS) + max(collections.Counter(
+    (pbx, tenant) for pbx, tenant, _method, path, _body in HAND_EDITS if path == 'addacc').values())
 # What the drift report must count after those edits (16 listed hunt groups, 5 of them touched, 7099 unlisted).
 EXPECTED_SUMMARY = {'pbxs': 3, 'failed_pbxs': 0, 'tenants': len(HOSTS), 'failed_tenants': 0,
                     'created': 3, 'updated': 2, 'deleted': 1, 'unchanged': 11}
@@ -300,22 +303,29 @@ def part_hosts(artifacts):
                 for key, value in artifacts.items() if key.startswith('hunt_groups_drift_slice_'))
 
 
-def load_bound(jobs_hosts, pbx, parallel):
+def reads_at_once(parallel):
+    """P of docs/pbx-load.md for this fleet: a task reads at most hunt_groups_parallel at once, and at most its
+    tenant's hunt groups less 2 (the first two are read one at a time); one at least."""
+    return max(1, min(parallel, MOST_HUNT_GROUPS_PER_TENANT - 2))
+
+
+def load_bound(jobs_hosts, pbx, reads):
     """The most requests docs/pbx-load.md allows one PBX from jobs running at once: each job adds at most
-    min(forks, that PBX's hosts in the job) x hunt_groups_parallel, and a job without any of its hosts still reads its
-    tenant list (one request) while it builds the inventory."""
+    min(forks, that PBX's hosts in the job) x P; a job without any of its hosts still reads its tenant list (one
+    request) while it builds the inventory, before its own tasks start."""
     bound = 0
     for hosts in jobs_hosts:
         mine = sum(1 for host in hosts if host.endswith('@' + pbx))
-        bound += max(1, min(FORKS, mine) * parallel)
+        bound += max(1, min(FORKS, mine) * reads)
     return bound
 
 
 def assert_load_within_bound(fleet, jobs_hosts):
-    """Each PBX's measured peak is within the documented bound, which is itself within slices x forks x P."""
+    """Each PBX's measured peak is within the bound docs/pbx-load.md gives for these jobs, which is itself within its
+    headline bound, slices x forks x hunt_groups_parallel."""
     parallel = fleet.parallel_reads()
     peaks = fleet.peaks()
-    bounds = dict((pbx, load_bound(jobs_hosts, pbx, parallel)) for pbx in PBXS)
+    bounds = dict((pbx, load_bound(jobs_hosts, pbx, reads_at_once(parallel))) for pbx in PBXS)
     print('\nper-PBX peak of requests at once (bound): %s'
           % ', '.join('%s %d (%d)' % (pbx, peaks[pbx], bounds[pbx]) for pbx in PBXS))
     for pbx in PBXS:
