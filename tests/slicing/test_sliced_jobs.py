@@ -56,7 +56,7 @@ SLICES = 3
 WORKFLOW_JOB_ID = 100
 # Ansible's default, set explicitly because the load bound below counts with it.
 FORKS = 5
-# How late the PBXs answer in the converge test: over the 40 ms at which a task starts reading in parallel.
+# How late the PBXs answer in the converge test, so that the requests of different tasks and slices meet on a PBX.
 LATENCY_MS = 60
 # Which tenants each PBX serves. Sorted, the hosts interleave the PBXs, so that each slice holds tenants of two PBXs
 # and each PBX has tenants in two slices.
@@ -436,7 +436,7 @@ def test_sliced_check_merged_by_drift_merge_gives_the_unsliced_report(fleet, tmp
 
 @pytest.fixture
 def slow_pbxs(fleet):
-    """Every PBX answers LATENCY_MS late, so that the tasks read in parallel and the slices' requests overlap."""
+    """Every PBX answers LATENCY_MS late, so that the requests of the slices' tasks overlap."""
     for index in range(len(PBXS)):
         assert fleet.simulator.control('POST', '/_sim/faults', {'latency_ms': LATENCY_MS}, index=index)[0] == 200
     yield fleet
