@@ -108,3 +108,17 @@ def test_the_documented_options_are_the_options_it_takes():
     for name, spec in git_publish.ARGUMENT_SPEC.items():
         if 'fallback' in spec:
             assert 'E(%s)' % spec['fallback'][1][0] in ' '.join(documented[name]['description']), name
+
+
+def test_git_variables_of_the_callers_environment_do_not_redirect_the_delivery(run_main, bare, src, tmp_path,
+                                                                                monkeypatch):
+    elsewhere = str(tmp_path / 'elsewhere.git')
+    git('init', '-q', '--bare', elsewhere)
+    monkeypatch.setenv('GIT_DIR', elsewhere)
+    monkeypatch.setenv('GIT_WORK_TREE', str(tmp_path))
+    run = run_main(git_publish, dict(repo=bare, src=src, commit_message='export'))
+    monkeypatch.delenv('GIT_DIR', raising=False)
+    monkeypatch.delenv('GIT_WORK_TREE', raising=False)
+    assert run.result['pushed'] is True
+    assert git('--git-dir', bare, 'rev-parse', 'main').strip() == run.result['commit']
+    assert git('--git-dir', elsewhere, 'for-each-ref').strip() == ''
