@@ -113,7 +113,8 @@ PYTEST_SUITES := $(sort $(patsubst tests/%/,test-%,$(dir $(wildcard tests/*/test
 # comes last until it is placed here.
 TEST_SUITES_ORDERED := integration-module sanity-2.16 integration-2.16-v69-controller sanity-2.21 \
 	integration-2.21-v70-controller integration-controller test-fleet sanity release-checks test-reliability \
-	units-2.16 units-2.21 units test-tenants test-ssh test-runner test-simulator lint demo changelog-lint
+	test-slicing units-2.16 units-2.21 units test-tenants test-runner test-pbxload test-git test-ssh test-simulator \
+	lint test-audit demo changelog-lint
 TEST_SUITES := $(TEST_SUITES_ORDERED) $(filter-out $(TEST_SUITES_ORDERED),$(PYTEST_SUITES))
 
 test:
@@ -154,7 +155,11 @@ $(PYTEST_SUITES): test-%: venv $(SHARED_TREE)
 # example against three simulated PBXs, also of three versions at once), test-tenants (the tenants example),
 # test-reliability (50 forks on one PBX, the fleet through injected faults, the password absent from -vvvv output),
 # test-ssh (delegated tasks as real modules over SSH: a throw-away sshd on 127.0.0.1; installs openssh-server if
-# missing, needs root), test-runner (the fleet example as AWX runs it: ansible-runner).
+# missing, needs root), test-runner (the fleet example as AWX runs it: ansible-runner; and a 500-hunt-group result
+# against AWX's 700,000-character limit), test-slicing (AWX job slicing without AWX: 3 slices as ansible-runner jobs
+# at once over a tenants inventory of 3 simulated PBXs; merged report, writes, git export and per-PBX load against
+# unsliced runs), test-pbxload (max_concurrent_requests across two processes), test-git (git delivery to a real bare
+# repository), test-audit (the indirect node counting queries on recorded results).
 
 chaos: venv tree
 	VODIA_COLLECTIONS_PATH=$(COLLECTIONS) PYTHONPATH=tests $(BIN)/pytest -q -s tests/reliability/test_chaos.py
@@ -275,6 +280,10 @@ bench: venv tree
 	$(FLEET_BENCH) --pbxs 20 --groups 50 --latency 50 --approaches role
 	$(FLEET_BENCH) --pbxs 20 --groups 50 --latency 50 --approaches loop --repeat 1
 	$(BIN)/python benchmarks/fleet_bench.py --report $(BUILD)/bench.jsonl
+	$(BIN)/python benchmarks/slice_load.py --collections $(COLLECTIONS) --json $(BUILD)/bench.jsonl
+	$(BIN)/python benchmarks/slice_load.py --collections $(COLLECTIONS) --pbxs 1 --tenants 20 --groups 8 --latency 500 \
+		--slices 1,2,4 --json $(BUILD)/bench.jsonl
+	$(BIN)/python benchmarks/slice_load.py --report $(BUILD)/bench.jsonl
 
 clean:
 	rm -rf $(BUILD) tests/output .venv-2.*
