@@ -125,9 +125,17 @@ def display_url(repo: str) -> str:
 
 
 def url_password(repo: str) -> str | None:
-    """The password written into a repository URL, if any (for the caller to hide before it shows the URL)."""
+    """The secret written into a repository URL, if any (for the caller to hide before it shows the URL).
+
+    In an HTTP(S) URL the user part itself may be a token (https://TOKEN@host/...), so all of it counts as secret
+    there; an SSH URL's user (ssh://git@host/...) is an account name.
+    """
     parts = urlsplit((repo or '').strip())
-    return parts.password if parts.scheme and parts.netloc and '@' in parts.netloc else None
+    if not (parts.scheme and parts.netloc and '@' in parts.netloc):
+        return None
+    if parts.scheme.lower() in ('http', 'https'):
+        return parts.netloc.rsplit('@', 1)[0]
+    return parts.password
 
 
 def check_repo(repo: str) -> str:
@@ -137,10 +145,11 @@ def check_repo(repo: str) -> str:
         raise VodiaGitError('The git repository is empty. Set it to an HTTPS or SSH URL (https://git.example.com/'
                             'configs.git, git@git.example.com:configs.git), a file:// URL or a local path.')
     if url_password(repo) is not None:
-        raise VodiaGitError('The git repository URL %s holds a password. Take it out of the URL and give it in the '
-                            'environment variable VODIA_GIT_PASSWORD (an AWX credential of the type "vodia.pbx git '
-                            'delivery" does that), so that it never shows in output or in git\'s configuration.'
-                            % display_url(repo))
+        raise VodiaGitError('The git repository URL %s holds a password or a user part (which may be a token). Take '
+                            'it out of the URL and give the user name in the environment variable VODIA_GIT_USERNAME '
+                            'and the password or token in VODIA_GIT_PASSWORD (an AWX credential of the type '
+                            '"vodia.pbx git delivery" does that), so that it never shows in output or in git\'s '
+                            'configuration.' % display_url(repo))
     return repo
 
 
@@ -350,9 +359,18 @@ def tracking_refspec(branch: str) -> str:
 
 def place(git: Git, targets: list) -> list:
     """Copy the files into the clone and stage them; (path, added or updated) for each that git sees as changed."""
+    clone = os.path.realpath(git.clone)
     for source, path in targets:
         destination = os.path.join(git.clone, *path.split('/'))
-        os.makedirs(os.path.dirname(destination), exist_ok=True)
+        try:
+            os.makedirs(os.path.dirname(destination), exist_ok=True)
+        except OSError as exc:
+            raise VodiaGitError('%s cannot be written in the git repository (%s). Deliver under another path.'
+                                % (path, exc.strerror)) from None
+        # A directory of the path that is a link in the repository could point anywhere on this machine.
+        if os.path.realpath(os.path.dirname(destination)) != os.path.join(clone, *path.split('/')[:-1]).rstrip('/'):
+            raise VodiaGitError('A directory of %s is a link in the git repository; the delivery would write outside '
+                                'the repository. Deliver under another path.' % path)
         if os.path.islink(destination) or os.path.isdir(destination):
             raise VodiaGitError('%s is a link or a directory in the git repository, not a file; the delivery would '
                                 'replace it. Deliver under another path.' % path)

@@ -335,6 +335,12 @@ class Transport:
             return self._decode(method, path, response, missing_ok)
         except VodiaApiError as error:
             attempts = 1 + sum(1 for record in self.retry_log[retries_before:] if record.method == method and record.path == path)
+            if attempts > 1 and isinstance(error, RequestSlotError):
+                # The retry found no slot; the attempts before it were sent, and the PBX asked to try again or did not
+                # answer them.
+                sent = 'once' if attempts == 2 else '%d times' % (attempts - 1)
+                raise error.with_message('%s (That was a retry: the request had been sent %s before, without an answer '
+                                         'that settled it.)' % (error.message, sent)) from None
             if attempts > 1:
                 shown = 'the last answer is shown' if error.status is not None else 'none was answered'
                 raise error.with_message('%s (Sent %d times; %s.)' % (error.message, attempts, shown)) from None

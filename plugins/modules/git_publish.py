@@ -52,7 +52,9 @@ options:
       - The repository, as git takes it. An HTTPS URL (V(https://git.example.com/ops/pbx-config.git)), an SSH URL
         (V(ssh://git@git.example.com/ops/pbx-config.git) or V(git@git.example.com:ops/pbx-config.git)), a V(file://)
         URL or a local path of a (bare) repository.
-      - A URL that holds a password is refused; give the password in O(password) (from E(VODIA_GIT_PASSWORD)).
+      - An HTTPS URL with a user part (which may be a token, as in V(https://TOKEN@host/...)) and any URL that holds a
+        password are refused; give the user name in O(username) and the password or token in O(password) (from
+        E(VODIA_GIT_USERNAME) and E(VODIA_GIT_PASSWORD)).
     type: str
     required: true
   branch:
@@ -260,7 +262,8 @@ def git_runner(module):
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     params = module.params
-    # A password written into the URL is refused below; until then it must not show in the result's invocation.
+    # A password or an HTTPS user part (a token) written into the URL is refused below; until then it must not show
+    # in the result's invocation.
     if url_password(params['repo']):
         module.no_log_values.add(url_password(params['repo']))
     credentials = Credentials(username=given(params['username']), password=given(params['password']),

@@ -119,8 +119,8 @@ def test_the_git_error_is_of_the_collections_error_family():
 
 
 @pytest.mark.parametrize('repo, shown', [
-    ('https://deploy@git.example.com/ops/config.git', 'https://git.example.com/ops/config.git'),
     ('https://git.example.com/ops/config.git', 'https://git.example.com/ops/config.git'),
+    ('ssh://git@git.example.com/ops/config.git', 'ssh://git.example.com/ops/config.git'),
     ('git@git.example.com:ops/config.git', 'git@git.example.com:ops/config.git'),
     ('/srv/git/config.git', '/srv/git/config.git'),
 ])
@@ -129,7 +129,9 @@ def test_a_repository_is_shown_without_user_information(repo, shown):
     assert check_repo(repo) == repo
 
 
+# A token is often written as the user part of an HTTPS URL (https://TOKEN@host/...): all of it counts as secret.
 @pytest.mark.parametrize('repo', ['https://deploy:%s@git.example.com/ops/config.git' % SECRET,
+                                  'https://%s@git.example.com/ops/config.git' % SECRET,
                                   'ssh://git:%s@git.example.com/ops/config.git' % SECRET])
 def test_a_password_in_the_url_is_refused_without_showing_it(repo):
     with pytest.raises(VodiaGitError) as caught:
@@ -275,6 +277,21 @@ def test_the_first_delivery_creates_the_branch_commits_and_pushes(bare, tmp_path
     log = run_git('--git-dir', bare, 'log', '-1', '--format=%an <%ae>|%cn <%ce>|%B', 'main')
     assert log.startswith('Backup Bot <backup@example.com>|Backup Bot <backup@example.com>|vodia.pbx export of 2 hosts\n')
     assert 'A exports/pbx-lon.yml\nA exports/pbx-nyc.yml' in log
+
+
+def test_a_directory_that_is_a_link_in_the_repository_is_refused_and_nothing_is_written_through_it(bare, tmp_path):
+    outside = tmp_path / 'outside'
+    outside.mkdir()
+    clone = str(tmp_path / 'linker')
+    run_git('clone', '-q', bare, clone)
+    os.symlink(str(outside), os.path.join(clone, 'exports'))
+    run_git('add', 'exports', cwd=clone)
+    run_git('commit', '-q', '-m', 'exports is a link', cwd=clone)
+    run_git('push', '-q', 'origin', 'HEAD:refs/heads/main', cwd=clone)
+    with pytest.raises(VodiaGitError, match='is a link in the git repository'):
+        publish(delivery(bare, source(tmp_path, {'pbx-nyc.yml': 'nyc\n'})), Credentials())
+    assert not list(outside.iterdir())
+    assert len(commits(bare)) == 1
 
 
 def test_an_unchanged_delivery_commits_nothing(bare, tmp_path):

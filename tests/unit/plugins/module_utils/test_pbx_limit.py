@@ -379,3 +379,26 @@ def test_a_create_without_a_slot_is_never_sent_nor_read_back(server, tmp_path):
     assert (server.received, asked, transport.writes_done) == (0, [], 0)
     assert caught.value.message.startswith('POST /rest/domain/localhost/addacc on http://127.0.0.1:')
     assert PASSWORD not in caught.value.message
+
+
+def test_a_retry_that_gets_no_slot_back_says_the_request_had_been_sent(server, tmp_path):
+    clock = FakeClock()
+    slots = RequestSlots(server.url, 1, str(tmp_path), 2, clock=clock, sleep=clock.sleep)
+    taken_during_the_wait = []
+
+    def retry_wait(_seconds):
+        taken_during_the_wait.append(slots.acquire('GET', HUNTS))
+
+    server.statuses = [503]
+    transport = Transport(server.url, 'admin', PASSWORD, timeout=10, retries=2, sleep=retry_wait, request_slots=slots)
+    try:
+        with pytest.raises(RequestSlotError) as caught:
+            transport.get(HUNTS)
+    finally:
+        for slot in taken_during_the_wait:
+            slot.release()
+        transport.close(keep_session=False)
+    assert server.received == 1
+    assert 'was not sent' in caught.value.message
+    assert caught.value.message.endswith('(That was a retry: the request had been sent once before, without an answer '
+                                         'that settled it.)')
