@@ -110,8 +110,8 @@ def test_the_documented_options_are_the_options_it_takes():
             assert 'E(%s)' % spec['fallback'][1][0] in ' '.join(documented[name]['description']), name
 
 
-def test_git_variables_of_the_callers_environment_do_not_redirect_the_delivery(run_main, bare, src, tmp_path,
-                                                                                monkeypatch):
+def test_git_variables_of_the_callers_environment_do_not_redirect_the_delivery(
+        run_main, bare, src, tmp_path, monkeypatch):
     elsewhere = str(tmp_path / 'elsewhere.git')
     git('init', '-q', '--bare', elsewhere)
     monkeypatch.setenv('GIT_DIR', elsewhere)
