@@ -79,9 +79,11 @@ $(SHELLCHECK):
 # Sanity and units run on every core, but on 2.16 and 2.21 only what differs between cores: the sanity tests that
 # judge the code with the core's own rules (pylint, validate-modules, ansible-doc, import and compile on the cell's
 # Python, and the rest of the code-smell tests about Ansible's APIs), not the ones whose tools and verdict are the
-# same on every core (CORE_INDEPENDENT_SANITY); and the unit tests of the code that meets Ansible (the action
-# plugins, modules, inventory and filter plugins, plugin_utils, the module adapter, the argument specs), not those of
-# the pure Python below them (engine, transport, field tables), which run once, on 2.19.
+# same on every core (CORE_INDEPENDENT_SANITY), over what the collection ships for Ansible to run (plugins, roles,
+# playbooks, meta, extensions), not over tests/ and benchmarks/ (three times the Python of plugins/; judged once, on
+# 2.19, and run on each core by the cells that use them); and the unit tests of the code that meets Ansible (the
+# action plugins, modules, inventory and filter plugins, plugin_utils, the module adapter, the argument specs), not
+# those of the pure Python below them (engine, transport, field tables), which run once, on 2.19.
 #
 # Dropped from make test, with what checks it instead (they remain as make test-profiles and make test-matrix):
 # - The integration suite on v69 and v70 on the default core: the 2.16 cell runs it on v69, the 2.21 cell on v70;
@@ -202,7 +204,8 @@ UNITS_MEETING_ANSIBLE := $(addprefix tests/unit/plugins/,action/ modules/ invent
 	module_utils/test_module_adapter.py module_utils/test_argument_specs.py)
 
 sanity-2.16 sanity-2.20 sanity-2.21: sanity-%: .venv-%/.installed $(SHELLCHECK)
-	$(SUITE_BEGIN) $(call cell,$(CURDIR)/.venv-$*,sanity,$(addprefix --skip-test ,$(CORE_INDEPENDENT_SANITY))) $(SUITE_END)
+	$(SUITE_BEGIN) $(call cell,$(CURDIR)/.venv-$*,sanity,$(addprefix --skip-test ,$(CORE_INDEPENDENT_SANITY)) \
+		--exclude tests/ --exclude benchmarks/) $(SUITE_END)
 
 units-2.16 units-2.20 units-2.21: units-%: .venv-%/.installed
 	$(SUITE_BEGIN) $(call cell,$(CURDIR)/.venv-$*,units,$(UNITS_MEETING_ANSIBLE)) $(SUITE_END)
