@@ -76,8 +76,8 @@ $(SHELLCHECK):
 # action plugins validate arguments with Ansible's validator, mask secrets and build results, and follow 2.21's
 # INJECT_INVOCATION); the module path leaves that to AnsibleModule, whose use on every core the unit tests of both
 # adapters check, and it costs 1.7 times the CPU of the controller path (a module process per task).
-# Sanity and units run on every core, but on 2.16 and 2.21 only what differs between cores: the sanity tests that
-# judge the code with the core's own rules (pylint, validate-modules, ansible-doc, import and compile on the cell's
+# Sanity and units run on every core, but on 2.16 and 2.21 (and 2.20 in make test-matrix) only what differs between
+# cores: the sanity tests that judge the code with the core's own rules (pylint, validate-modules, ansible-doc, import and compile on the cell's
 # Python, and the rest of the code-smell tests about Ansible's APIs), not the ones whose tools and verdict are the
 # same on every core (CORE_INDEPENDENT_SANITY), over what the collection ships for Ansible to run (plugins, roles,
 # playbooks, meta, extensions), not over tests/ and benchmarks/ (three times the Python of plugins/; judged once, on
