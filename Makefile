@@ -77,13 +77,13 @@ $(SHELLCHECK):
 # INJECT_INVOCATION); the module path leaves that to AnsibleModule, whose use on every core the unit tests of both
 # adapters check, and it costs 1.7 times the CPU of the controller path (a module process per task).
 # Sanity and units run on every core, but on 2.16 and 2.21 (and 2.20 in make test-matrix) only what differs between
-# cores: the sanity tests that judge the code with the core's own rules (pylint, validate-modules, ansible-doc, import and compile on the cell's
-# Python, and the rest of the code-smell tests about Ansible's APIs), not the ones whose tools and verdict are the
-# same on every core (CORE_INDEPENDENT_SANITY), over what the collection ships for Ansible to run (plugins, roles,
-# playbooks, meta, extensions), not over tests/ and benchmarks/ (three times the Python of plugins/; judged once, on
-# 2.19, and run on each core by the cells that use them); and the unit tests of the code that meets Ansible (the
-# action plugins, modules, inventory and filter plugins, plugin_utils, the module adapter, the argument specs), not
-# those of the pure Python below them (engine, transport, field tables), which run once, on 2.19.
+# cores: the sanity tests that judge the code with the core's own rules (pylint, validate-modules, ansible-doc, import
+# and compile on the cell's Python, and the rest of the code-smell tests about Ansible's APIs), not the ones whose
+# tools and verdict are the same on every core (CORE_INDEPENDENT_SANITY), over what the collection ships for Ansible
+# to run (plugins, roles, playbooks, meta, extensions), not over tests/ and benchmarks/ (three times the Python of
+# plugins/; judged once, on 2.19, and run on each core by the cells that use them); and the unit tests of the code
+# that meets Ansible (the action plugins, modules, inventory and filter plugins, plugin_utils, the module adapter, the
+# argument specs), not those of the pure Python below them (engine, transport, field tables), which run once, on 2.19.
 #
 # Dropped from make test, with what checks it instead (they remain as make test-profiles and make test-matrix):
 # - The integration suite on v69 and v70 on the default core: the 2.16 cell runs it on v69, the 2.21 cell on v70;
