@@ -50,10 +50,13 @@ ALLOWED = {
     'inventory/tenants.py': {'module_utils.connection', 'module_utils.errors', 'module_utils.tenants'},
     # The git delivery of exports and reports (vodia.pbx.git_publish): git and the error family, no PBX.
     'module_utils/git_publish.py': {'module_utils.errors'},
+    # The vendor's bulk CSV read into the roles' variables: plain data over the field tables of every kind.
+    'module_utils/vodia_csv.py': {'module_utils.errors', 'module_utils.fields', 'module_utils.kinds'},
 }
 # Files that know nothing of Ansible: they import no ansible.* module at all.
 ANSIBLE_FREE = {'errors', 'tls', 'transport', 'pbx_limit', 'connection', 'vodia_api', 'fields', 'account_kind', 'hunt_group', 'call_queue',
-                'kinds', 'references', 'engine', 'runner', 'operations', 'tenants', 'git_publish'}
+                'kinds', 'references', 'engine', 'runner', 'operations', 'tenants', 'git_publish',
+                'vodia_csv'}
 # What a module file or an action plugin may import: it binds a spec and an operation to its kind, nothing more.
 BINDING = {'module_utils.argument_specs', 'module_utils.operations', 'module_utils.hunt_group', 'module_utils.call_queue'}
 ADAPTER_OF = {'modules': 'module_utils.module_adapter', 'action': 'plugin_utils.action_adapter'}
