@@ -143,6 +143,10 @@ def _item(kind, name: str, raw: dict, report: list, entry: dict) -> dict:
         if typed.vodia not in raw:
             del item[typed.option]
             settings.pop(typed.vodia, None)  # exportable keeps an empty flag's raw value there
+        elif item[typed.option] is None and typed.vodia not in settings:
+            # An option that is null leaves its field alone (an empty duration): the empty value goes through settings,
+            # so that applying the item empties the field, as the cell asks.
+            settings[typed.vodia] = raw[typed.vodia]
     for composite in table.composites:
         given = [covered for covered in composite.fields if covered in raw]
         if len(given) < len(composite.fields):

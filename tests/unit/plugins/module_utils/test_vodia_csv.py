@@ -167,3 +167,9 @@ def test_bad_options_and_input_fail_with_what_to_do():
         from_vodia_csv(5)
     with pytest.raises(VodiaInputError, match='file 2, line 2, column 1'):
         from_vodia_csv(['#alias;type\n', '#alias;type\n;hunts\n'])
+
+
+def test_an_empty_duration_which_a_null_option_would_leave_alone_goes_through_settings():
+    item = from_vodia_csv(csv_of(['alias', 'type', 'esctime'], ['700', 'acds', '']))['hunt_groups_call_queues'][0]
+    assert item == {'name': '700', 'escalation_time': None, 'settings': {'esctime': ''}}
+    assert CALL_QUEUE.fields.desired_fields(item) == {'esctime': ''}
