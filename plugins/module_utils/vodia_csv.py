@@ -69,6 +69,8 @@ def _separator(first_line: str, separator):
 
 
 def _columns(header: list, source: str) -> list:
+    while len(header) > 1 and not header[-1].strip():
+        header = header[:-1]  # spreadsheet programs end lines with separators of empty columns
     columns = []
     for index, name in enumerate(header, start=1):
         name = name.strip()
@@ -177,6 +179,8 @@ def _read_one(text, number, separator, empty_cells, kinds, accounts, types, repo
     columns, records = _records(text, separator, source)
     for line, row in records:
         where = _where(source, line)
+        if len(row) > len(columns) and not any(cell.strip() for cell in row[len(columns):]):
+            row = row[:len(columns)]  # the same separators of empty columns
         if len(row) > len(columns):
             raise VodiaInputError('%s has %d values, but the parameter line names %d columns. Quote a value that holds the '
                                   'separator, or add the missing column names.' % (where, len(row), len(columns)))

@@ -173,3 +173,8 @@ def test_an_empty_duration_which_a_null_option_would_leave_alone_goes_through_se
     item = from_vodia_csv(csv_of(['alias', 'type', 'esctime'], ['700', 'acds', '']))['hunt_groups_call_queues'][0]
     assert item == {'name': '700', 'escalation_time': None, 'settings': {'esctime': ''}}
     assert CALL_QUEUE.fields.desired_fields(item) == {'esctime': ''}
+
+
+def test_separators_of_empty_columns_at_the_end_of_lines_are_ignored():
+    result = from_vodia_csv('#alias;type;display;;\n1002;hunts;Hunt;;\n1003;hunts;Two\n')
+    assert [(item['name'], item['display_name']) for item in result['hunt_groups_list']] == [('1002', 'Hunt'), ('1003', 'Two')]
