@@ -9,6 +9,7 @@ Control requests never pass through the fault layer, are not journaled and are n
 import ipaddress
 from urllib.parse import parse_qs
 
+from pbxsim.accounts import ACCOUNT_TYPES
 from pbxsim.faults import FaultConfigError
 from pbxsim.messages import ApiError, Response, parse_json_object
 from pbxsim.state import DUPLICATE_MODES
@@ -120,7 +121,8 @@ def clear_faults(state, _request):
 
 def _config(state):
     limits = dict((name, domain["max_hunts"]) for name, domain in state.data["domains"].items() if domain["max_hunts"] is not None)
-    return {"on_duplicate": state.on_duplicate, "version": state.data["version"], "profile": state.profile, "max_hunts": limits}
+    return {"on_duplicate": state.on_duplicate, "version": state.data["version"], "profile": state.profile, "max_hunts": limits,
+            "addacc_ignored_types": list(state.addacc_ignored_types)}
 
 
 def get_config(state, _request):
@@ -145,23 +147,31 @@ def _max_hunts_update(state, update):
 
 
 def set_config(state, request):
-    """POST /_sim/config {"on_duplicate": "ok"|"error", "version": "70.3.1", "max_hunts": {"localhost": 3}}.
+    """POST /_sim/config {"on_duplicate": "ok"|"error", "version": "70.3.1", "max_hunts": {"localhost": 3},
+    "addacc_ignored_types": ["srvflags"]}.
 
     The profile is not among the keys: the seed data was built for it at start-up.
     max_hunts lives in the PBX data, so snapshots keep it and reset brings back the seed's.
+    addacc_ignored_types are the account types whose addacc answers success and creates nothing (the v69 profile
+    starts with ["srvflags"], S17); reset brings back the profile's.
     """
     update = _optional_json_object(request)
-    unknown = sorted(set(update) - {"on_duplicate", "version", "max_hunts"})
+    unknown = sorted(set(update) - {"on_duplicate", "version", "max_hunts", "addacc_ignored_types"})
     if unknown:
         raise ApiError(400, "unknown config keys: %s" % ", ".join(unknown))
     if "on_duplicate" in update and update["on_duplicate"] not in DUPLICATE_MODES:
         raise ApiError(400, "on_duplicate must be one of %s" % ", ".join(DUPLICATE_MODES))
     if "version" in update and not isinstance(update["version"], str):
         raise ApiError(400, "version must be a string")
+    ignored = update.get("addacc_ignored_types")
+    if ignored is not None and (not isinstance(ignored, list) or not all(item in ACCOUNT_TYPES for item in ignored)):
+        raise ApiError(400, "addacc_ignored_types must be a list of account types: %s" % ", ".join(ACCOUNT_TYPES))
     with state.lock:
         limits = _max_hunts_update(state, update.get("max_hunts", {}))
         state.on_duplicate = update.get("on_duplicate", state.on_duplicate)
         state.data["version"] = update.get("version", state.data["version"])
+        if ignored is not None:
+            state.addacc_ignored_types = tuple(ignored)
         for domain, limit in limits:
             domain["max_hunts"] = limit
         return Response(200, _config(state))

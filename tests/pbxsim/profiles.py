@@ -49,6 +49,13 @@ V70_STRUCTURED_DEFAULTS = {"oauth_list": [], "google_calendar": {}}
 V70_HUNT_FIELDS = (("algo", ""),)
 
 
+# S17 (low confidence, a 69.5 lab): addacc for attendants, orbits and srvflags "returns 200 but silently fails".
+# The v69 profile does this for service flags, the one of the three the collection manages; auto attendants stay
+# creatable, since the fleet suites create one on every profile to stand for a tenant's existing accounts.
+# POST /_sim/config {"addacc_ignored_types": [...]} sets the list on any profile; reset restores the profile's.
+SILENT_ON_69 = ("srvflags",)
+
+
 @dataclass(frozen=True)
 class Profile:
     """The behaviour of one release line, one attribute per difference."""
@@ -66,6 +73,7 @@ class Profile:
     stage_lists: bool                # stN_ext read back as lists of member tokens
     false_flags_unset: bool          # writing "false" to a flag stores ""
     drops_unknown_fields: bool       # unknown user_settings keys are dropped, not stored
+    addacc_ignored_types: tuple = ()  # addacc of these types answers success and creates nothing (S17, 69.5)
 
 
 BEHAVIOUR = {
@@ -79,7 +87,7 @@ BEHAVIOUR = {
         name="v69", version="69.5.0", settings_answer=EMPTY_OBJECT, addacc_answer=JSON_EMPTY,
         delete_answer=JSON_EMPTY, unknown_type_ignored=True, honours_on_duplicate=False, delete_selected=True,
         extended_fields=False, structured_values=False, stage_lists=False, false_flags_unset=False,
-        drops_unknown_fields=False,
+        drops_unknown_fields=False, addacc_ignored_types=SILENT_ON_69,
     ),
     "v70": Profile(
         name="v70", version="70.3.1", settings_answer=WHOLE_OBJECT, addacc_answer=TEXT_ACCOUNT_CREATED,

@@ -196,7 +196,7 @@ def _create_account(context, account_type, account_id):
 def add_accounts(context):
     """POST/PUT addacc: create one or several ("500/501") accounts of one type.
 
-    A profile's success answer does not prove creation: v69 ignores a wrong type (S17), and
+    A profile's success answer does not prove creation: v69 ignores a wrong type and service flags (S17), and
     duplicates and a full max_hunts answer success too (S17, S2).
     """
     state = context.state
@@ -204,6 +204,8 @@ def add_accounts(context):
     if state.rules.unknown_type_ignored and body.get("type") not in ACCOUNT_TYPES:
         return _answer(200, state.rules.addacc_answer)
     account_type, account_ids = _requested_account_ids(body)
+    if account_type in state.addacc_ignored_types:
+        return _answer(200, state.rules.addacc_answer)
     existing = [account_id for account_id in account_ids if account_id in context.domain["accounts"]]
     if existing and state.rules.honours_on_duplicate and state.on_duplicate == "error":
         raise ApiError(400, "account already exists: %s" % " ".join(existing))

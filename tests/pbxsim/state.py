@@ -40,6 +40,8 @@ class PbxState:
         self._snapshots = {}
         self._snapshot_numbers = itertools.count(1)
         self.on_duplicate = on_duplicate
+        # addacc of these types answers success and creates nothing (profiles.SILENT_ON_69); a run-time switch.
+        self.addacc_ignored_types = tuple(self.rules.addacc_ignored_types)
         self.data = copy.deepcopy(self._seed_data)
 
     def find_domain(self, name):
@@ -87,10 +89,12 @@ class PbxState:
             return list(self._snapshots)
 
     def reset(self):
-        """Back to start-up: seed data, start-up faults and duplicate mode, empty journal, load peak cleared; the profile stays."""
+        """Back to start-up: seed data, start-up faults, duplicate mode and ignored addacc types, empty journal, load peak
+        cleared; the profile stays."""
         with self.lock:
             self.data = copy.deepcopy(self._seed_data)
             self.on_duplicate = self._initial_on_duplicate
+            self.addacc_ignored_types = tuple(self.rules.addacc_ignored_types)
         self.faults.restore_initial()
         self.journal.clear()
         self.load.clear()

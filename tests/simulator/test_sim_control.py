@@ -87,7 +87,8 @@ def test_reset_restores_the_seed_and_empties_the_journal(sim, admin):
     assert sim.control("GET", "/_sim/journal")[1]["entries"] == []
     assert admin.get(DOMAIN + "/user_settings/1002").status_code == 200
     assert sim.control("GET", "/_sim/faults")[1]["latency_ms"] == 0.0
-    assert sim.control("GET", "/_sim/config")[1] == {"on_duplicate": "ok", "version": "58.0.0", "profile": "v58", "max_hunts": {}}
+    assert sim.control("GET", "/_sim/config")[1] == {"on_duplicate": "ok", "version": "58.0.0", "profile": "v58", "max_hunts": {},
+                                                     "addacc_ignored_types": []}
 
 
 def test_state_dump(sim, admin):

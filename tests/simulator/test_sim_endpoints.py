@@ -136,7 +136,7 @@ def test_duplicate_create_in_ok_mode_still_creates_the_new_ones(admin):
 
 def test_duplicate_create_in_error_mode_is_400_and_creates_nothing(sim, admin):
     assert sim.control("POST", "/_sim/config", {"on_duplicate": "error"}) == (
-        200, {"on_duplicate": "error", "version": "58.0.0", "profile": "v58", "max_hunts": {}})
+        200, {"on_duplicate": "error", "version": "58.0.0", "profile": "v58", "max_hunts": {}, "addacc_ignored_types": []})
     assert_error(admin.post(DOMAIN + "/addacc", {"type": "hunts", "account": "9300/1002"}), 400)
     assert admin.get(DOMAIN + "/user_settings/9300").status_code == 404
     assert admin.post(DOMAIN + "/addacc", {"type": "hunts", "account": "9300"}).status_code == 200

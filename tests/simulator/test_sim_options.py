@@ -92,8 +92,10 @@ def test_option_lists_are_copies(admin):
 
 @pytest.mark.parametrize("profile", PROFILES)
 def test_srvflags_lists_the_service_flags(pbx, profile):
-    _sim, admin = pbx(profile)
+    sim, admin = pbx(profile)
     assert listed(admin, DOMAIN + "/srvflags") == [{"name": "800", "display": "Night Service"}]
+    # v69 creates no service flag (S17) unless the switch is off; test_sim_profiles shows the quirk itself.
+    sim.control("POST", "/_sim/config", {"addacc_ignored_types": []})
     admin.post(DOMAIN + "/addacc", {"type": "srvflags", "account": "801"})
     admin.post(DOMAIN + "/user_settings/801", {"display": "Lunch"})
     assert listed(admin, DOMAIN + "/srvflags") == [

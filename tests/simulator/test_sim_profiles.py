@@ -168,6 +168,37 @@ def test_v69_addacc_of_an_existing_account_answers_200_whatever_on_duplicate_say
     assert "9300" in hunt_names(admin)
 
 
+def test_v69_addacc_of_a_service_flag_answers_200_and_creates_nothing(pbx):
+    sim, admin = pbx("v69")
+    assert sim.control("GET", "/_sim/config")[1]["addacc_ignored_types"] == ["srvflags"]
+    users_before = admin.get(DOMAIN + "/users").json()
+    assert_json(admin.post(DOMAIN + "/addacc", {"type": "srvflags", "account": "801"}), 200, {})
+    assert admin.get(DOMAIN + "/user_settings/801").status_code == 404
+    assert admin.get(DOMAIN + "/users").json() == users_before
+    # Other types of S17's list stay creatable (profiles.SILENT_ON_69 says why), and the seed's flag 800 works.
+    assert_json(admin.post(DOMAIN + "/addacc", {"type": "attendants", "account": "501"}), 200, {})
+    assert admin.get(DOMAIN + "/user_settings/501").status_code == 200
+    assert admin.post(DOMAIN + "/user_settings/800", {"display": "Closed"}).status_code == 200
+    assert admin.delete(DOMAIN + "/addacc/800").status_code == 200
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_the_ignored_addacc_types_are_a_switch_that_reset_restores(pbx, profile):
+    sim, admin = pbx(profile)
+    default = ["srvflags"] if profile == "v69" else []
+    assert sim.control("POST", "/_sim/config", {"addacc_ignored_types": ["srvflags", "hunts"]})[1][
+        "addacc_ignored_types"] == ["srvflags", "hunts"]
+    assert admin.post(DOMAIN + "/addacc", {"type": "hunts", "account": "9300"}).status_code == 200
+    assert "9300" not in hunt_names(admin)
+    sim.control("POST", "/_sim/config", {"addacc_ignored_types": []})
+    admin.post(DOMAIN + "/addacc", {"type": "srvflags", "account": "801"})
+    assert admin.get(DOMAIN + "/user_settings/801").status_code == 200
+    assert sim.control("POST", "/_sim/config", {"addacc_ignored_types": ["robots"]})[0] == 400
+    assert sim.control("POST", "/_sim/config", {"addacc_ignored_types": "srvflags"})[0] == 400
+    sim.control("POST", "/_sim/reset")
+    assert sim.control("GET", "/_sim/config")[1]["addacc_ignored_types"] == default
+
+
 @pytest.mark.parametrize("profile", ["v69", "v70"])
 @pytest.mark.parametrize("body", [
     {"type": "hunts", "account": "92 00"}, {"type": "hunts", "account": "9200@x"}, {"type": "hunts"},
