@@ -19,8 +19,8 @@ options:
         digits, or seven digits or more, such as V(8572665588)) is not looked up.
       - A non-empty dial plan, music on hold or ring melody (C(dial_plan), C(music_on_hold), C(ring_melody)) must be an ID in the list the PBX offers
         (C(/rest/domain/<domain>/dialplans), C(moh), C(ringtones/en)), where the PBX has such a list.
-      - Deleting an account that an account of a kind the collection manages (hunt groups, call queues) still names
-        is checked the same way, unless the same task also removes that reference.
+      - Deleting an account that an account of a kind the collection manages (hunt groups, call queues, service
+        flags) still names is checked the same way, unless the same task also removes that reference.
       - The list is read only when a write changes such a field or a deletion is planned, so an unchanged run costs
         nothing more.
       - V(error) fails the task before any write (in a bulk task, before any write of any item), naming each

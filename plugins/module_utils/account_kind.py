@@ -23,7 +23,8 @@ class AccountKind:
     ``plural`` are the words of messages ("hunt group"), ``result_key`` and ``results_key`` the keys of task
     results ("hunt_group", "hunt_groups"). ``limit_setting`` is the tenant setting that caps how many the PBX
     creates, where a source names one (S2: max_hunts), for the message when a creation answers success but creates
-    nothing; empty where none is known.
+    nothing; empty where none is known. ``creation_hint`` is what that message advises beyond the logs and limits,
+    where a source reports such creations for the kind; empty where none does.
     """
     noun: str
     plural: str
@@ -33,6 +34,7 @@ class AccountKind:
     result_key: str
     results_key: str
     limit_setting: str
+    creation_hint: str = ''
 
     @property
     def list_name(self) -> str:

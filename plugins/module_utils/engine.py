@@ -341,11 +341,12 @@ def _update(api: VodiaApi, kind: AccountKind, domain: str, name: str, changes: d
 
 
 def _created_account_missing(api: VodiaApi, kind: AccountKind, domain: str, name: str, method: str) -> VodiaApiError:
-    # Public reports say addacc can answer 200 without creating anything.
+    # Public reports say addacc can answer 200 without creating anything; a kind may know more (creation_hint).
     limits = 'its account limits (%s)' % kind.limit_setting if kind.limit_setting else 'its account limits'
+    hint = ' ' + kind.creation_hint if kind.creation_hint else ''
     return api.settings_error(method, domain, name, (
         'The PBX accepted the creation of %s %r in domain %r but the account does not exist afterwards. Check the PBX '
-        'logs and %s for this domain.' % (kind.noun, name, domain, limits)), 404)
+        'logs and %s for this domain.%s' % (kind.noun, name, domain, limits, hint)), 404)
 
 
 def _verify(api: VodiaApi, kind: AccountKind, domain: str, name: str, actual: dict, desired: dict) -> None:

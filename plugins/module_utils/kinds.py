@@ -9,5 +9,6 @@ from __future__ import annotations
 
 from ansible_collections.vodia.pbx.plugins.module_utils.call_queue import CALL_QUEUE
 from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import HUNT_GROUP
+from ansible_collections.vodia.pbx.plugins.module_utils.service_flag import SERVICE_FLAG
 
-KINDS = (HUNT_GROUP, CALL_QUEUE)
+KINDS = (HUNT_GROUP, CALL_QUEUE, SERVICE_FLAG)

@@ -44,10 +44,11 @@ MODULES = sorted('vodia.pbx.' + os.path.basename(path)[:-3]
                  and 'vodia.pbx.' + os.path.basename(path)[:-3] not in NO_NODES)
 FIXTURES = sorted(glob.glob(os.path.join(HERE, 'fixtures', 'core-*.json')))
 CANONICAL_KEYS = {'tenant': {'pbx', 'domain'}, 'hunt_group': {'pbx', 'domain', 'account'},
-                  'call_queue': {'pbx', 'domain', 'account'}}
+                  'call_queue': {'pbx', 'domain', 'account'}, 'service_flag': {'pbx', 'domain', 'account'}}
 FACT_KEYS = {'tenant': {'device_type', 'platform', 'pbx_url', 'domain'},
              'hunt_group': {'device_type', 'platform', 'pbx_url', 'domain', 'account'},
-             'call_queue': {'device_type', 'platform', 'pbx_url', 'domain', 'account'}}
+             'call_queue': {'device_type', 'platform', 'pbx_url', 'domain', 'account'},
+             'service_flag': {'device_type', 'platform', 'pbx_url', 'domain', 'account'}}
 
 # What each task of record.yml touches on the PBX it runs against, as (device_type, domain, account) with account
 # None for the tenant. Tasks not listed touch nothing a query can see. Accounts a check-mode task would create,
@@ -55,6 +56,7 @@ FACT_KEYS = {'tenant': {'device_type', 'platform', 'pbx_url', 'domain'},
 TENANT = 'tenant'
 HG = 'hunt_group'
 CQ = 'call_queue'
+SF = 'service_flag'
 TOUCHES = {
     'Many hunt groups - create one, keep one': [(TENANT, 'localhost', None), (HG, 'localhost', '1002'), (HG, 'localhost', '2000')],
     'Many hunt groups - the same again': [(TENANT, 'localhost', None), (HG, 'localhost', '1002'), (HG, 'localhost', '2000')],
@@ -85,10 +87,16 @@ TOUCHES = {
     'One call queue - delete': [(TENANT, 'branch.example.com', None), (CQ, 'branch.example.com', '5100')],
     'Call queue info - all': [(TENANT, 'localhost', None), (CQ, 'localhost', '5000')],
     'Call queue info - missing': [(TENANT, 'branch.example.com', None)],
+    'Many service flags - create and keep': [(TENANT, 'localhost', None), (SF, 'localhost', '800'), (SF, 'localhost', '801')],
+    'Many service flags - check mode create': [(TENANT, 'localhost', None)],
+    'One service flag - create': [(TENANT, 'branch.example.com', None), (SF, 'branch.example.com', '810')],
+    'One service flag - check mode create': [(TENANT, 'branch.example.com', None)],
+    'One service flag - delete': [(TENANT, 'branch.example.com', None), (SF, 'branch.example.com', '810')],
+    'Service flag info - all': [(TENANT, 'localhost', None), (SF, 'localhost', '800'), (SF, 'localhost', '801')],
 }
-# Accounts that must never be counted: planned in check mode only (2002, 2111, 5001, 5101), refused (2003), absent
-# when deleted (2999).
-NEVER = {'2002', '2111', '5001', '5101', '2003', '2999'}
+# Accounts that must never be counted: planned in check mode only (2002, 2111, 5001, 5101, 802, 811), refused (2003),
+# absent when deleted (2999).
+NEVER = {'2002', '2111', '5001', '5101', '802', '811', '2003', '2999'}
 
 
 # The controller's side ----------------------------------------------------------------------------------------------
@@ -216,6 +224,8 @@ def test_each_kind_shares_one_query():
                    for name in ('vodia_hunt_groups', 'vodia_hunt_group', 'vodia_hunt_group_info'))) == 1
     assert len(set(QUERIES['vodia.pbx.' + name]['query']
                    for name in ('vodia_call_queues', 'vodia_call_queue', 'vodia_call_queue_info'))) == 1
+    assert len(set(QUERIES['vodia.pbx.' + name]['query']
+                   for name in ('vodia_service_flags', 'vodia_service_flag', 'vodia_service_flag_info'))) == 1
 
 
 # Each recorded result -----------------------------------------------------------------------------------------------
@@ -254,7 +264,8 @@ def test_nodes_are_well_formed(recorded):
                 assert node['name'] == '%(domain)s on %(pbx)s' % node['canonical_facts']
             else:
                 assert node['name'] == '%(account)s@%(domain)s on %(pbx)s' % node['canonical_facts']
-                assert device_type == (HG if 'hunt_group' in event['resolved_action'] else CQ)
+                assert device_type == (HG if 'hunt_group' in event['resolved_action']
+                                       else SF if 'service_flag' in event['resolved_action'] else CQ)
 
 
 def test_no_secret_in_results_or_nodes(recorded):
@@ -281,10 +292,10 @@ def test_job_node_counts(recorded):
     by_type = {}
     for node in nodes.values():
         by_type[node['facts']['device_type']] = by_type.get(node['facts']['device_type'], 0) + 1
-    # Per PBX: 4 tenants, 10 hunt groups, 3 call queues, with the task's invocation in the results (2.19) or without
-    # (2.21): before the modules that manage one account and the _info modules returned url and domain, 2.21 counted
-    # only 7 hunt groups and 2 call queues per PBX.
-    assert by_type == {TENANT: 8, HG: 20, CQ: 6}
+    # Per PBX: 4 tenants, 10 hunt groups, 3 call queues, 3 service flags, with the task's invocation in the results
+    # (2.19) or without (2.21): before the modules that manage one account and the _info modules returned url and
+    # domain, 2.21 counted only 7 hunt groups and 2 call queues per PBX.
+    assert by_type == {TENANT: 8, HG: 20, CQ: 6, SF: 6}
 
 
 def test_one_node_many_events(recorded):
@@ -298,7 +309,7 @@ def test_one_node_many_events(recorded):
     assert sorted(reception['events']) == ['vodia.pbx.vodia_hunt_group_info', 'vodia.pbx.vodia_hunt_groups']
     assert sorted(hunt_1003['events']) == [
         'vodia.pbx.vodia_hunt_group', 'vodia.pbx.vodia_hunt_group_info', 'vodia.pbx.vodia_hunt_groups']
-    assert localhost['count'] == 12  # every task on localhost but the refused one
+    assert localhost['count'] == 15  # every task on localhost but the refused one
     # The same tenant and account on the other PBX are other nodes.
     other = pbx_addresses(recorded)['pbx-b']
     assert hashable({'pbx': other, 'domain': 'localhost', 'account': '2000'}) in nodes

@@ -67,9 +67,12 @@ NEW_CALL_QUEUE_SETTINGS = dict(
                    'escagents', 'esctime', 'last_state', 'lastwait', 'melody', 'moh', 'night', 'usage'), ''),
     algorithm='list', announce_callback='true', connect='false', ncf='true', rec='false', ringback='true',
 )
-NEW_SETTINGS = {'hunts': NEW_HUNT_GROUP_SETTINGS, 'acds': NEW_CALL_QUEUE_SETTINGS}
+# What a new service flag holds: the identity every account has (doc.vodia.com/serviceflags, S2) and the common
+# block's state fields.
+NEW_SERVICE_FLAG_SETTINGS = dict.fromkeys(('display', 'disabled', 'dial_plan', 'dialog_state', 'email'), '')
+NEW_SETTINGS = {'hunts': NEW_HUNT_GROUP_SETTINGS, 'acds': NEW_CALL_QUEUE_SETTINGS, 'srvflags': NEW_SERVICE_FLAG_SETTINGS}
 # The lists of the kinds: GET /rest/domain/{d}/<list> names the accounts of that addacc type.
-KIND_LISTS = ('hunts', 'acds')
+KIND_LISTS = ('hunts', 'acds', 'srvflags')
 CONNECTION = {'url': 'https://pbx.example.com', 'username': 'admin', 'password': PASSWORD}
 
 

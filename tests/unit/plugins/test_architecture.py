@@ -20,7 +20,7 @@ PREFIX = 'ansible_collections.vodia.pbx.plugins.'
 
 # The models: what an account kind is, its fields and the references between accounts. Plain data, no I/O.
 MODELS = {'module_utils.fields', 'module_utils.account_kind', 'module_utils.hunt_group', 'module_utils.call_queue',
-          'module_utils.kinds', 'module_utils.references'}
+          'module_utils.service_flag', 'module_utils.kinds', 'module_utils.references'}
 
 # What each file of the collection may import from the collection itself.
 ALLOWED = {
@@ -34,7 +34,9 @@ ALLOWED = {
     'module_utils/account_kind.py': {'module_utils.fields'},
     'module_utils/hunt_group.py': {'module_utils.account_kind', 'module_utils.errors', 'module_utils.fields'},
     'module_utils/call_queue.py': {'module_utils.account_kind', 'module_utils.errors', 'module_utils.fields'},
-    'module_utils/kinds.py': {'module_utils.account_kind', 'module_utils.call_queue', 'module_utils.hunt_group'},
+    'module_utils/service_flag.py': {'module_utils.account_kind', 'module_utils.fields'},
+    'module_utils/kinds.py': {'module_utils.account_kind', 'module_utils.call_queue', 'module_utils.hunt_group',
+                              'module_utils.service_flag'},
     'module_utils/references.py': {'module_utils.account_kind', 'module_utils.fields'},
     'module_utils/engine.py': {'module_utils.errors', 'module_utils.vodia_api'} | MODELS,
     'module_utils/runner.py': {'module_utils.connection', 'module_utils.errors'},
@@ -55,10 +57,11 @@ ALLOWED = {
 }
 # Files that know nothing of Ansible: they import no ansible.* module at all.
 ANSIBLE_FREE = {'errors', 'tls', 'transport', 'pbx_limit', 'connection', 'vodia_api', 'fields', 'account_kind', 'hunt_group', 'call_queue',
-                'kinds', 'references', 'engine', 'runner', 'operations', 'tenants', 'git_publish',
+                'service_flag', 'kinds', 'references', 'engine', 'runner', 'operations', 'tenants', 'git_publish',
                 'vodia_csv'}
 # What a module file or an action plugin may import: it binds a spec and an operation to its kind, nothing more.
-BINDING = {'module_utils.argument_specs', 'module_utils.operations', 'module_utils.hunt_group', 'module_utils.call_queue'}
+BINDING = {'module_utils.argument_specs', 'module_utils.operations', 'module_utils.hunt_group', 'module_utils.call_queue',
+           'module_utils.service_flag'}
 ADAPTER_OF = {'modules': 'module_utils.module_adapter', 'action': 'plugin_utils.action_adapter'}
 # Modules that manage no PBX account bind no kind: each is the adapter of a module_utils file of its own.
 STANDALONE_MODULES = {'modules/git_publish.py': {'module_utils.errors', 'module_utils.git_publish'}}

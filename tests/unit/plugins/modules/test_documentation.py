@@ -26,6 +26,7 @@ from ansible.utils.plugin_docs import get_plugin_docs
 from ansible_collections.vodia.pbx.plugins.module_utils import argument_specs
 from ansible_collections.vodia.pbx.plugins.module_utils.call_queue import CALL_QUEUE
 from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import HUNT_GROUP
+from ansible_collections.vodia.pbx.plugins.module_utils.service_flag import SERVICE_FLAG
 from ansible_collections.vodia.pbx.plugins.modules import (
     vodia_call_queue,
     vodia_call_queue_info,
@@ -33,15 +34,20 @@ from ansible_collections.vodia.pbx.plugins.modules import (
     vodia_hunt_group,
     vodia_hunt_group_info,
     vodia_hunt_groups,
+    vodia_service_flag,
+    vodia_service_flag_info,
+    vodia_service_flags,
 )
 
-MODULES = [vodia_hunt_group, vodia_hunt_group_info, vodia_hunt_groups, vodia_call_queue, vodia_call_queue_info, vodia_call_queues]
+MODULES = [vodia_hunt_group, vodia_hunt_group_info, vodia_hunt_groups, vodia_call_queue, vodia_call_queue_info, vodia_call_queues,
+           vodia_service_flag, vodia_service_flag_info, vodia_service_flags]
 TASK_KEYWORDS = {'name', 'register', 'when', 'loop', 'loop_control', 'module_defaults', 'block', 'check_mode', 'diff',
                  'vars', 'environment', 'delegate_to', 'tags'}
 # Each kind with its single, info and bulk module.
 KINDS_AND_MODULES = [
     (HUNT_GROUP, ('vodia_hunt_group', 'vodia_hunt_group_info', 'vodia_hunt_groups')),
     (CALL_QUEUE, ('vodia_call_queue', 'vodia_call_queue_info', 'vodia_call_queues')),
+    (SERVICE_FLAG, ('vodia_service_flag', 'vodia_service_flag_info', 'vodia_service_flags')),
 ]
 KIND_IDS = [kind.result_key for kind, _modules in KINDS_AND_MODULES]
 SPECS = {}
