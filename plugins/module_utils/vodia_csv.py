@@ -68,7 +68,7 @@ def _separator(first_line: str, separator):
     return ';' if ';' in first_line else ','
 
 
-def _columns(header: list, source: str) -> list:
+def _columns(header: list, where: str) -> list:
     while len(header) > 1 and not header[-1].strip():
         header = header[:-1]  # spreadsheet programs end lines with separators of empty columns
     columns = []
@@ -80,14 +80,14 @@ def _columns(header: list, source: str) -> list:
             raise VodiaInputError(
                 '%s, column %d: %r is not a Vodia parameter name (letters, digits and _ only). The first line, when it '
                 'starts with "#", names the parameter of each column, such as #alias;type;display.'
-                % (_where(source, 1), index, name))
+                % (where, index, name))
         if name in columns:
             raise VodiaInputError('%s, column %d: the parameter %r is named twice (first in column %d). Name each column once.'
-                                  % (_where(source, 1), index, name, columns.index(name) + 1))
+                                  % (where, index, name, columns.index(name) + 1))
         columns.append(name)
     if ALIAS_COLUMN not in columns:
         raise VodiaInputError('%s: the parameter line has no "alias" column, which names each account. Add it, as in '
-                              '#alias;type;display.' % _where(source, 1))
+                              '#alias;type;display.' % where)
     return columns
 
 
@@ -107,7 +107,7 @@ def _records(text: str, separator, source: str):
                 continue
             if columns is None:
                 if row[0].lstrip().startswith('#'):
-                    columns = _columns(row, source)
+                    columns = _columns(row, _where(source, first_line))
                     continue
                 columns = list(DEFAULT_COLUMNS)
             records.append((first_line, row))
@@ -120,7 +120,7 @@ def _records(text: str, separator, source: str):
 def _cell_value(table, column: str, cell: str):
     """A cell as a value of the export form: text, or a JSON list or object in a field the table does not know (on 70.x
     some fields hold them, and the simulator's export writes them as JSON)."""
-    if table.kind_of(column) is None and cell[:1] in '[{' and column != ALIAS_COLUMN:
+    if table.kind_of(column) is None and cell[:1] in ('[', '{'):
         try:
             value = json.loads(cell)
         except ValueError:

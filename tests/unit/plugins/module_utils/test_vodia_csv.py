@@ -143,6 +143,7 @@ def test_a_list_of_files_each_with_its_own_parameter_line():
     ('#alias;type;dis play\n', 'line 1, column 3: \'dis play\' is not a Vodia parameter name'),
     ('#alias;type;display;display\n', 'line 1, column 4: the parameter \'display\' is named twice (first in column 3)'),
     ('#type;display\n1002;hunts\n', 'line 1: the parameter line has no "alias" column'),
+    ('\n\n#type;display\n1002;hunts\n', 'line 3: the parameter line has no "alias" column'),
     ('#alias;type\n1002;hunts;extra\n', 'line 2 has 3 values, but the parameter line names 2 columns'),
     ('#alias;type\n;hunts\n', 'line 2, column 1 (alias): the account has no name'),
     ('#alias;type\n10/02;hunts\n', "line 2, column 1 (alias) '10/02' is not valid"),
