@@ -22,6 +22,8 @@ description:
     step, which would otherwise report it created a second time (unless no other item is left for purge).
   - A list that the module would refuse (not a list, or a name given twice) goes whole into the first step, so that the
     module's message names the problem before anything is written.
+  - The same filter as P(vodia.pbx.account_steps#filter), which the role uses for its service flags too; this name
+    stays for the call queues.
   - The role uses it; playbooks do not need it.
 author:
   - vodia.pbx maintainers (@vodia-pbx)
@@ -69,39 +71,10 @@ _value:
       elements: dict
 '''
 
-from ansible.module_utils.parsing.convert_bool import boolean
+from ansible_collections.vodia.pbx.plugins.filter.account_steps import account_steps
 
-ABSENT = 'absent'
-
-
-def _is_absent(item) -> bool:
-    return isinstance(item, dict) and item.get('state') == ABSENT
-
-
-def _names(items) -> list:
-    return [str(item['name']) for item in items if isinstance(item, dict) and item.get('name') is not None]
-
-
-def call_queue_steps(items, purge=False, converged=None):
-    try:
-        purge = boolean(purge, strict=True)
-    except TypeError:
-        purge = False  # the module's validation of the last step's purge names the problem
-    if items is None:
-        return {'first': [], 'first_purge': False, 'last': []}
-    names = _names(items) if isinstance(items, list) else []
-    if not isinstance(items, list) or len(set(names)) != len(names):
-        return {'first': items, 'first_purge': False, 'last': []}
-    first = [item for item in items if not _is_absent(item)]
-    last = [item for item in items if _is_absent(item)]
-    if purge:
-        planned = set()
-        if isinstance(converged, dict) and converged.get('check_mode') is True:
-            planned = set(str(entry.get('name')) for entry in converged.get('results') or [] if entry.get('action') == 'created')
-        kept = [name for name in _names(first) if name not in planned]
-        # Purge needs at least one item: with nothing else left, the planned ones stay (and show as created twice).
-        last += [{'name': name} for name in (kept or _names(first))]
-    return {'first': first, 'first_purge': purge and not items, 'last': last}
+# The filter account_steps, which the role now also uses for its service flags, under the name it had first.
+call_queue_steps = account_steps
 
 
 class FilterModule:
