@@ -24,7 +24,8 @@ options:
     description:
       - The parts, as a list, or a mapping such as the artifacts of a job or a workflow node's extra variables, of which
         the values under the keys C(hunt_groups_drift_slice_<number>) are taken (every other key is left alone).
-      - A part holds C(check_mode), C(call_queues) (whether the report covers the call queues), C(pbxs) (the host
+      - A part holds C(check_mode), C(call_queues) (whether the report covers the call queues), C(service_flags)
+        (whether it covers the service flags; a part without it does not), C(pbxs) (the host
         entries of the report, as P(vodia.pbx.hunt_groups_drift_report#filter) returns them) and C(awx_workflow_job_id).
     type: raw
     required: true
@@ -112,7 +113,8 @@ def hunt_groups_drift_merge(value, workflow_job_id=None):
         raise AnsibleFilterError('hunt_groups_drift_merge: hosts in more than one part: %s. The parts of one job '
                                  'hold each host once.' % ', '.join(twice))
     return build_report(pbxs, any(part.get('check_mode') for part in parts),
-                        any(part.get('call_queues') for part in parts))
+                        any(part.get('call_queues') for part in parts),
+                        any(part.get('service_flags') for part in parts))
 
 
 class FilterModule:

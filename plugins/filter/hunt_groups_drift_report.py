@@ -51,6 +51,15 @@ options:
         from an earlier role run.
     type: bool
     default: false
+  service_flags:
+    description:
+      - Whether the role ran its C(call_flow) (or C(converge)) entry point, which also converges service flags before
+        the call queues and deletes them after them. Then the report also covers the service flags, from the results
+        C(hunt_groups_service_flags_result) (the flags created and updated first) and
+        C(hunt_groups_service_flags_purge_result) (those deleted last), in the form of the call queues.
+      - Without it, any service flag result a host may hold is left out.
+    type: bool
+    default: false
 '''
 
 EXAMPLES = r'''
@@ -93,6 +102,11 @@ _value:
           C(tenants), the tenant hosts that manage call queues), and for each action how many call queues it took;
           C(changed) lists the call queues created, updated or deleted, in the form of the hunt groups' RV(_value.changed).
       type: dict
+    service_flags:
+      description:
+        - Only with O(service_flags=true). In the form of RV(_value.call_queues), for the hosts that manage service
+          flags (those with C(hunt_groups_service_flags)).
+      type: dict
     pbxs:
       description:
         - One item per host, in host name order, with C(host), C(url), C(domain) and C(hunt_groups); a tenant host
@@ -102,6 +116,7 @@ _value:
         - A host whose run failed has C(failed=true) and C(msg) instead of C(hunt_groups).
         - With O(call_queues=true), a host that manages call queues also has C(call_queues), in the form of
           C(hunt_groups), those listed first, then those deleted.
+        - With O(service_flags=true), a host that manages service flags also has C(service_flags), in the same form.
       type: list
       elements: dict
 '''
@@ -113,6 +128,11 @@ HUNT_GROUPS = 'hunt_groups_result'
 # The call queues of the call_flow entry point: those created and updated before the hunt groups, those deleted after.
 CALL_QUEUES = 'hunt_groups_call_queues_result'
 CALL_QUEUES_PURGE = 'hunt_groups_call_queues_purge_result'
+# The service flags of the call_flow entry point: created and updated before the call queues, deleted after them.
+SERVICE_FLAGS = 'hunt_groups_service_flags_result'
+SERVICE_FLAGS_PURGE = 'hunt_groups_service_flags_purge_result'
+# The accounts around the hunt groups, by report key: the result of their first step and of their last.
+AROUND = (('call_queues', CALL_QUEUES, CALL_QUEUES_PURGE), ('service_flags', SERVICE_FLAGS, SERVICE_FLAGS_PURGE))
 
 
 def _without_credentials(url):
@@ -141,10 +161,12 @@ def _ran(name, result):
     return isinstance(result, dict) and (name == HUNT_GROUPS or not result.get('skipped'))
 
 
-def _steps(host_vars, call_queues):
+def _steps(host_vars, call_queues, service_flags=False):
     """The results of the role's tasks on a host, in the order they ran, up to the first that failed (any later one is
     left from an earlier run of the role)."""
-    names = (CALL_QUEUES, HUNT_GROUPS, CALL_QUEUES_PURGE) if call_queues else (HUNT_GROUPS,)
+    names = (SERVICE_FLAGS, CALL_QUEUES, HUNT_GROUPS, CALL_QUEUES_PURGE, SERVICE_FLAGS_PURGE)
+    names = [name for name in names if name == HUNT_GROUPS or (call_queues and name in (CALL_QUEUES, CALL_QUEUES_PURGE))
+             or (service_flags and name in (SERVICE_FLAGS, SERVICE_FLAGS_PURGE))]
     steps = {}
     for name in names:
         result = host_vars.get(name)
@@ -177,11 +199,12 @@ def _pbx_entry(host_vars, steps):
     groups = _accounts(result)
     if groups or not entry.get('failed'):
         entry['hunt_groups'] = groups
-    if CALL_QUEUES in steps or CALL_QUEUES_PURGE in steps:
-        queues = _accounts(steps.get(CALL_QUEUES))
-        listed = set(queue['name'] for queue in queues)
-        # The last step lists the queues it keeps again: only what the first step did not report is new.
-        entry['call_queues'] = queues + [queue for queue in _accounts(steps.get(CALL_QUEUES_PURGE)) if queue['name'] not in listed]
+    for key, first_step, last_step in AROUND:
+        if first_step in steps or last_step in steps:
+            accounts = _accounts(steps.get(first_step))
+            listed = set(account['name'] for account in accounts)
+            # The last step lists the accounts it keeps again: only what the first step did not report is new.
+            entry[key] = accounts + [account for account in _accounts(steps.get(last_step)) if account['name'] not in listed]
     return entry
 
 
@@ -211,13 +234,13 @@ def _hosts(pbxs):
     return counts
 
 
-def host_entries(hosts_vars, active_hosts=None, call_queues=False):
+def host_entries(hosts_vars, active_hosts=None, call_queues=False, service_flags=False):
     """Each reported host's entry, and whether any of their results ran in check mode."""
     active = set(active_hosts or [])
     pbxs = []
     check_mode = False
     for host_vars in hosts_vars:
-        steps = _steps(host_vars, call_queues)
+        steps = _steps(host_vars, call_queues, service_flags)
         if not steps and host_vars.get('inventory_hostname') in active:
             continue
         check_mode = check_mode or any(result.get('check_mode') is True for result in steps.values())
@@ -225,7 +248,7 @@ def host_entries(hosts_vars, active_hosts=None, call_queues=False):
     return pbxs, check_mode
 
 
-def build_report(pbxs, check_mode=False, call_queues=False):
+def build_report(pbxs, check_mode=False, call_queues=False, service_flags=False):
     """The report over the given host entries, wherever they were made: one play, or the slices of a sliced job."""
     pbxs = sorted(pbxs, key=lambda entry: entry['host'])
     failed = [entry for entry in pbxs if entry.get('failed')]
@@ -236,16 +259,17 @@ def build_report(pbxs, check_mode=False, call_queues=False):
     counts, changed = _count(pbxs, 'hunt_groups')
     summary.update(counts)
     report = {'check_mode': bool(check_mode), 'summary': summary, 'changed': changed, 'pbxs': pbxs}
-    if call_queues:
-        counts, changed = _count(pbxs, 'call_queues')
-        counts.update(_hosts([entry for entry in pbxs if 'call_queues' in entry]))
-        report['call_queues'] = {'summary': counts, 'changed': changed}
+    for key, covered in (('call_queues', call_queues), ('service_flags', service_flags)):
+        if covered:
+            counts, changed = _count(pbxs, key)
+            counts.update(_hosts([entry for entry in pbxs if key in entry]))
+            report[key] = {'summary': counts, 'changed': changed}
     return report
 
 
-def hunt_groups_drift_report(hosts_vars, active_hosts=None, check_mode=False, call_queues=False):
-    pbxs, results_check_mode = host_entries(hosts_vars, active_hosts, call_queues)
-    return build_report(pbxs, bool(check_mode) or results_check_mode, call_queues)
+def hunt_groups_drift_report(hosts_vars, active_hosts=None, check_mode=False, call_queues=False, service_flags=False):
+    pbxs, results_check_mode = host_entries(hosts_vars, active_hosts, call_queues, service_flags)
+    return build_report(pbxs, bool(check_mode) or results_check_mode, call_queues, service_flags)
 
 
 class FilterModule:

@@ -144,3 +144,17 @@ def test_what_is_no_part_is_refused(value):
 
 def test_the_filter_is_published_under_its_name():
     assert FilterModule().filters() == {'hunt_groups_drift_merge': hunt_groups_drift_merge}
+
+
+def test_the_service_flags_are_covered_when_the_slices_covered_them():
+    flags = {'changed': True, 'results': [{'name': '801', 'action': 'created', 'changed': True}]}
+    hosts = [dict(entry, hunt_groups_service_flags_result=flags) for entry in fleet()]
+    unsliced = hunt_groups_drift_report(hosts, active_hosts=running(hosts), call_queues=True, service_flags=True)
+    parts = [dict(part(hunt_groups_drift_report(hosts[index::2], active_hosts=running(hosts), call_queues=True,
+                                                service_flags=True)), service_flags=True)
+             for index in range(2)]
+    assert hunt_groups_drift_merge(parts) == unsliced
+    assert unsliced['service_flags']['summary']['created'] == 10
+    # A part published before the report covered service flags has no service_flags key: the merge leaves them out.
+    older = [dict((key, value) for key, value in item.items() if key != 'service_flags') for item in parts]
+    assert 'service_flags' not in hunt_groups_drift_merge(older)

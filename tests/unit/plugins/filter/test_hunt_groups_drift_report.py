@@ -214,3 +214,64 @@ def test_the_call_queue_summary_counts_tenants_and_pbxs_too():
                                       call_queues=True)
     assert report['call_queues']['summary'] == {'pbxs': 1, 'tenants': 2, 'created': 2, 'updated': 0, 'deleted': 0,
                                                 'unchanged': 0}
+
+
+# The service flags of the call_flow entry point ----------------------------------------------------------------
+
+def test_the_service_flags_are_reported_next_to_the_call_queues_only_when_asked():
+    flags = converged({'name': '801', 'action': 'created', 'changed': True},
+                      {'name': '800', 'action': 'updated', 'changed': True, 'changes': CHANGES})
+    # The last step lists the flags it keeps again; only the deletion is new there.
+    flags_last = converged({'name': '800', 'action': 'unchanged', 'changed': False},
+                           {'name': '802', 'action': 'deleted', 'changed': True})
+    queues = converged({'name': '5000', 'action': 'unchanged', 'changed': False})
+    groups = converged({'name': '2000', 'action': 'created', 'changed': True})
+    lon = call_flow_host('pbx-lon', queues, groups, SKIPPED, hunt_groups_service_flags_result=flags,
+                         hunt_groups_service_flags_purge_result=flags_last)
+    nyc = call_flow_host('pbx-nyc', SKIPPED, groups, SKIPPED, hunt_groups_service_flags_result=SKIPPED,
+                         hunt_groups_service_flags_purge_result=SKIPPED)
+
+    report = hunt_groups_drift_report([lon, nyc], active_hosts=['pbx-lon', 'pbx-nyc'], call_queues=True,
+                                      service_flags=True)
+    assert report['service_flags'] == {
+        'summary': {'pbxs': 1, 'created': 1, 'updated': 1, 'deleted': 1, 'unchanged': 0},
+        'changed': [
+            {'host': 'pbx-lon', 'domain': 'localhost', 'name': '801', 'action': 'created'},
+            {'host': 'pbx-lon', 'domain': 'localhost', 'name': '800', 'action': 'updated', 'options': ['display_name']},
+            {'host': 'pbx-lon', 'domain': 'localhost', 'name': '802', 'action': 'deleted'},
+        ],
+    }
+    assert report['pbxs'][0]['service_flags'] == [
+        {'name': '801', 'action': 'created'}, {'name': '800', 'action': 'updated', 'changes': CHANGES},
+        {'name': '802', 'action': 'deleted'}]
+    assert report['pbxs'][0]['call_queues'] == [{'name': '5000', 'action': 'unchanged'}]
+    assert 'service_flags' not in report['pbxs'][1]
+
+    # Without service_flags the report is the one of the call queues, whatever flag results a host holds.
+    queues_only = hunt_groups_drift_report([lon, nyc], active_hosts=['pbx-lon', 'pbx-nyc'], call_queues=True)
+    assert 'service_flags' not in queues_only and 'service_flags' not in queues_only['pbxs'][0]
+    assert queues_only['call_queues'] == report['call_queues'] and queues_only['summary'] == report['summary']
+
+
+def test_a_failed_first_flag_step_fails_the_host_before_anything_else_ran():
+    flags = dict(converged(), failed=True, msg='A Vodia 69.5 PBX is reported to answer the creation ...')
+    # Results from an earlier run of the role on this host: the steps after the failed one did not run this time.
+    stale = converged({'name': '2000', 'action': 'created', 'changed': True})
+    report = hunt_groups_drift_report([call_flow_host('pbx-a', stale, stale, hunt_groups_service_flags_result=flags)],
+                                      active_hosts=[], call_queues=True, service_flags=True)
+    entry = report['pbxs'][0]
+    assert entry['failed'] is True and entry['msg'].startswith('A Vodia 69.5 PBX')
+    assert 'hunt_groups' not in entry and 'call_queues' not in entry and entry['service_flags'] == []
+    assert report['summary']['created'] == 0 and report['call_queues']['summary']['pbxs'] == 0
+
+
+def test_a_failed_last_flag_step_fails_the_host_after_its_hunt_groups_and_call_queues():
+    last = dict(converged(), failed=True, msg='Hunt group 2000 still names 801')
+    groups = converged({'name': '2000', 'action': 'unchanged', 'changed': False})
+    report = hunt_groups_drift_report(
+        [call_flow_host('pbx-a', converged(), groups, SKIPPED, hunt_groups_service_flags_result=converged(),
+                        hunt_groups_service_flags_purge_result=last)],
+        active_hosts=[], call_queues=True, service_flags=True)
+    entry = report['pbxs'][0]
+    assert entry['failed'] is True and entry['msg'] == 'Hunt group 2000 still names 801'
+    assert entry['hunt_groups'] == [{'name': '2000', 'action': 'unchanged'}] and entry['service_flags'] == []
