@@ -66,18 +66,25 @@ options:
 '''
 
 EXAMPLES = r'''
-- name: Write the accounts of a CSV file as variables of the hunt_groups role
+- name: Read accounts.csv
+  ansible.builtin.set_fact:
+    imported: "{{ lookup('ansible.builtin.file', 'accounts.csv') | vodia.pbx.from_vodia_csv(domain='localhost') }}"
+
+- name: Write its accounts as variables of the hunt_groups role, in the form of an export
   ansible.builtin.copy:
     dest: host_vars/pbx-nyc.yml
     mode: '0644'
     content: >-
-      {{ lookup('ansible.builtin.file', 'accounts.csv')
-         | vodia.pbx.from_vodia_csv(domain='localhost')
+      {{ imported | ansible.builtin.dict2items | rejectattr('key', 'eq', 'not_imported') | ansible.builtin.items2dict
          | to_nice_yaml(indent=2, sort_keys=false) }}
 
 - name: Show what the file holds that the collection does not manage
   ansible.builtin.debug:
-    msg: "{{ (lookup('ansible.builtin.file', 'accounts.csv') | vodia.pbx.from_vodia_csv).not_imported }}"
+    msg: "{{ imported.not_imported }}"
+
+- name: Several files, each with its own parameter line (not_imported then names the file of each entry)
+  ansible.builtin.set_fact:
+    imported: "{{ query('ansible.builtin.file', 'hunt_groups.csv', 'queues.csv') | vodia.pbx.from_vodia_csv }}"
 '''
 
 RETURN = r'''
