@@ -287,6 +287,8 @@ bench: venv tree
 	$(BIN)/python benchmarks/slice_load.py --collections $(COLLECTIONS) --pbxs 1 --tenants 20 --groups 8 --latency 500 \
 		--slices 1,2,4 --json $(BUILD)/bench.jsonl
 	$(BIN)/python benchmarks/slice_load.py --report $(BUILD)/bench.jsonl
+	$(BIN)/python benchmarks/tenant_scale_bench.py --collections $(COLLECTIONS) --json $(BUILD)/bench.jsonl
+	$(BIN)/python benchmarks/tenant_scale_bench.py --report $(BUILD)/bench.jsonl
 
 clean:
 	rm -rf $(BUILD) tests/output .venv-2.*

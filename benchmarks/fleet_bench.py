@@ -49,10 +49,12 @@ PLAYBOOKS = {
     'export': os.path.join(REPO_ROOT, 'examples', 'backup', 'export.yml'),
 }
 FIRST_GROUP = 5000
+# Runs a command and prints what its processes used: peak RSS of the largest (KiB) and CPU seconds of all of them.
 MEASURE = (
     'import resource, subprocess, sys\n'
     'code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)\n'
-    'print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n'
+    'usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n'
+    'print(usage.ru_maxrss, usage.ru_utime + usage.ru_stime)\n'
     'sys.exit(code)\n'
 )
 
@@ -143,6 +145,13 @@ def _rest(url, ca_file, method, path, body):
 
 def run_playbook(playbook, inventory, env, forks, extra_args=()):
     """Wall time (s) of one whole ansible-playbook run, and the peak RSS (KiB) of its largest process."""
+    elapsed, peak_kib, _cpu_seconds = run_playbook_measured(playbook, inventory, env, forks, extra_args)
+    return elapsed, peak_kib
+
+
+def run_playbook_measured(playbook, inventory, env, forks, extra_args=()):
+    """Wall time (s), peak RSS of the largest process (KiB) and CPU time of all processes (s) of one ansible-playbook
+    run: ansible-playbook and its workers."""
     command = [sys.executable, '-c', MEASURE, os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'),
                playbook, '-i', inventory, '--forks', str(forks)] + list(extra_args)
     started = time.monotonic()
@@ -151,7 +160,8 @@ def run_playbook(playbook, inventory, env, forks, extra_args=()):
     if completed.returncode != 0:
         raise SystemExit('%s failed (exit %d); run it by hand with -i %s %s to see why'
                          % (os.path.relpath(playbook, REPO_ROOT), completed.returncode, inventory, ' '.join(extra_args)))
-    return elapsed, int(completed.stdout.strip().splitlines()[-1])
+    peak_kib, cpu_seconds = completed.stdout.strip().splitlines()[-1].split()
+    return elapsed, int(peak_kib), float(cpu_seconds)
 
 
 def ansible_environment(collections, ca_file):

@@ -73,7 +73,7 @@ def main():
             elapsed, listed = time_inventory(source, env)
             times.append(elapsed)
             hosts = len(listed['_meta']['hostvars'])
-            requests, writes = fleet.requests()
+            requests, writes, _account_list_reads = fleet.requests()
             if hosts != options.pbxs * options.tenants or (requests, writes) != (options.pbxs, 0):
                 raise SystemExit('unexpected run: %d hosts, %d requests, %d writes' % (hosts, requests, writes))
     finally:
