@@ -263,7 +263,8 @@ demo: build
 		$(BIN)/ansible-galaxy collection install --force -p $(DEMO)/collections $(BUILD)/vodia-pbx-*.tar.gz && \
 		$(BIN)/python tests/tools/demo.py $(DEMO)/collections $(DEMO) $(SUITE_END)
 
-# Benchmarks, outside make test (about 65 minutes on 2 cores); figures in docs/performance.md and docs/simulator.md.
+# Benchmarks, outside make test (about 2 hours on 2 cores, 55 minutes of it the 5,000 tenant hosts of
+# tenant_scale_bench.py); figures in docs/performance.md and docs/simulator.md.
 # The uri and loop approaches run once per scenario: each of their runs takes minutes.
 FLEET_BENCH := $(BIN)/python benchmarks/fleet_bench.py --collections $(COLLECTIONS) --json $(BUILD)/bench.jsonl
 
