@@ -42,7 +42,8 @@ import tempfile
 
 from ansible.release import __version__ as ANSIBLE_CORE_VERSION
 
-from fleet_bench import PLAYBOOKS, REPO_ROOT, Fleet, ansible_environment, desired_hunt_groups, run_playbook, write_inventory
+from fleet_bench import (PLAYBOOKS, REPO_ROOT, Fleet, ansible_environment, append_rows, desired_hunt_groups, exit_code, run_playbook,
+                         write_inventory)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEBUG_PLAY = os.path.join(HERE, 'debug_play.yml')
@@ -281,15 +282,9 @@ def main():
         row['ca_bundle'] = options.ca_bundle
     compare(rows)
     print_table(rows)
-    if options.json:
-        with open(options.json, 'a', encoding='utf-8') as handle:
-            for row in rows:
-                handle.write(json.dumps(row) + '\n')
-    failures = writing_reruns(rows)
-    for row in failures:
-        print('FAILED: the unchanged %s re-run (%s path, %s case) wrote %d times' % (row['approach'], row['path'], row['case'], row['writes']),
-              file=sys.stderr)
-    return 1 if failures else 0
+    append_rows(options.json, rows)
+    return exit_code(['the unchanged %s re-run (%s path, %s case) wrote %d times' % (row['approach'], row['path'], row['case'], row['writes'])
+                      for row in writing_reruns(rows)])
 
 
 if __name__ == '__main__':

@@ -164,6 +164,21 @@ def run_playbook_measured(playbook, inventory, env, forks, extra_args=()):
     return elapsed, int(peak_kib), float(cpu_seconds)
 
 
+def append_rows(path, rows):
+    """Append result rows to a JSON lines file (--json), if one was given."""
+    if path:
+        with open(path, 'a', encoding='utf-8') as handle:
+            for row in rows:
+                handle.write(json.dumps(row) + '\n')
+
+
+def exit_code(found):
+    """Print each failure found and return the benchmark's exit code: 1 if there was any."""
+    for failure in found:
+        print('FAILED: %s' % failure, file=sys.stderr)
+    return 1 if found else 0
+
+
 def ansible_environment(collections, ca_file):
     """The environment of every run: this collection copy, and the simulator's credentials and CA in VODIA_*."""
     return dict(
@@ -280,10 +295,7 @@ def main():
     finally:
         fleet.stop()
     print_table(results)
-    if options.json:
-        with open(options.json, 'a', encoding='utf-8') as handle:
-            for result in results:
-                handle.write(json.dumps(result) + '\n')
+    append_rows(options.json, results)
     return 0
 
 

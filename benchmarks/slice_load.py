@@ -38,7 +38,7 @@ import sys
 import tempfile
 import time
 
-from fleet_bench import REPO_ROOT, Fleet, ansible_environment, desired_hunt_groups
+from fleet_bench import REPO_ROOT, Fleet, ansible_environment, append_rows, desired_hunt_groups, exit_code
 from pbxsim import seed  # fleet_bench puts tests/ on the path  pylint: disable=wrong-import-order
 
 PLAYBOOK = os.path.join(REPO_ROOT, 'examples', 'tenants', 'playbook.yml')
@@ -208,14 +208,8 @@ def main():
         fleet.stop()
         shutil.rmtree(work, ignore_errors=True)
     print_table(rows)
-    if options.json:
-        with open(options.json, 'a', encoding='utf-8') as handle:
-            for row in rows:
-                handle.write(json.dumps(row) + '\n')
-    found = failures(rows)
-    for failure in found:
-        print('FAILED: %s' % failure, file=sys.stderr)
-    return 1 if found else 0
+    append_rows(options.json, rows)
+    return exit_code(failures(rows))
 
 
 if __name__ == '__main__':

@@ -49,7 +49,7 @@ import yaml
 from ansible.release import __version__ as ANSIBLE_CORE_VERSION
 
 from controller_bench import DEBUG_TENANTS_PLAY, TENANTS_PLAYBOOK, write_tenants_inventory
-from fleet_bench import FIRST_GROUP, REPO_ROOT, Fleet, ansible_environment, run_playbook_measured
+from fleet_bench import FIRST_GROUP, REPO_ROOT, Fleet, ansible_environment, append_rows, exit_code, run_playbook_measured
 from inventory_bench import time_inventory
 
 sys.path.insert(0, os.path.join(REPO_ROOT, 'tests', 'tools'))
@@ -400,14 +400,8 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
     compare(rows)
     print_tables(rows)
-    if options.json:
-        with open(options.json, 'a', encoding='utf-8') as handle:
-            for row in rows:
-                handle.write(json.dumps(row) + '\n')
-    found = failures(rows)
-    for failure in found:
-        print('FAILED: %s' % failure, file=sys.stderr)
-    return 1 if found else 0
+    append_rows(options.json, rows)
+    return exit_code(failures(rows))
 
 
 if __name__ == '__main__':
