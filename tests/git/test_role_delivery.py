@@ -59,14 +59,15 @@ def test_the_export_role_pushes_its_files_once_and_check_mode_pushes_nothing(see
     files = tree(repo)
     assert sorted(files) == ['exports/fleet/%s.yml' % host for host in HOSTS]
     assert last_message(repo).startswith(
-        'vodia.pbx export of the hunt groups and call queues of 3 hosts: pbx-lon, pbx-nyc, pbx-syd\n\n'
+        'vodia.pbx export of the hunt groups, call queues and service flags of 3 hosts: pbx-lon, pbx-nyc, pbx-syd\n\n'
         'A exports/fleet/pbx-lon.yml\nA exports/fleet/pbx-nyc.yml\nA exports/fleet/pbx-syd.yml\n')
 
     # The file is the one the role writes to a directory (the same template; tests/fleet checks that form in depth).
     text = files['exports/fleet/pbx-nyc.yml']
-    assert text.startswith('---\n# Hunt groups and call queues of tenant localhost, written by the vodia.pbx.hunt_groups_export '
-                           'role.\n')
+    assert text.startswith('---\n# Hunt groups, call queues and service flags of tenant localhost, written by the '
+                           'vodia.pbx.hunt_groups_export role.\n')
     assert '\nhunt_groups_domain: localhost\nhunt_groups_list:\n' in text and '\nhunt_groups_call_queues:\n' in text
+    assert '\nhunt_groups_service_flags:\n' in text
 
     # Unchanged: no commit, nothing reported changed.
     changed, output = run_playbook(seeded, EXPORT, *to_git)
