@@ -77,12 +77,15 @@ def test_a_copy_between_versions_converges_and_stays_converged(converged, tmp_pa
                  '--limit', HOSTS[source])
     # The hunt groups name extensions and the auto attendant by number: the tenant they are copied to has the same.
     add_named_accounts(converged, target, BRANCH)
-    copy = [os.path.join(BACKUP, 'restore.yml'), '-e', 'hunt_groups_export_dir=%s' % tmp_path, '--limit', HOSTS[target],
-            '-e', 'restore_from=%s' % HOSTS[source], '-e', 'restore_domain=%s' % BRANCH]
-    changed, _output = run_playbook(converged, *copy)
-    assert changed == {HOSTS[target]: 1}
+    # The whole call flow: the tenant's service flag (the seed's 800) and call queue (700) with the hunt groups.
+    copy = [os.path.join(BACKUP, 'restore_call_flow.yml'), '-e', 'hunt_groups_export_dir=%s' % tmp_path,
+            '--limit', HOSTS[target], '-e', 'restore_from=%s' % HOSTS[source], '-e', 'restore_domain=%s' % BRANCH]
+    changed, output = run_playbook(converged, *copy)
+    assert changed == {HOSTS[target]: 3}, output  # the flag, the queue and the hunt groups
     copied = sorted(group['name'] for group in rest(converged, target, '/rest/domain/%s/hunts' % BRANCH))
     assert copied == EXAMPLE_HUNT_GROUPS[HOSTS[source]]
+    assert [flag['name'] for flag in rest(converged, target, '/rest/domain/%s/srvflags' % BRANCH)] == ['800']
+    assert [queue['name'] for queue in rest(converged, target, '/rest/domain/%s/acds' % BRANCH)] == ['700']
 
     clear_journals(converged)
     changed, output = run_playbook(converged, *copy)
