@@ -188,6 +188,8 @@ def _kept_references(api: VodiaApi, kind: AccountKind, domain: str, plans: list[
     in_task = dict((item.name, item) for item in plans)
     holders = []
     for holder_kind in KINDS:
+        if not holder_kind.fields.reference_fields():
+            continue  # a kind whose fields name no account (service flags) cannot hold a reference: nothing to read
         for account in accounts:
             if account['usertype'] != holder_kind.addacc_type or account['name'] in deleted:
                 continue

@@ -264,6 +264,16 @@ def test_only_accounts_of_managed_kinds_are_read_as_holders(tenant):
     assert '1002' not in tenant.accounts['localhost']
 
 
+def test_service_flags_name_no_account_so_a_deletion_does_not_read_them(tenant):
+    tenant.add('800', 'srvflags', display='Office hours')
+    add_call_queue(tenant, '3000')
+    converge(tenant, '1002', 'absent')
+    read = set(tenant.paths('GET'))
+    assert settings_path('3000') in read
+    assert settings_path('800') not in read
+    assert '1002' not in tenant.accounts['localhost']
+
+
 def test_a_lenient_check_deletes_all_the_same_and_warns(tenant):
     add_call_queue(tenant, '3000')
     tenant.accounts['localhost']['1002']['settings']['st4_ext'] = '3000'
