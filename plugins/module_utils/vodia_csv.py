@@ -34,6 +34,10 @@ DEFAULT_COLUMNS = ('alias', 'first_name', 'last_name', 'position', 'cell', 'emai
 ALIAS_COLUMN = 'alias'
 TYPE_COLUMN = 'type'
 DEFAULT_TYPE = 'extensions'
+# V's default parameter line ends with an extension's credentials. On a line of a managed kind they are never
+# imported: the variables file, a task's diff and the drift report would show them. A value there is reported (without
+# the value); an empty cell, which can only come from a parameter line shared with extensions, is left out.
+CREDENTIAL_COLUMNS = ('mb_pin', 'web_pass', 'password')
 SEPARATORS = (';', ',')
 EMPTY_CELLS = ('set', 'skip')
 # The variable of the hunt_groups role (and of the export role's file) that holds a kind's accounts: hunt groups came
@@ -130,13 +134,13 @@ def _cell_value(table, column: str, cell: str):
     return cell
 
 
-def _item(kind, name: str, raw: dict, report: list, entry: dict) -> dict:
-    """The export form of one account, holding only what ``raw`` gives."""
+def _item(kind, name: str, raw: dict, report: list, entry: dict, origins: dict) -> dict:
+    """The export form of one account, holding only what ``raw`` gives; ``origins`` names the line of each field."""
     table = kind.fields
     for runtime_field in table.runtime_fields:
         if runtime_field in raw:
             del raw[runtime_field]
-            report.append(dict(entry, field=runtime_field, reason=(
+            report.append(dict(origins[runtime_field], field=runtime_field, reason=(
                 'runtime state of the %s, not configuration: the export leaves it out and the roles never write it'
                 % kind.noun)))
     item = table.exportable(name, raw)
@@ -204,14 +208,19 @@ def _read_one(text, number, separator, empty_cells, kinds, accounts, types, repo
                                reason='vodia.pbx does not manage accounts of type %s' % account_type))
             continue
         raw = dict((column, _cell_value(kind.fields, column, cell)) for column, cell in _given(columns, row, empty_cells).items())
+        for column in CREDENTIAL_COLUMNS:
+            if raw.pop(column, '') != '':
+                report.append(dict(entry, field=column, reason=(
+                    'a credential column of extensions: never imported for a %s, so that no secret reaches the '
+                    'variables file, a diff or a report' % kind.noun)))
         if len(names) > 1:
             # The alias cell names the account first; further names are its aliases (the first stays one of them).
             raw[ALIAS_COLUMN] = names
-        if name in accounts:
-            # V: an existing account gets the parameters of the line; a later line overwrites what an earlier one gave.
-            accounts[name][1].update(raw)
-        else:
-            accounts[name] = (kind, raw, where, entry)
+        if name not in accounts:
+            accounts[name] = (kind, {}, {}, where, entry)
+        # V: an existing account gets the parameters of the line; a later line overwrites what an earlier one gave.
+        accounts[name][1].update(raw)
+        accounts[name][2].update(dict.fromkeys(raw, entry))
 
 
 def from_vodia_csv(text, separator=None, empty_cells='set', domain=None, kinds=KINDS) -> dict:
@@ -220,8 +229,9 @@ def from_vodia_csv(text, separator=None, empty_cells='set', domain=None, kinds=K
     Returns a dict with ``hunt_groups_domain`` (only when ``domain`` is given), one list per managed kind under its role
     variable (every kind, empty ones too, in the file's order) and ``not_imported``: for each line of a type the
     collection does not manage, its line, type, account, reason and the columns that held a value; for each field of a
-    managed kind that no item can carry, its line, type, account, field and reason. No value is ever copied into the
-    report: extension lines hold passwords and PINs.
+    managed kind that no item can carry (runtime state, and a credential column with a value), the line that gave it,
+    its type, account, field and reason. No value is ever copied into the report: extension lines hold passwords and
+    PINs.
     """
     if empty_cells not in EMPTY_CELLS:
         raise VodiaInputError('empty_cells must be "set" (an empty cell empties the field) or "skip" (an empty cell leaves '
@@ -233,8 +243,8 @@ def from_vodia_csv(text, separator=None, empty_cells='set', domain=None, kinds=K
     result = {} if domain is None else {'hunt_groups_domain': str(domain)}
     for kind in kinds:
         result[role_variable(kind)] = []
-    for name, (kind, raw, where, entry) in accounts.items():
-        result[role_variable(kind)].append(_item(kind, name, raw, report, dict(entry, where=where)))
+    for name, (kind, raw, origins, where, entry) in accounts.items():
+        result[role_variable(kind)].append(_item(kind, name, raw, report, dict(entry, where=where), origins))
     for entry in report:
         entry.pop('where', None)
     result['not_imported'] = sorted(report, key=lambda entry: (entry.get('file', 0), entry['line']))

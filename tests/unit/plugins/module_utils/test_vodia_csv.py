@@ -125,6 +125,24 @@ def test_an_account_on_several_lines_gets_the_columns_of_each_the_later_winning(
     assert from_vodia_csv(text)['hunt_groups_list'] == [{'name': '1002', 'display_name': 'Second', 'caller_id': '1', 'settings': {}}]
 
 
+def test_a_runtime_field_is_reported_on_the_line_and_in_the_file_that_gave_it():
+    result = from_vodia_csv([csv_of(['alias', 'type', 'display'], ['1002', 'hunts', 'A']),
+                             csv_of(['alias', 'type', 'dialog_state'], ['1002', 'hunts', 'busy'])])
+    assert [(entry['file'], entry['line'], entry['field']) for entry in result['not_imported']] == [(2, 2, 'dialog_state')]
+
+
+def test_credential_columns_on_lines_of_managed_kinds_are_reported_never_imported_and_never_shown():
+    text = csv_of(['alias', 'type', 'display', 'password', 'web_pass', 'mb_pin'],
+                  ['1010', 'hunts', 'Sales', 'S3cret-Hunt-Pass', '', 'S3cret-Pin'],
+                  ['700', 'acds', 'Support', '', '', ''])
+    result = from_vodia_csv(text)
+    assert result['hunt_groups_list'] == [{'name': '1010', 'display_name': 'Sales', 'settings': {}}]
+    assert result['hunt_groups_call_queues'] == [{'name': '700', 'display_name': 'Support', 'settings': {}}]
+    assert [(entry['line'], entry['account'], entry['field']) for entry in result['not_imported']] == [
+        (2, '1010', 'mb_pin'), (2, '1010', 'password')]
+    assert 'S3cret' not in repr(result)
+
+
 def test_a_json_list_or_object_in_a_field_without_a_kind_is_that_value():
     text = csv_of(['alias', 'type', 'oauth_list', 'google_calendar', 'display'], ['1002', 'hunts', '[]', '{"a": 1}', '[x]'])
     item = from_vodia_csv(text)['hunt_groups_list'][0]
