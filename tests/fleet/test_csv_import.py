@@ -114,8 +114,9 @@ def test_a_csv_of_a_tenant_applied_to_an_empty_tenant_exports_what_the_csv_held(
     # One file per type, each with its own parameter line, and one with every account of the other types.
     (files / '1-hunts.csv').write_text(export_csv(source, ('hunts',)), encoding='utf-8')
     (files / '2-acds.csv').write_text(export_csv(source, ('acds',)), encoding='utf-8')
-    others = [account['type'] for account in source['accounts'].values() if account['type'] not in ('hunts', 'acds')]
-    (files / '3-others.csv').write_text(export_csv(source, set(others)), encoding='utf-8')
+    (files / '3-srvflags.csv').write_text(export_csv(source, ('srvflags',)), encoding='utf-8')
+    others = [account['type'] for account in source['accounts'].values() if account['type'] not in MANAGED]
+    (files / '4-others.csv').write_text(export_csv(source, set(others)), encoding='utf-8')
 
     imported_dir = tmp_path / 'imported'
     run(seeded, 'csv/import.yml', '--limit', HOSTS[LON], '-e', 'csv_dir=%s' % (tmp_path / 'csv'),
@@ -130,20 +131,22 @@ def test_a_csv_of_a_tenant_applied_to_an_empty_tenant_exports_what_the_csv_held(
     assert [(entry['account'], entry['field']) for entry in report if 'field' in entry] == [
         (name, field) for name, account in source['accounts'].items() if account['type'] in MANAGED
         for field in MANAGED[account['type']].fields.runtime_fields if field in account['settings']]
-    assert all(entry['file'] == 3 for entry in report if 'fields' in entry)
+    assert all(entry['file'] == 4 for entry in report if 'fields' in entry)
 
     # The tenant it goes to has no hunt group and no call queue, and the accounts they name.
     rest(seeded, LON, '/rest/domain/%s/addacc/2100' % BRANCH, 'DELETE')
     add_named_accounts(seeded, LON, BRANCH)
     apply = ('--limit', HOSTS[LON], '-e', 'hunt_groups_export_dir=%s' % imported_dir, '-e', 'apply_domain=%s' % BRANCH)
-    assert run(seeded, 'csv/apply.yml', *apply) == {HOSTS[LON]: 2}
+    # Three steps change: the service flags, the call queues and the hunt groups.
+    assert run(seeded, 'csv/apply.yml', *apply) == {HOSTS[LON]: 3}
     assert run(seeded, 'csv/apply.yml', *apply) == {HOSTS[LON]: 0}
 
     original = export(seeded, tmp_path / 'original', '--limit', HOSTS[NYC])[HOSTS[NYC]]
     copy = export(seeded, tmp_path / 'copy', '--limit', HOSTS[LON], '-e', 'hunt_groups_export_domain=%s' % BRANCH)[HOSTS[LON]]
-    # Everything the CSV held for hunt groups and call queues is in the export, option for option.
+    # Everything the CSV held for the managed kinds is in the export, option for option.
     exported = yaml.safe_load(copy)
-    for kind in (MANAGED['hunts'], MANAGED['acds']):
+    assert imported['hunt_groups_service_flags'], 'the seed has a service flag'
+    for kind in KINDS:
         by_name = dict((item['name'], item) for item in exported[role_variable(kind)])
         for item in imported[role_variable(kind)]:
             held = by_name[item['name']]
@@ -156,11 +159,10 @@ def test_a_csv_of_a_tenant_applied_to_an_empty_tenant_exports_what_the_csv_held(
                 else:
                     # An empty field with a typed option that cannot say "empty" (a duration): the export's null.
                     assert value == '' and held[kind.fields.option_name(key)] is None, (item['name'], key)
-    # And the copy's hunt groups and call queues export as the original's. (apply.yml applies these two kinds: the
-    # lists of other kinds, such as service flags, are in the file but no role step of it converges them.)
+    # And the copy exports as the original, kind for kind.
     original = yaml.safe_load(original)
-    for variable in ('hunt_groups_list', 'hunt_groups_call_queues'):
-        assert exported[variable] == original[variable], variable
+    for kind in KINDS:
+        assert exported[role_variable(kind)] == original[role_variable(kind)], role_variable(kind)
 
 
 VENDOR_FILE = (
