@@ -29,10 +29,10 @@ description:
   - An account on several lines gets the columns of each; a later line wins where two give the same field.
   - Nothing is dropped silently. C(not_imported) lists each line of a type the collection does not manage (its
     C(line), C(type), C(account), the C(fields) that held a value, and the C(reason)), and each field of a managed
-    kind that no variable can carry (its C(line), C(type), C(account), C(field) and C(reason)): the runtime state that
-    an export leaves out too, and a credential column of extensions (C(password), C(web_pass), C(mb_pin)) that holds a
-    value on a line of a managed kind, which is never imported, so that no secret reaches the variables, a diff or a
-    report. The report never holds a value, since extension lines hold passwords and PINs.
+    kind that no variable can carry (its C(line), C(type), C(account), C(field) and C(reason)). Those fields are the
+    runtime state that an export leaves out too, and a credential column of extensions (C(password), C(web_pass),
+    C(mb_pin)) that holds a value on a line of a managed kind, which is never imported, so that no secret reaches the
+    variables, a diff or a report. The report never holds a value, since extension lines hold passwords and PINs.
   - Input that cannot be read (a line with more values than columns, an account without a name, an account with two
     types, a value that the modules would refuse) fails with a message that names the line, and the column where
     there is one.
