@@ -49,7 +49,7 @@ import yaml
 from ansible.release import __version__ as ANSIBLE_CORE_VERSION
 
 from controller_bench import DEBUG_TENANTS_PLAY, TENANTS_PLAYBOOK, write_tenants_inventory
-from fleet_bench import FIRST_GROUP, REPO_ROOT, Fleet, ansible_environment, append_rows, exit_code, run_playbook_measured
+from fleet_bench import FIRST_GROUP, REPO_ROOT, Fleet, _rest, ansible_environment, append_rows, exit_code, run_playbook_measured
 from inventory_bench import time_inventory
 
 sys.path.insert(0, os.path.join(REPO_ROOT, 'tests', 'tools'))
@@ -98,18 +98,10 @@ class ScaleFleet(Fleet):
         changed = 0
         for url in self.urls:
             for tenant in tenants[::step]:
-                _rest_as_admin(self, url, 'POST', '/rest/domain/%s/user_settings/%d' % (tenant, FIRST_GROUP),
-                               {'display': 'Changed by hand'})
+                _rest(url, self.simulator.ca_file, 'POST', '/rest/domain/%s/user_settings/%d' % (tenant, FIRST_GROUP),
+                      {'display': 'Changed by hand'})
                 changed += 1
         return changed
-
-
-def _rest_as_admin(fleet, url, method, path, body):
-    import requests  # pylint: disable=import-outside-toplevel
-    from pbxsim import seed  # pylint: disable=import-outside-toplevel
-    answer = requests.request(method, url + path, json=body, verify=fleet.simulator.ca_file, timeout=30,
-                              auth=seed.SYSTEM_ADMIN)
-    answer.raise_for_status()
 
 
 # One run --------------------------------------------------------------------------------------------------------

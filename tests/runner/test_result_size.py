@@ -32,7 +32,6 @@ import sys
 import tempfile
 
 import ansible_runner
-import pytest
 
 TESTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if TESTS_DIR not in sys.path:
@@ -132,15 +131,6 @@ def sizes(res):
 
 def actions(res):
     return sorted(set(item['action'] for item in res['results']))
-
-
-@pytest.fixture(scope='module')
-def collections_path():
-    path = os.environ.get('VODIA_COLLECTIONS_PATH')
-    if not path or not os.path.isdir(os.path.join(path, 'ansible_collections', 'vodia', 'pbx')):
-        pytest.fail('set VODIA_COLLECTIONS_PATH to a directory that holds ansible_collections/vodia/pbx '
-                    '(tests/tools/collection_tree.sh DIR makes one)')
-    return path
 
 
 def test_500_new_hunt_groups_without_state_stay_within_awx_s_limit_also_with_diff(collections_path, tmp_path):

@@ -67,15 +67,6 @@ MODES = {'apply': None, 'check': '--check --diff'}
 
 
 @pytest.fixture(scope='module')
-def collections_path():
-    path = os.environ.get('VODIA_COLLECTIONS_PATH')
-    if not path or not os.path.isdir(os.path.join(path, 'ansible_collections', 'vodia', 'pbx')):
-        pytest.fail('set VODIA_COLLECTIONS_PATH to a directory that holds ansible_collections/vodia/pbx '
-                    '(tests/tools/collection_tree.sh DIR makes one)')
-    return path
-
-
-@pytest.fixture(scope='module')
 def simulator(tmp_path_factory):
     """Three PBXs whose system administrator has the distinctive password."""
     seed_file = seed.write_seed_with_password(tmp_path_factory.mktemp('seed') / 'seed.json', USERNAME, SECRET)
