@@ -41,7 +41,10 @@ ALLOWED = {
     'module_utils/engine.py': {'module_utils.errors', 'module_utils.vodia_api'} | MODELS,
     'module_utils/runner.py': {'module_utils.connection', 'module_utils.errors'},
     'module_utils/operations.py': {'module_utils.engine', 'module_utils.errors', 'module_utils.vodia_api', 'module_utils.runner',
-                                   'module_utils.account_kind', 'module_utils.fields', 'module_utils.references'},
+                                   'module_utils.account_kind', 'module_utils.fields', 'module_utils.references',
+                                   'module_utils.saved_plan'},
+    # Saved plans: plain data (build, digest, check, compare) over plans it reads by their attributes, below operations.
+    'module_utils/saved_plan.py': {'module_utils.errors'},
     'module_utils/tenants.py': {'module_utils.connection', 'module_utils.errors', 'module_utils.vodia_api'},
     'module_utils/argument_specs.py': {'module_utils.account_kind', 'module_utils.fields', 'module_utils.runner'},
     'module_utils/module_adapter.py': {'module_utils.argument_specs', 'module_utils.runner', 'module_utils.transport'},
@@ -54,11 +57,16 @@ ALLOWED = {
     'module_utils/git_publish.py': {'module_utils.errors'},
     # The vendor's bulk CSV read into the roles' variables: plain data over the field tables of every kind.
     'module_utils/vodia_csv.py': {'module_utils.errors', 'module_utils.fields', 'module_utils.kinds'},
+    # Drift against a desired state (the vodia.pbx.drift event source): the engine's plans and the bulk modules'
+    # validation of items, read-only; beside operations, never below it.
+    'module_utils/drift.py': {'module_utils.engine', 'module_utils.operations', 'module_utils.errors', 'module_utils.fields',
+                              'module_utils.account_kind', 'module_utils.hunt_group', 'module_utils.call_queue',
+                              'module_utils.service_flag', 'module_utils.vodia_api'},
 }
 # Files that know nothing of Ansible: they import no ansible.* module at all.
 ANSIBLE_FREE = {'errors', 'tls', 'transport', 'pbx_limit', 'connection', 'vodia_api', 'fields', 'account_kind', 'hunt_group', 'call_queue',
-                'service_flag', 'kinds', 'references', 'engine', 'runner', 'operations', 'tenants', 'git_publish',
-                'vodia_csv'}
+                'service_flag', 'kinds', 'references', 'engine', 'runner', 'operations', 'tenants', 'git_publish', 'saved_plan',
+                'vodia_csv', 'drift'}
 # What a module file or an action plugin may import: it binds a spec and an operation to its kind, nothing more.
 BINDING = {'module_utils.argument_specs', 'module_utils.operations', 'module_utils.hunt_group', 'module_utils.call_queue',
            'module_utils.service_flag'}

@@ -1,0 +1,271 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) vodia.pbx contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The vodia.pbx.drift event source (extensions/eda) against two simulated PBXs: its main() is called with an
+asyncio.Queue and a short interval, as ansible-rulebook calls it, from the collection tree in VODIA_COLLECTIONS_PATH
+(the source puts that tree on sys.path itself, as it must when ansible-rulebook runs it from an installed collection).
+
+Out-of-band changes are made through the PBX's REST API by the tenant administrators (admin@localhost, ...), so that the
+journal tells them from the source's requests, which the system administrator makes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import runpy
+import time
+
+import pytest
+import requests
+import yaml
+
+from pbxsim import seed
+from pbxsim.process import launch
+
+USERNAME = 'admin'
+SECRET = 'Drift-Watch-Secret-5e2b90'
+INTERVAL = 0.2
+# How long a poll of the three hosts may take on a busy 2-core machine, on top of the intervals a test waits for.
+POLL_SLACK = 1.5
+# Long enough for several polls.
+QUIET = 1.2
+PBX_NAMES = ('pbx-a', 'pbx-b')
+
+
+@pytest.fixture(scope='module')
+def source():
+    """The source's namespace, run from the collection tree as ansible-rulebook runs it (runpy)."""
+    root = os.environ.get('VODIA_COLLECTIONS_PATH')
+    path = os.path.join(root or '', 'ansible_collections', 'vodia', 'pbx', 'extensions', 'eda', 'plugins', 'event_source',
+                        'drift.py')
+    if not root or not os.path.isfile(path):
+        pytest.fail('set VODIA_COLLECTIONS_PATH to a directory that holds ansible_collections/vodia/pbx '
+                    '(tests/tools/collection_tree.sh DIR makes one)')
+    return runpy.run_path(path)
+
+
+@pytest.fixture(scope='module')
+def pbxs(tmp_path_factory):
+    seed_file = seed.write_seed_with_password(tmp_path_factory.mktemp('seed') / 'seed.json', USERNAME, SECRET)
+    sim = launch(['--pbx-count', str(len(PBX_NAMES)), '--seed', seed_file])
+    yield sim
+    sim.stop()
+
+
+def export(source, url, domain):
+    """What the hunt_groups_export role writes for a tenant: its three kinds in the export form of the info modules."""
+    # Imported here: the source has put the collection tree on sys.path.
+    from ansible_collections.vodia.pbx.plugins.module_utils.connection import ConnectionSettings  # pylint: disable=import-outside-toplevel
+    from ansible_collections.vodia.pbx.plugins.module_utils.kinds import KINDS  # pylint: disable=import-outside-toplevel
+    from ansible_collections.vodia.pbx.plugins.module_utils.operations import read_accounts  # pylint: disable=import-outside-toplevel
+    assert source['main']
+    transport, _warnings = ConnectionSettings(url=url, username=USERNAME, password=SECRET).open()
+    try:
+        read = dict((kind.results_key, read_accounts(kind, {'domain': domain, 'name': None, 'parallel': 1, 'form': 'export'},
+                                                     None, transport).result[kind.results_key]) for kind in KINDS)
+    finally:
+        transport.close()
+    return {'hunt_groups_domain': domain, 'hunt_groups_list': read['hunt_groups'],
+            'hunt_groups_call_queues': read['call_queues'], 'hunt_groups_service_flags': read['service_flags']}
+
+
+def write(directory, host, variables):
+    with open(os.path.join(directory, host + '.yml'), 'w', encoding='utf-8') as handle:
+        handle.write('---\n' + yaml.safe_dump(variables, sort_keys=False))
+
+
+@pytest.fixture
+def desired_dir(source, pbxs, tmp_path):
+    """Three hosts in sync: localhost on pbx-a (by its tenant host name, with purge), branch.example.com on pbx-b, and
+    localhost on pbx-b named by hunt_groups_url in a file of a plain host name."""
+    pbxs.reset_all()
+    directory = tmp_path / 'desired'
+    directory.mkdir()
+    localhost_a = dict(export(source, pbxs.urls[0], 'localhost'), hunt_groups_purge=True)
+    write(directory, 'localhost@pbx-a', localhost_a)
+    write(directory, 'branch.example.com@pbx-b', export(source, pbxs.urls[1], 'branch.example.com'))
+    write(directory, 'office-b', {'hunt_groups_url': pbxs.urls[1], 'hunt_groups_domain': 'localhost',
+                                  'hunt_groups_list': [{'name': '1003', 'display_name': 'Hunt_2'}]})
+    return str(directory)
+
+
+def arguments(pbxs, directory, **extra):
+    return dict({'desired_dir': directory, 'interval': INTERVAL, 'username': USERNAME, 'password': SECRET,
+                 'pbxs': [{'name': name, 'url': url} for name, url in zip(PBX_NAMES, pbxs.urls)]}, **extra)
+
+
+def by_hand(pbxs, index, method, path, body=None):
+    """An out-of-band change, by the tenant's administrator."""
+    admin = seed.BRANCH_ADMIN if '/branch.example.com/' in path else seed.TENANT_ADMIN
+    answer = requests.request(method, pbxs.urls[index] + path, json=body, auth=admin, timeout=10)
+    answer.raise_for_status()
+
+
+def writes_by_the_source(pbxs, since):
+    """The requests other than reads that the system administrator (the source) sent since the given journal seqs."""
+    found = []
+    for index, seq in enumerate(since):
+        _status, journal = pbxs.control('GET', '/_sim/journal?since=%d' % seq, index=index)
+        found += [entry for entry in journal['entries'] if entry['user'] == USERNAME and entry['method'] != 'GET']
+    return found
+
+
+def journal_marks(pbxs):
+    return [pbxs.control('GET', '/_sim/journal', index=index)[1]['last_seq'] for index in range(len(PBX_NAMES))]
+
+
+class Running:
+    """One main() of the source, as ansible-rulebook runs it: a task that puts events on a queue."""
+
+    def __init__(self, source, args):
+        self.queue = asyncio.Queue()
+        self.task = asyncio.create_task(source['main'](self.queue, args))
+        self.seen = []
+
+    async def during(self, seconds):
+        """The events put within the given time."""
+        found, deadline = [], time.monotonic() + seconds
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            try:
+                found.append(await asyncio.wait_for(self.queue.get(), left))
+            except asyncio.TimeoutError:
+                break
+        assert not self.task.done(), self.task.exception()
+        self.seen += found
+        return found
+
+    async def first(self, timeout):
+        """The next event, within the given time, and its delay."""
+        started = time.monotonic()
+        found = await asyncio.wait_for(self.queue.get(), timeout)
+        self.seen.append(found)
+        return found, time.monotonic() - started
+
+    async def stop(self):
+        self.task.cancel()
+        try:
+            await self.task
+        except asyncio.CancelledError:
+            pass
+
+
+def drift_of(found):
+    return [event['vodia_drift'] for event in found]
+
+
+def test_one_event_per_drift_again_after_a_restart_or_another_change_and_never_a_write(source, pbxs, desired_dir, caplog):
+    caplog.set_level(logging.DEBUG)
+    marks = journal_marks(pbxs)
+
+    async def scenario():
+        watch = Running(source, arguments(pbxs, desired_dir))
+        # (1) In sync: nothing.
+        assert await watch.during(QUIET) == []
+        # (2) A hunt group changed by hand: one event, within two intervals (plus the time of a poll).
+        by_hand(pbxs, 0, 'POST', '/rest/domain/localhost/user_settings/1003', {'display': 'Changed by hand'})
+        event, delay = await watch.first(2 * INTERVAL + POLL_SLACK)
+        assert event == {
+            'vodia_drift': {'pbx': pbxs.urls[0], 'tenant': 'localhost', 'kind': 'hunt group', 'name': '1003',
+                            'action': 'updated', 'changes': {'display_name': {'before': 'Changed by hand', 'after': 'Hunt_2'}}},
+            'meta': {'hosts': 'localhost@pbx-a'}}
+        assert delay < 2 * INTERVAL + POLL_SLACK
+        # (3) Unchanged: no repeat.
+        assert await watch.during(QUIET) == []
+        await watch.stop()
+
+        # (4) A restart with nothing new: the drift that still exists is reported once, and only once.
+        restarted = Running(source, arguments(pbxs, desired_dir))
+        again = await restarted.during(QUIET)
+        assert again == [event]
+
+        # (5) A second change of the same hunt group: one event with the new before value.
+        by_hand(pbxs, 0, 'POST', '/rest/domain/localhost/user_settings/1003', {'display': 'Changed again'})
+        second, _delay = await restarted.first(2 * INTERVAL + POLL_SLACK)
+        assert drift_of([second]) == [dict(event['vodia_drift'], changes={
+            'display_name': {'before': 'Changed again', 'after': 'Hunt_2'}})]
+        # Another tenant of the same name on the other PBX (office-b) is its own host.
+        by_hand(pbxs, 1, 'POST', '/rest/domain/localhost/user_settings/1003', {'display': 'On B'})
+        third, _delay = await restarted.first(2 * INTERVAL + POLL_SLACK)
+        assert third['meta'] == {'hosts': 'office-b'} and third['vodia_drift']['pbx'] == pbxs.urls[1]
+        assert await restarted.during(QUIET) == []
+        await restarted.stop()
+        return watch.seen + restarted.seen
+
+    seen = asyncio.run(scenario())
+    assert len(seen) == 4
+    # (6) The source never wrote: every write in the journals is one of the three by hand, by the tenant administrator.
+    assert writes_by_the_source(pbxs, marks) == []
+    # (7) The password is in no event and no log line.
+    assert SECRET not in json.dumps(seen)
+    assert SECRET not in caplog.text
+
+
+def test_a_missing_account_is_created_an_extra_one_deleted_and_drift_that_comes_back_is_news(source, pbxs, desired_dir):
+    async def scenario():
+        watch = Running(source, arguments(pbxs, desired_dir))
+        assert await watch.during(QUIET) == []
+        by_hand(pbxs, 0, 'DELETE', '/rest/domain/localhost/addacc/1004')
+        created, _delay = await watch.first(2 * INTERVAL + POLL_SLACK)
+        # An extra hunt group in a tenant with purge: deleted, by its name in the list alone.
+        by_hand(pbxs, 0, 'POST', '/rest/domain/localhost/addacc', {'type': 'hunts', 'account': '1999'})
+        deleted, _delay = await watch.first(2 * INTERVAL + POLL_SLACK)
+        assert await watch.during(QUIET) == []
+        # Resolved: nothing; back again: news again.
+        by_hand(pbxs, 0, 'DELETE', '/rest/domain/localhost/addacc/1999')
+        assert await watch.during(QUIET) == []
+        by_hand(pbxs, 0, 'POST', '/rest/domain/localhost/addacc', {'type': 'hunts', 'account': '1999'})
+        back, _delay = await watch.first(2 * INTERVAL + POLL_SLACK)
+        await watch.stop()
+        return created, deleted, back
+
+    created, deleted, back = asyncio.run(scenario())
+    assert created['vodia_drift']['action'] == 'created' and created['vodia_drift']['name'] == '1004'
+    assert created['vodia_drift']['changes']['display_name'] == {'before': '', 'after': 'Hunt_3'}
+    assert deleted['vodia_drift'] == {'pbx': pbxs.urls[0], 'tenant': 'localhost', 'kind': 'hunt group', 'name': '1999',
+                                      'action': 'deleted', 'changes': {}}
+    assert back == deleted
+
+
+def test_a_file_that_cannot_be_used_is_logged_once_and_the_others_are_watched(source, pbxs, desired_dir, caplog):
+    caplog.set_level(logging.INFO)
+    write(desired_dir, 'broken@pbx-a', {'hunt_groups_domain': 'localhost',
+                                        'hunt_groups_list': [{'name': '1003', 'colour': 'red'}]})
+    write(desired_dir, 'nowhere@pbx-z', {'hunt_groups_domain': 'localhost', 'hunt_groups_list': []})
+
+    async def scenario():
+        watch = Running(source, arguments(pbxs, desired_dir))
+        by_hand(pbxs, 1, 'POST', '/rest/domain/branch.example.com/user_settings/2100', {'st1_dur': '25'})
+        found = await watch.during(QUIET)
+        await watch.stop()
+        return found
+
+    found = asyncio.run(scenario())
+    assert drift_of(found) == [{'pbx': pbxs.urls[1], 'tenant': 'branch.example.com', 'kind': 'hunt group', 'name': '2100',
+                                'action': 'updated', 'changes': {'stages': {
+                                    'before': [{'extensions': ['201', '202'], 'duration': 25}],
+                                    'after': [{'extensions': ['201', '202'], 'duration': 10}]}}}]
+    messages = [record.getMessage() for record in caplog.records]
+    assert len([text for text in messages if 'broken@pbx-a skipped' in text and 'colour' in text]) == 1
+    assert len([text for text in messages if 'nowhere@pbx-z skipped' in text and 'no PBX' in text]) == 1
+
+
+@pytest.mark.parametrize('change, message', [
+    ({'desired_dir': '/nonexistent'}, 'desired_dir must be a directory'),
+    ({'password': None}, 'set username and password'),
+    ({'interval': 0}, 'interval must be more than 0'),
+    ({'url': 'https://admin:%s@pbx.example.com' % SECRET}, 'url must not contain credentials'),
+    ({'pbxs': [{'name': 'a b', 'url': 'https://pbx.example.com'}]}, 'not usable in host names'),
+])
+def test_bad_arguments_fail_at_start_without_the_password(source, pbxs, desired_dir, monkeypatch, change, message):
+    monkeypatch.delenv('VODIA_PASSWORD', raising=False)
+    with pytest.raises(ValueError) as failure:
+        asyncio.run(source['main'](asyncio.Queue(), dict(arguments(pbxs, desired_dir), **change)))
+    assert message in str(failure.value)
+    assert SECRET not in str(failure.value)
