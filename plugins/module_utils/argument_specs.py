@@ -18,6 +18,7 @@ from ansible.module_utils.errors import NoLogError, UnsupportedError
 
 from ansible_collections.vodia.pbx.plugins.module_utils.account_kind import AccountKind
 from ansible_collections.vodia.pbx.plugins.module_utils.fields import FLAG, NAMES, SECONDS, TEXT, WORDS
+from ansible_collections.vodia.pbx.plugins.module_utils.runner import PLAN_SO_FAR, SAVE_PLAN, SAVED_PLAN
 from ansible_collections.vodia.pbx.plugins.module_utils.runner import PLANNED_ACCOUNTS
 
 # The environment variable each connection option falls back to when the task does not set it.
@@ -103,10 +104,20 @@ def _reference_options() -> dict:
     )
 
 
+def _plan_options() -> dict:
+    """The options of saved plans (docs/saved-plans.md), on every module that converges accounts."""
+    return {
+        SAVE_PLAN: dict(type='bool', default=False),
+        'plan_ttl': dict(type='int', default=86400),
+        SAVED_PLAN: dict(type='dict'),
+        PLAN_SO_FAR: dict(type='dict'),
+    }
+
+
 def account_spec(kind: AccountKind) -> dict:
     """vodia.pbx.vodia_hunt_group, vodia.pbx.vodia_call_queue, ..."""
     return _with_connection(dict(domain=dict(type='str', required=True), **_identity(), **account_options(kind),
-                                 **_reference_options()))
+                                 **_reference_options(), **_plan_options()))
 
 
 def account_info_spec(kind: AccountKind) -> dict:
@@ -126,7 +137,8 @@ def accounts_spec(kind: AccountKind) -> dict:
         purge=dict(type='bool', default=False),
         parallel=dict(type='int', default=4),
         return_state=dict(type='bool', default=True),
-        **_reference_options()
+        **_reference_options(),
+        **_plan_options()
     )
     spec[kind.results_key] = dict(type='list', elements='dict', required=True,
                                   options=dict(_identity(), **account_options(kind)))

@@ -235,14 +235,20 @@ def carry_out(api: VodiaApi, kind: AccountKind, account_plan: Plan, check_mode: 
 
 
 def converge(api: VodiaApi, kind: AccountKind, domain: str, wanted: Wanted, check_mode: bool,
-             earlier_names: list[str] | None = None, policy: references.Policy = references.Policy()) -> Convergence:
+             earlier_names: list[str] | None = None, policy: references.Policy = references.Policy(),
+             review: Callable[[list], list] | None = None) -> Convergence:
     """Plan, check, and unless in check mode apply, one account.
 
     ``earlier_names`` is the kind's list read before, by an earlier item of the same loop; it may be stale. It
     settles only an account that needs nothing, whose settings are read fresh in any case. Any other plan is made,
     or confirmed, with a fresh read of the list, which proves that the account is of the kind before anything is
     written. A loop over many unchanged accounts so reads the list once, not once per item.
+
+    ``review``, when given, is called with the plans after the reference check and before any write, and returns the
+    plans to carry out (saved_plan.Review: it raises to refuse). A reviewed account is planned with a fresh list.
     """
+    if review is not None:
+        earlier_names = None
     account_plan = None if earlier_names is None else _plan_with_earlier_list(api, kind, domain, wanted, earlier_names)
     if account_plan is not None and account_plan.action == UNCHANGED:
         return Convergence([outcome(kind, account_plan)], earlier_names, [])
@@ -250,6 +256,8 @@ def converge(api: VodiaApi, kind: AccountKind, domain: str, wanted: Wanted, chec
     if account_plan is None or (wanted.name in names) != (wanted.name in earlier_names):
         account_plan = plan(api, kind, domain, wanted, names)
     warnings = check_references(api, kind, domain, [account_plan], policy)
+    if review is not None:
+        account_plan = review([account_plan])[0]
     return Convergence([carry_out(api, kind, account_plan, check_mode)], names, warnings)
 
 
@@ -267,10 +275,11 @@ def _plan_with_earlier_list(api: VodiaApi, kind: AccountKind, domain: str, wante
 
 
 def converge_many(api: VodiaApi, kind: AccountKind, domain: str, wanted: list[Wanted], purge: bool, check_mode: bool,
-                  workers: int, policy: references.Policy = references.Policy()) -> Convergence:
+                  workers: int, policy: references.Policy = references.Policy(),
+                  review: Callable[[list], list] | None = None) -> Convergence:
     """Converge several accounts of one kind: one read of the kind's list, the plans read (in parallel once the PBX
     answers slowly, see read_all), the references of all of them checked, then the plans carried out one at a
-    time. With ``purge``, every other account of the list is deleted after them.
+    time. With ``purge``, every other account of the list is deleted after them. ``review`` is as for converge.
 
     Raises PartialConvergeError, whose ``results`` are the outcomes so far, when one account fails.
     """
@@ -280,6 +289,8 @@ def converge_many(api: VodiaApi, kind: AccountKind, domain: str, wanted: list[Wa
         wanted = list(wanted) + [Wanted(name, ABSENT, {}) for name in existing if name not in listed]
     plans = plan_many(api, kind, domain, wanted, existing, workers)
     warnings = check_references(api, kind, domain, plans, policy)
+    if review is not None:
+        plans = review(plans)
     outcomes = []
     for account_plan in plans:
         try:

@@ -93,3 +93,15 @@ class PartialConvergeError(VodiaError):
 class VodiaGitError(VodiaError):
     """Delivering files to a git repository failed. Nothing was pushed by force, ever; what git printed is masked
     before it reaches the message, so the message holds no credential."""
+
+
+class VodiaPlanError(VodiaError):
+    """A saved plan cannot be applied: it expired, was made by another version, was made for another desired state, or
+    the PBX changed since it was made; raised before any write. ``differences`` lists what differs, as data."""
+
+    def __init__(self, message: str, differences: list):
+        super().__init__(message)
+        self.differences = differences
+
+    def facts(self) -> dict:
+        return {'plan_differences': self.differences}

@@ -12,6 +12,8 @@ plugin of the same name are two thin adapters over the same operation, bound to 
 
 from __future__ import annotations
 
+import time
+
 from ansible_collections.vodia.pbx.plugins.module_utils import engine, references
 from ansible_collections.vodia.pbx.plugins.module_utils.account_kind import AccountKind
 from ansible_collections.vodia.pbx.plugins.module_utils.engine import Outcome, Wanted
@@ -19,6 +21,8 @@ from ansible_collections.vodia.pbx.plugins.module_utils.errors import PartialCon
 from ansible_collections.vodia.pbx.plugins.module_utils.fields import name_order, validate_identifier
 from ansible_collections.vodia.pbx.plugins.module_utils.runner import PLANNED_ACCOUNTS, PLANNED_FACT, Report, RunMode
 from ansible_collections.vodia.pbx.plugins.module_utils.vodia_api import VodiaApi
+from ansible_collections.vodia.pbx.plugins.module_utils import saved_plan
+from ansible_collections.vodia.pbx.plugins.module_utils.runner import PLAN_SO_FAR, SAVE_PLAN, SAVED_PLAN, SAVED_PLAN_FACT
 
 MAX_PARALLEL = 16
 # The list of the kind read by the last single-account run of this process, by connection, domain and kind. On the
@@ -36,8 +40,11 @@ def manage_one(kind: AccountKind, params: dict, mode: RunMode, transport) -> Rep
     name = validate_identifier('name', params['name'])
     desired = kind.fields.desired_fields(params) if params['state'] == engine.PRESENT else {}
     list_key = (transport.identity, domain, kind.list_endpoint)
-    converged = engine.converge(VodiaApi(transport), kind, domain, Wanted(name, params['state'], desired),
-                                mode.check_mode, EARLIER_LISTS.get(list_key), _policy(params, mode, transport, domain))
+    wanted = Wanted(name, params['state'], desired)
+    review = plan_review(kind, params, mode, transport, domain, [wanted], False)
+    converged = engine.converge(VodiaApi(transport), kind, domain, wanted,
+                                mode.check_mode, EARLIER_LISTS.get(list_key), _policy(params, mode, transport, domain),
+                                review=review)
     # Only the latest is kept: the items of a loop go to one domain of one PBX.
     EARLIER_LISTS.clear()
     EARLIER_LISTS[list_key] = converged.names
@@ -48,6 +55,7 @@ def manage_one(kind: AccountKind, params: dict, mode: RunMode, transport) -> Rep
     report['name'] = name
     report[kind.result_key] = result.after
     report.update(_planned_facts(params, mode, transport, domain, converged.outcomes))
+    add_plan_report(report, review, params)
     if mode.diff_mode:
         report['diff'] = result.diff()
     return Report(report, converged.reference_warnings + unknown_field_warnings(kind, domain, [result]))
@@ -80,9 +88,10 @@ def manage_many(kind: AccountKind, params: dict, mode: RunMode, transport) -> Re
     domain = validate_identifier('domain', params['domain'])
     workers = checked_parallel(params['parallel'])
     wanted = wanted_accounts(kind, params[kind.results_key], params['purge'])
+    review = plan_review(kind, params, mode, transport, domain, wanted, params['purge'])
     try:
         converged = engine.converge_many(VodiaApi(transport), kind, domain, wanted, params['purge'], mode.check_mode,
-                                         workers, _policy(params, mode, transport, domain))
+                                         workers, _policy(params, mode, transport, domain), review=review)
     except PartialConvergeError as failure:
         raise PartialConvergeError(
             '%s The %s before it were converged; run the task again to continue.' % (failure.message, kind.plural),
@@ -93,6 +102,7 @@ def manage_many(kind: AccountKind, params: dict, mode: RunMode, transport) -> Re
     result['check_mode'] = mode.check_mode
     result['results'] = [_report(kind, item) for item in outcomes]
     result.update(_planned_facts(params, mode, transport, domain, outcomes))
+    add_plan_report(result, review, params)
     if params['return_state']:
         present = set(target.name for target in wanted if target.state == engine.PRESENT)
         result[kind.results_key] = [item.after for item in outcomes if item.name in present]
@@ -163,6 +173,38 @@ def _planned_facts(params: dict, mode: RunMode, transport, domain: str, outcomes
     planned = dict(params.get(PLANNED_ACCOUNTS) or {})
     planned[_planned_key(transport, domain)] = sorted(_planned_names(params, transport, domain) | set(created), key=name_order)
     return {'ansible_facts': {PLANNED_FACT: planned}}
+
+
+def plan_review(kind: AccountKind, params: dict, mode: RunMode, transport, domain: str, wanted: list[Wanted],
+                purge: bool) -> saved_plan.Review | None:
+    """The saved plan hook of a converging task, or None when it neither saves a plan (save_plan) nor applies one
+    (saved_plan). Made before any request, so that a plan that cannot be applied here is refused before the PBX is
+    read (docs/saved-plans.md)."""
+    saving, given = params.get(SAVE_PLAN), params.get(SAVED_PLAN)
+    if not saving and given is None:
+        return None
+    if saving and not mode.check_mode:
+        raise VodiaInputError(
+            'save_plan saves the plan of a check-mode run, and this run is not in check mode, so nothing was planned '
+            'or written. Run it with --check (or check_mode: true) to save a plan; to apply a saved plan, give it as '
+            'saved_plan instead.')
+    ttl = saved_plan.checked_ttl(params.get('plan_ttl') or saved_plan.DEFAULT_TTL)
+    now = time.time()
+    entries = saved_plan.entries_of(given, now) if given is not None else None
+    return saved_plan.Review(transport.describe(), domain, kind.plural, wanted, purge, kind.fields.runtime_fields,
+                             entries, now, ttl)
+
+
+def add_plan_report(result: dict, review: saved_plan.Review | None, params: dict) -> None:
+    """What a task reports of saved plans: the saved plan it applied (or verified in check mode), and in check mode
+    with save_plan the host's part of the plan with this task's entry, as the host fact SAVED_PLAN_FACT."""
+    if review is None:
+        return
+    if review.saved is not None:
+        result[SAVED_PLAN] = review.applied()
+    if params.get(SAVE_PLAN) and review.entry is not None:
+        part = saved_plan.add_entry(params.get(PLAN_SO_FAR), review.entry, review.now, review.ttl)
+        result['ansible_facts'] = dict(result.get('ansible_facts') or {}, **{SAVED_PLAN_FACT: part})
 
 
 def unknown_field_warnings(kind: AccountKind, domain: str, outcomes: list[Outcome]) -> list[str]:

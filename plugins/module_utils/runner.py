@@ -44,6 +44,14 @@ class Report(NamedTuple):
 
 Operation = Callable[[dict, RunMode, object], Report]
 
+# Saved plans (saved_plan.py): the option that asks a check-mode task to add its plan to the host's part of the plan,
+# the host fact that part is built in, the option through which the adapters hand that fact to the next such task, and
+# the option that gives a real run the plan to apply.
+SAVE_PLAN = 'save_plan'
+SAVED_PLAN_FACT = 'vodia_pbx_saved_plan'
+PLAN_SO_FAR = 'saved_plan_so_far'
+SAVED_PLAN = 'saved_plan'
+
 
 def run_operation(operation: Operation, params: dict, mode: RunMode) -> TaskOutcome:
     """Run one operation against the PBX that ``params`` names. Never raises a VodiaError."""

@@ -24,6 +24,7 @@ extends_documentation_fragment:
   - vodia.pbx.connection
   - vodia.pbx.call_queue.bulk
   - vodia.pbx.references
+  - vodia.pbx.saved_plan
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
@@ -176,6 +177,41 @@ results:
           a typed option is named C(settings.<field>).
       type: dict
       sample: {"agents": {"before": ["444"], "after": ["444", "445"]}}
+saved_plan:
+  description:
+    - What the task did with the plan given as O(saved_plan), once it matched (in check mode, what it would do).
+  returned: when O(saved_plan) is given and the task succeeds
+  type: dict
+  contains:
+    key:
+      description: The key of the plan's entry that the task applied.
+      type: str
+      sample: 9f2c0e5b7d1a4c3e8f6b2a1d0c9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e
+    writes:
+      description: The accounts the task wrote, as planned, in the plan's order (in check mode, would write).
+      type: list
+      elements: str
+      sample: ["2000"]
+    already_done:
+      description:
+        - The accounts the plan would write that needed nothing any more, as the PBX already held what the task asks
+          (an earlier run of the same plan that stopped half way, say). They were not written.
+      type: list
+      elements: str
+      sample: []
+plan_differences:
+  description:
+    - Why the task refused the plan given as O(saved_plan), one item per difference, when it failed for it. Nothing
+      was written.
+    - An account whose settings changed since the plan was made has C(account), C(planned) and C(now) (each with
+      C(action), C(changes) and the C(before) values of the fields written), C(fields) (per field the value when
+      planned and now, and the write planned and now) and C(text). A desired state that differs from the plan has
+      C(problem) (V(desired_added), V(desired_changed), V(desired_removed), V(purge) or V(no_entry)); an expired plan
+      or one of another collection version has C(problem) V(expired) or V(collection_version).
+  returned: when the task fails because the saved plan cannot be applied
+  type: list
+  elements: dict
+  sample: [{"account": "2000", "text": "2000: changed on the PBX since the plan (display was 'Sales', is 'Support')"}]
 '''
 
 from functools import partial

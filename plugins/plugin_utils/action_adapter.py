@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from ansible import constants as C
 from ansible.errors import AnsibleActionFail, AnsibleError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.module_utils.common.parameters import remove_values
 from ansible.plugins.action import ActionBase
 
@@ -28,6 +29,7 @@ from ansible.plugins.action import ActionBase
 # loads this class before it forks the workers, and every worker inherits the import.
 from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import given_arguments, secret_values, validation_message
 from ansible_collections.vodia.pbx.plugins.module_utils.runner import PLANNED_ACCOUNTS, PLANNED_FACT, RunMode, run_operation
+from ansible_collections.vodia.pbx.plugins.module_utils.runner import PLAN_SO_FAR, SAVE_PLAN, SAVED_PLAN_FACT
 from ansible_collections.vodia.pbx.plugins.module_utils.transport import HAS_REQUESTS
 
 EXECUTION_VARIABLE = 'vodia_pbx_execution'
@@ -53,7 +55,7 @@ class VodiaAction(ActionBase):
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}
         result = super().run(tmp, task_vars)
-        args = self._arguments(task_vars)
+        args = self._with_plan_so_far(self._arguments(task_vars), task_vars)
         if self._runs_in_controller(task_vars):
             result.update(self._run_in_process(args, task_vars))
             return result
@@ -66,6 +68,15 @@ class VodiaAction(ActionBase):
         planned = task_vars.get(PLANNED_FACT)
         if self._task.check_mode and planned and PLANNED_ACCOUNTS in self.argument_spec() and PLANNED_ACCOUNTS not in args:
             args[PLANNED_ACCOUNTS] = self._templar.template(planned)
+        return args
+
+    def _with_plan_so_far(self, args, task_vars) -> dict:
+        """The arguments of a check-mode task that saves its plan, with the host's part of the plan so far
+        (SAVED_PLAN_FACT), to which the task adds its entry, unless the task sets it itself."""
+        so_far = task_vars.get(SAVED_PLAN_FACT)
+        if (self._task.check_mode and so_far and PLAN_SO_FAR in self.argument_spec() and PLAN_SO_FAR not in args
+                and boolean(args.get(SAVE_PLAN, False), strict=False)):
+            args = dict(args, **{PLAN_SO_FAR: self._templar.template(so_far)})
         return args
 
     def _runs_in_controller(self, task_vars) -> bool:

@@ -29,6 +29,8 @@ from ansible_collections.vodia.pbx.plugins.module_utils.runner import PLANNED_AC
 CONNECTION_OPTIONS = {'url', 'username', 'password', 'validate_certs', 'ca_path', 'timeout', 'retries', 'max_concurrent_requests',
                       'request_lock_dir', 'request_lock_timeout'}
 REFERENCE_OPTIONS = {'reference_check', 'planned_accounts'}
+# The options of saved plans (docs/saved-plans.md), on the same modules.
+PLAN_OPTIONS = {'save_plan', 'plan_ttl', 'saved_plan', 'saved_plan_so_far'}
 
 
 def hunt_group_spec():
@@ -92,7 +94,7 @@ def test_every_module_takes_the_connection_options_and_a_domain(options):
 
 
 def test_the_single_module_takes_a_name_a_state_and_the_hunt_group_options():
-    assert set(hunt_group_spec()) == CONNECTION_OPTIONS | {'domain', 'name', 'state'} | set(hunt_group_options()) | REFERENCE_OPTIONS
+    assert set(hunt_group_spec()) == CONNECTION_OPTIONS | {'domain', 'name', 'state'} | set(hunt_group_options()) | REFERENCE_OPTIONS | PLAN_OPTIONS
     assert hunt_group_spec()['state'] == {'type': 'str', 'default': 'present', 'choices': ['present', 'absent']}
     assert hunt_group_spec()['name']['required'] is True
 
@@ -106,12 +108,12 @@ def test_the_info_module_takes_an_optional_name_a_parallelism_and_a_form():
 
 def test_each_bulk_item_takes_what_the_single_module_takes_for_one_hunt_group():
     spec = hunt_groups_spec()
-    assert set(spec) == CONNECTION_OPTIONS | {'domain', 'hunt_groups', 'purge', 'parallel', 'return_state'} | REFERENCE_OPTIONS
+    assert set(spec) == CONNECTION_OPTIONS | {'domain', 'hunt_groups', 'purge', 'parallel', 'return_state'} | REFERENCE_OPTIONS | PLAN_OPTIONS
     items = spec['hunt_groups']
     assert (items['type'], items['elements'], items['required']) == ('list', 'dict', True)
     single = hunt_group_spec()
     assert items['options'] == dict((option, single[option])
-                                    for option in set(single) - CONNECTION_OPTIONS - {'domain'} - REFERENCE_OPTIONS)
+                                    for option in set(single) - CONNECTION_OPTIONS - {'domain'} - REFERENCE_OPTIONS - PLAN_OPTIONS)
     assert spec['purge'] == {'type': 'bool', 'default': False}
     assert spec['return_state'] == {'type': 'bool', 'default': True}
 
@@ -187,10 +189,10 @@ def test_the_call_queue_options_follow_its_field_table():
 
 @pytest.mark.parametrize('kind', KINDS, ids=lambda kind: kind.result_key)
 def test_each_kind_has_the_three_module_shapes_with_its_own_list_option(kind):
-    assert set(account_spec(kind)) == CONNECTION_OPTIONS | {'domain', 'name', 'state'} | set(account_options(kind)) | REFERENCE_OPTIONS
+    assert set(account_spec(kind)) == CONNECTION_OPTIONS | {'domain', 'name', 'state'} | set(account_options(kind)) | REFERENCE_OPTIONS | PLAN_OPTIONS
     assert set(account_info_spec(kind)) == CONNECTION_OPTIONS | {'domain', 'name', 'parallel', 'form'}
     bulk = accounts_spec(kind)
-    assert set(bulk) == CONNECTION_OPTIONS | {'domain', kind.results_key, 'purge', 'parallel', 'return_state'} | REFERENCE_OPTIONS
+    assert set(bulk) == CONNECTION_OPTIONS | {'domain', kind.results_key, 'purge', 'parallel', 'return_state'} | REFERENCE_OPTIONS | PLAN_OPTIONS
     assert set(bulk[kind.results_key]['options']) == {'name', 'state'} | set(account_options(kind))
 
 
@@ -203,7 +205,15 @@ def test_the_converging_modules_check_references_strictly_unless_told_otherwise(
 
 
 def test_the_info_modules_check_no_references():
-    assert not REFERENCE_OPTIONS & set(account_info_spec(HUNT_GROUP))
+    assert not (REFERENCE_OPTIONS | PLAN_OPTIONS) & set(account_info_spec(HUNT_GROUP))
+
+
+@pytest.mark.parametrize('spec', [account_spec, accounts_spec], ids=lambda spec: spec.__name__)
+def test_the_converging_modules_take_the_saved_plan_options(spec):
+    options = spec(HUNT_GROUP)
+    assert options['save_plan'] == {'type': 'bool', 'default': False}
+    assert options['plan_ttl'] == {'type': 'int', 'default': 86400}
+    assert options['saved_plan'] == options['saved_plan_so_far'] == {'type': 'dict'}
 
 
 def test_every_option_type_of_every_kind_is_known():
