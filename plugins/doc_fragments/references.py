@@ -39,4 +39,16 @@ options:
         option, so that a hunt group may end in a call queue that an earlier task of the same check run would create.
       - Ignored outside check mode, where such accounts exist on the PBX.
     type: dict
+  planned_references:
+    description:
+      - What earlier tasks of a check-mode run predicted for the references of accounts, by PBX and domain (keys
+        V(<url> <domain>)); per account name, V(null) for an account they would delete, or V(kind) and V(fields),
+        the fields that name accounts as the account would hold them.
+      - You do not normally set it. In check mode a task that would delete accounts, or change or create fields
+        that name accounts, leaves that in the host fact C(vodia_pbx_planned_references), and the collection hands
+        the fact to the later tasks of the play through this option. A later deletion then counts those accounts as
+        the earlier tasks would leave them, not as the PBX still holds them, so that check mode predicts a deletion
+        exactly as the real run decides it. A name that an earlier task would delete no longer counts as an account.
+      - Ignored outside check mode, where the PBX holds what the earlier tasks wrote.
+    type: dict
 '''

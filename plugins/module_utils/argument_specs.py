@@ -19,7 +19,7 @@ from ansible.module_utils.errors import NoLogError, UnsupportedError
 from ansible_collections.vodia.pbx.plugins.module_utils.account_kind import AccountKind
 from ansible_collections.vodia.pbx.plugins.module_utils.fields import FLAG, NAMES, SECONDS, TEXT, WORDS
 from ansible_collections.vodia.pbx.plugins.module_utils.runner import PLAN_SO_FAR, SAVE_PLAN, SAVED_PLAN
-from ansible_collections.vodia.pbx.plugins.module_utils.runner import PLANNED_ACCOUNTS
+from ansible_collections.vodia.pbx.plugins.module_utils.runner import PLANNED_ACCOUNTS, PLANNED_REFERENCES
 
 # The environment variable each connection option falls back to when the task does not set it.
 CONNECTION_ENVIRONMENT = {
@@ -100,7 +100,7 @@ def _identity() -> dict:
 def _reference_options() -> dict:
     return dict(
         reference_check=dict(type='str', default='error', choices=['error', 'warn']),
-        **{PLANNED_ACCOUNTS: dict(type='dict')}
+        **{PLANNED_ACCOUNTS: dict(type='dict'), PLANNED_REFERENCES: dict(type='dict')}
     )
 
 

@@ -26,6 +26,8 @@ from ansible_collections.vodia.pbx.plugins.module_utils.errors import (
     PartialConvergeError, VodiaApiError, VodiaReferenceError, WrongKindError)
 from ansible_collections.vodia.pbx.plugins.module_utils.fields import ALIAS_FIELD, apply_fields, members
 from ansible_collections.vodia.pbx.plugins.module_utils.kinds import KINDS
+
+KIND_BY_NOUN = dict((kind.noun, kind) for kind in KINDS)
 from ansible_collections.vodia.pbx.plugins.module_utils.vodia_api import VodiaApi
 
 CREATED = 'created'
@@ -86,11 +88,13 @@ class Outcome:
 
 
 class Convergence(NamedTuple):
-    """The outcomes of a task, the list of the kind's accounts that proved them (for the next item of a loop), and
-    the reference problems a lenient check let through, as messages."""
+    """The outcomes of a task, the list of the kind's accounts that proved them (for the next item of a loop), the
+    reference problems a lenient check let through, as messages, and in check mode the references the accounts would
+    hold afterwards (planned_references)."""
     outcomes: list
     names: list
     reference_warnings: list
+    planned_references: dict
 
 
 # Planning (reads only) -----------------------------------------------------------------
@@ -162,11 +166,12 @@ def check_references(api: VodiaApi, kind: AccountKind, domain: str, plans: list[
         # Accounts the task creates count, and so do the aliases its writes give accounts.
         created = [item.name for item in plans if item.action == CREATED]
         created += [alias for item in writes for alias in members(item.changes.get(ALIAS_FIELD))]
-        known = references.known_names(accounts, created + sorted(policy.assumed), [item.name for item in deletions])
+        gone = [item.name for item in deletions] + policy.planned_deletions()
+        known = references.known_names(accounts, created + sorted(policy.assumed), gone)
         for item in naming:
             problems.extend(references.missing(kind, item.name, item.changes, known))
         if deletions:
-            problems.extend(_kept_references(api, kind, domain, plans, deletions, accounts))
+            problems.extend(_kept_references(api, kind, domain, plans, deletions, accounts, policy.planned_holders()))
     if endpoints:
         offered = dict((endpoint, api.offered_values(domain, endpoint)) for endpoint in sorted(endpoints))
         for item in writes:
@@ -181,9 +186,10 @@ def check_references(api: VodiaApi, kind: AccountKind, domain: str, plans: list[
 
 
 def _kept_references(api: VodiaApi, kind: AccountKind, domain: str, plans: list[Plan], deletions: list[Plan],
-                     accounts: list[dict]) -> list:
+                     accounts: list[dict], earlier: dict) -> list:
     """References that accounts of every managed kind would keep to the accounts being deleted. An account of this
-    task counts as the plan leaves it; the others are read."""
+    task counts as the plan leaves it, one that an earlier check-mode task changed or would create as that task
+    predicted (``earlier``: references.Policy.planned), and the others are read."""
     deleted = dict((item.name, references.answers_to(item.name, item.current)) for item in deletions)
     in_task = dict((item.name, item) for item in plans)
     holders = []
@@ -191,16 +197,38 @@ def _kept_references(api: VodiaApi, kind: AccountKind, domain: str, plans: list[
         if not holder_kind.fields.reference_fields():
             continue  # a kind whose fields name no account (service flags) cannot hold a reference: nothing to read
         for account in accounts:
-            if account['usertype'] != holder_kind.addacc_type or account['name'] in deleted:
+            name = account['name']
+            if account['usertype'] != holder_kind.addacc_type or name in deleted or earlier.get(name, False) is None:
                 continue
-            planned = in_task.get(account['name']) if holder_kind is kind else None
-            holders.append((holder_kind, account['name'], planned.predicted if planned is not None else None))
+            planned = in_task.get(name) if holder_kind is kind else None
+            if planned is not None:
+                holders.append((holder_kind, name, planned.predicted))
+            else:
+                holders.append((holder_kind, name, earlier[name].fields if name in earlier else None))
+    listed = set(account['name'] for account in accounts)
+    holders.extend((KIND_BY_NOUN[holder.kind], name, holder.fields) for name, holder in sorted(earlier.items())
+                   if holder is not None and name not in listed and name not in in_task and holder.kind in KIND_BY_NOUN)
     settings = read_all(lambda holder: holder[2] if holder[2] is not None else api.read_settings(domain, holder[1]),
                         holders, REFERENCE_READERS)
     problems = []
     for (holder_kind, name, _planned), holder_settings in zip(holders, settings):
         problems.extend(references.dangling(holder_kind, name, holder_settings, deleted))
     return problems
+
+
+def planned_references(kind: AccountKind, plans: list[Plan]) -> dict:
+    """What the plans leave of references, for the reference checks of later check-mode tasks (which cannot read it
+    from the PBX, as nothing was written): None for an account they delete, and for one they create or update in a
+    field that names accounts, those fields as the account would hold them (a references.PlannedHolder)."""
+    reference_fields = kind.fields.reference_fields()
+    planned = {}
+    for item in plans:
+        if item.action == DELETED:
+            planned[item.name] = None
+        elif item.action in (CREATED, UPDATED) and references.touches_references(kind, item.changes):
+            fields = dict((name, value) for name, value in item.predicted.items() if name in reference_fields)
+            planned[item.name] = references.PlannedHolder(kind.noun, fields)
+    return planned
 
 
 # Applying (writes, then verifies) ----------------------------------------------------------
@@ -251,14 +279,15 @@ def converge(api: VodiaApi, kind: AccountKind, domain: str, wanted: Wanted, chec
         earlier_names = None
     account_plan = None if earlier_names is None else _plan_with_earlier_list(api, kind, domain, wanted, earlier_names)
     if account_plan is not None and account_plan.action == UNCHANGED:
-        return Convergence([outcome(kind, account_plan)], earlier_names, [])
+        return Convergence([outcome(kind, account_plan)], earlier_names, [], {})
     names = api.account_names(domain, kind.list_endpoint, kind.plural)
     if account_plan is None or (wanted.name in names) != (wanted.name in earlier_names):
         account_plan = plan(api, kind, domain, wanted, names)
     warnings = check_references(api, kind, domain, [account_plan], policy)
     if review is not None:
         account_plan = review([account_plan])[0]
-    return Convergence([carry_out(api, kind, account_plan, check_mode)], names, warnings)
+    planned = planned_references(kind, [account_plan]) if check_mode else {}
+    return Convergence([carry_out(api, kind, account_plan, check_mode)], names, warnings, planned)
 
 
 def _plan_with_earlier_list(api: VodiaApi, kind: AccountKind, domain: str, wanted: Wanted,
@@ -298,7 +327,7 @@ def converge_many(api: VodiaApi, kind: AccountKind, domain: str, wanted: list[Wa
         except VodiaApiError as error:
             raise PartialConvergeError('%s %s: %s' % (kind.capitalized(), account_plan.name, error.message),
                                        error, outcomes) from None
-    return Convergence(outcomes, existing, warnings)
+    return Convergence(outcomes, existing, warnings, planned_references(kind, plans) if check_mode else {})
 
 
 def _create(api: VodiaApi, kind: AccountKind, domain: str, name: str, desired: dict) -> tuple[dict, tuple]:

@@ -19,7 +19,8 @@ from ansible_collections.vodia.pbx.plugins.module_utils.account_kind import Acco
 from ansible_collections.vodia.pbx.plugins.module_utils.engine import Outcome, Wanted
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import PartialConvergeError, VodiaInputError
 from ansible_collections.vodia.pbx.plugins.module_utils.fields import name_order, validate_identifier
-from ansible_collections.vodia.pbx.plugins.module_utils.runner import PLANNED_ACCOUNTS, PLANNED_FACT, Report, RunMode
+from ansible_collections.vodia.pbx.plugins.module_utils.runner import (
+    PLANNED_ACCOUNTS, PLANNED_FACT, PLANNED_REFERENCES, PLANNED_REFERENCES_FACT, Report, RunMode)
 from ansible_collections.vodia.pbx.plugins.module_utils.vodia_api import VodiaApi
 from ansible_collections.vodia.pbx.plugins.module_utils import saved_plan
 from ansible_collections.vodia.pbx.plugins.module_utils.runner import PLAN_SO_FAR, SAVE_PLAN, SAVED_PLAN, SAVED_PLAN_FACT
@@ -54,7 +55,7 @@ def manage_one(kind: AccountKind, params: dict, mode: RunMode, transport) -> Rep
     # names it either.
     report['name'] = name
     report[kind.result_key] = result.after
-    report.update(_planned_facts(params, mode, transport, domain, converged.outcomes))
+    report.update(_planned_facts(params, mode, transport, domain, converged))
     add_plan_report(report, review, params)
     if mode.diff_mode:
         report['diff'] = result.diff()
@@ -101,7 +102,7 @@ def manage_many(kind: AccountKind, params: dict, mode: RunMode, transport) -> Re
     # Whether nothing was written: a task or play keyword check_mode does not show in ansible_check_mode.
     result['check_mode'] = mode.check_mode
     result['results'] = [_report(kind, item) for item in outcomes]
-    result.update(_planned_facts(params, mode, transport, domain, outcomes))
+    result.update(_planned_facts(params, mode, transport, domain, converged))
     add_plan_report(result, review, params)
     if params['return_state']:
         present = set(target.name for target in wanted if target.state == engine.PRESENT)
@@ -158,21 +159,51 @@ def _planned_names(params: dict, transport, domain: str) -> set[str]:
     return set(str(name) for name in names)
 
 
+def _planned_holders(params: dict, transport, domain: str) -> dict:
+    """The references earlier check-mode tasks predicted for accounts of this PBX and domain (PLANNED_REFERENCES_FACT):
+    by account name, a references.PlannedHolder, or None for an account they would delete."""
+    key = _planned_key(transport, domain)
+    entries = (params.get(PLANNED_REFERENCES) or {}).get(key) or {}
+    if not isinstance(entries, dict):
+        raise VodiaInputError('planned_references[%r] must be a dictionary of account names; got %r.' % (key, entries))
+    holders = {}
+    for name, entry in entries.items():
+        if entry is not None and not (isinstance(entry, dict) and isinstance(entry.get('kind'), str)
+                                      and isinstance(entry.get('fields'), dict)):
+            raise VodiaInputError('planned_references[%r][%r] must be null or a dictionary with kind and fields; got %r.'
+                                  % (key, name, entry))
+        holders[str(name)] = None if entry is None else references.PlannedHolder(entry['kind'], entry['fields'])
+    return holders
+
+
 def _policy(params: dict, mode: RunMode, transport, domain: str) -> references.Policy:
-    """The task's reference check. Only in check mode do accounts that earlier tasks predicted count: in a real run
-    they were created, and the PBX's list has them."""
-    assumed = _planned_names(params, transport, domain) if mode.check_mode else set()
-    return references.Policy(params['reference_check'], frozenset(assumed))
+    """The task's reference check. Only in check mode does what earlier tasks predicted count: in a real run they
+    wrote it, and the PBX shows it."""
+    if not mode.check_mode:
+        return references.Policy(params['reference_check'])
+    return references.Policy(params['reference_check'], frozenset(_planned_names(params, transport, domain)),
+                             tuple(sorted(_planned_holders(params, transport, domain).items())))
 
 
-def _planned_facts(params: dict, mode: RunMode, transport, domain: str, outcomes: list[Outcome]) -> dict:
-    """In check mode, the fact that tells later tasks of the play which accounts this one would have created."""
-    created = [item.name for item in outcomes if item.action == engine.CREATED]
-    if not mode.check_mode or not created:
+def _planned_facts(params: dict, mode: RunMode, transport, domain: str, converged: engine.Convergence) -> dict:
+    """In check mode, the facts that tell later tasks of the play which accounts this one would have created
+    (PLANNED_FACT), and the references it would have left (PLANNED_REFERENCES_FACT)."""
+    if not mode.check_mode:
         return {}
-    planned = dict(params.get(PLANNED_ACCOUNTS) or {})
-    planned[_planned_key(transport, domain)] = sorted(_planned_names(params, transport, domain) | set(created), key=name_order)
-    return {'ansible_facts': {PLANNED_FACT: planned}}
+    facts = {}
+    key = _planned_key(transport, domain)
+    created = [item.name for item in converged.outcomes if item.action == engine.CREATED]
+    if created:
+        planned = dict(params.get(PLANNED_ACCOUNTS) or {})
+        planned[key] = sorted(_planned_names(params, transport, domain) | set(created), key=name_order)
+        facts[PLANNED_FACT] = planned
+    if converged.planned_references:
+        holders = dict(_planned_holders(params, transport, domain), **converged.planned_references)
+        planned = dict(params.get(PLANNED_REFERENCES) or {})
+        planned[key] = dict((name, None if holder is None else holder._asdict())
+                            for name, holder in sorted(holders.items(), key=lambda entry: name_order(entry[0])))
+        facts[PLANNED_REFERENCES_FACT] = planned
+    return {'ansible_facts': facts} if facts else {}
 
 
 def plan_review(kind: AccountKind, params: dict, mode: RunMode, transport, domain: str, wanted: list[Wanted],

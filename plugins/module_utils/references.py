@@ -36,9 +36,24 @@ SUGGESTIONS = 3
 
 class Policy(NamedTuple):
     """How a task checks references: ``mode`` is STRICT (fail before any write) or LENIENT (warn); ``assumed`` are
-    names to count as existing, such as accounts that an earlier task's check-mode run predicted it would create."""
+    names to count as existing, such as accounts that an earlier task's check-mode run predicted it would create;
+    ``planned`` the references that earlier check-mode tasks predicted accounts would hold after them, by account
+    name: a PlannedHolder, or None for an account they would delete."""
     mode: str = STRICT
     assumed: frozenset = frozenset()
+    planned: tuple = ()
+
+    def planned_holders(self) -> dict:
+        return dict(self.planned)
+
+    def planned_deletions(self) -> list[str]:
+        return [name for name, holder in self.planned if holder is None]
+
+
+class PlannedHolder(NamedTuple):
+    """An account as an earlier check-mode task predicted it: its kind's noun and its fields that name accounts."""
+    kind: str
+    fields: dict
 
 
 class Problem(NamedTuple):

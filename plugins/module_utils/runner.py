@@ -34,6 +34,12 @@ class TaskOutcome:
 # the option through which the adapters hand it to the next task, so that its reference check counts them.
 PLANNED_FACT = 'vodia_pbx_planned_accounts'
 PLANNED_ACCOUNTS = 'planned_accounts'
+# The same for the references a check-mode run predicts accounts would hold after it (engine.planned_references):
+# a later task that deletes an account then sees the references as the earlier tasks would have left them.
+PLANNED_REFERENCES_FACT = 'vodia_pbx_planned_references'
+PLANNED_REFERENCES = 'planned_references'
+# Each fact a check-mode task leaves, with the option through which the adapters hand it to later tasks.
+HANDED_ON = ((PLANNED_FACT, PLANNED_ACCOUNTS), (PLANNED_REFERENCES_FACT, PLANNED_REFERENCES))
 
 
 class Report(NamedTuple):

@@ -28,7 +28,7 @@ from ansible.plugins.action import ActionBase
 # Importing the transport here, at plugin load, makes the controller import requests once: the strategy
 # loads this class before it forks the workers, and every worker inherits the import.
 from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import given_arguments, secret_values, validation_message
-from ansible_collections.vodia.pbx.plugins.module_utils.runner import PLANNED_ACCOUNTS, PLANNED_FACT, RunMode, run_operation
+from ansible_collections.vodia.pbx.plugins.module_utils.runner import HANDED_ON, RunMode, run_operation
 from ansible_collections.vodia.pbx.plugins.module_utils.runner import PLAN_SO_FAR, SAVE_PLAN, SAVED_PLAN_FACT
 from ansible_collections.vodia.pbx.plugins.module_utils.transport import HAS_REQUESTS
 
@@ -62,12 +62,17 @@ class VodiaAction(ActionBase):
         return self._run_module(result, args, task_vars)
 
     def _arguments(self, task_vars) -> dict:
-        """The task's arguments, with the accounts earlier check-mode tasks of the play predicted (PLANNED_FACT) for a
-        task whose references are checked, unless the task names them itself."""
+        """The task's arguments, with what earlier check-mode tasks of the play predicted (the accounts they would
+        create, the references accounts would hold after them: HANDED_ON) for a task whose references are checked,
+        unless the task sets it itself."""
         args = dict(self._task.args)
-        planned = task_vars.get(PLANNED_FACT)
-        if self._task.check_mode and planned and PLANNED_ACCOUNTS in self.argument_spec() and PLANNED_ACCOUNTS not in args:
-            args[PLANNED_ACCOUNTS] = self._templar.template(planned)
+        if not self._task.check_mode:
+            return args
+        spec = self.argument_spec()
+        for fact, option in HANDED_ON:
+            planned = task_vars.get(fact)
+            if planned and option in spec and option not in args:
+                args[option] = self._templar.template(planned)
         return args
 
     def _with_plan_so_far(self, args, task_vars) -> dict:

@@ -28,7 +28,7 @@ from ansible_collections.vodia.pbx.plugins.module_utils.runner import PLANNED_AC
 
 CONNECTION_OPTIONS = {'url', 'username', 'password', 'validate_certs', 'ca_path', 'timeout', 'retries', 'max_concurrent_requests',
                       'request_lock_dir', 'request_lock_timeout'}
-REFERENCE_OPTIONS = {'reference_check', 'planned_accounts'}
+REFERENCE_OPTIONS = {'reference_check', 'planned_accounts', 'planned_references'}
 # The options of saved plans (docs/saved-plans.md), on the same modules.
 PLAN_OPTIONS = {'save_plan', 'plan_ttl', 'saved_plan', 'saved_plan_so_far'}
 

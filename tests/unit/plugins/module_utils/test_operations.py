@@ -24,7 +24,7 @@ from ansible_collections.vodia.pbx.plugins.module_utils.operations import (
     manage_one,
     read_accounts,
 )
-from ansible_collections.vodia.pbx.plugins.module_utils.runner import Report, RunMode
+from ansible_collections.vodia.pbx.plugins.module_utils.runner import HANDED_ON, Report, RunMode
 
 from ansible_collections.vodia.pbx.tests.unit.plugins.conftest import (
     BAD_HUNT_GROUP_INPUT, CONNECTION, NEW_CALL_QUEUE_SETTINGS, NEW_HUNT_GROUP_SETTINGS,
@@ -379,11 +379,15 @@ def test_a_name_planned_twice_is_listed_once(pbx):
 @pytest.mark.parametrize('mode, given', [
     (NORMAL, {'name': '1005'}),
     (DIFF, {'name': '1005'}),
+    (NORMAL, {'name': '1002', 'state': 'absent'}),
     (CHECK, {'name': '1002', 'display_name': 'Sales'}),
-    (CHECK, {'name': '1002', 'state': 'absent'}),
 ])
-def test_no_fact_without_a_creation_in_check_mode(pbx, mode, given):
+def test_no_fact_without_a_creation_deletion_or_reference_change_in_check_mode(pbx, mode, given):
     assert 'ansible_facts' not in single(pbx, mode, **given)
+
+
+def test_a_check_mode_deletion_plans_no_account(pbx):
+    assert 'vodia_pbx_planned_accounts' not in single(pbx, CHECK, name='1002', state='absent')['ansible_facts']
 
 
 def test_a_bulk_run_without_creations_in_check_mode_sets_no_fact(pbx):
@@ -512,3 +516,93 @@ def test_the_earlier_list_is_kept_per_kind(pbx):
     assert pbx.paths('GET') == [HUNTS, SETTINGS_1002, '/rest/domain/localhost/acds', '/rest/domain/localhost/user_settings/3000',
                                 '/rest/domain/localhost/user_settings/3000']
     assert list(operations.EARLIER_LISTS) == [(pbx.identity, 'localhost', 'acds')]
+
+
+# References a check-mode run predicts accounts would hold after it -----------------------------------------
+
+def handed_on(result):
+    """The options through which the adapters hand a check-mode task's facts to the next task."""
+    facts = result.get('ansible_facts', {})
+    return dict((option, facts[fact]) for fact, option in HANDED_ON if fact in facts)
+
+
+def test_check_mode_leaves_the_references_it_would_change_create_and_delete_in_a_fact(pbx):
+    add_call_queue(pbx, '3000')
+    full_hunt_group_1002(pbx)
+    pbx.add('1003', 'hunts', display='Other')
+    result = bulk(pbx, [{'name': '1002', 'final_destinations': ['3000']}, {'name': '1005', 'night_service': '3000'},
+                        {'name': '1006', 'display_name': 'No references'}, {'name': '1003', 'state': 'absent'}], CHECK)
+    planned = result['ansible_facts']['vodia_pbx_planned_references'][PLANNED_KEY]
+    held = pbx.accounts['localhost']['1002']['settings']
+    naming = dict((field, value) for field, value in held.items() if field in HUNT_GROUP.fields.reference_fields())
+    assert planned['1002'] == {'kind': 'hunt group', 'fields': dict(naming, st4_ext='3000')}
+    assert planned['1005'] == {'kind': 'hunt group', 'fields': {'night': '3000'}}
+    assert planned['1003'] is None
+    assert '1006' not in planned  # created, but naming nothing: it cannot keep a deletion from happening
+    assert pbx.writes == []
+
+
+def test_a_real_run_leaves_no_planned_references(pbx):
+    add_call_queue(pbx, '3000')
+    assert 'ansible_facts' not in single(pbx, name='1002', final_destinations=['3000'])
+
+
+def test_a_deletion_in_check_mode_counts_a_reference_an_earlier_task_would_remove(pbx):
+    add_call_queue(pbx, '3000')
+    full_hunt_group_1002(pbx)
+    pbx.accounts['localhost']['1002']['settings']['st4_ext'] = '3000'
+    dropped = handed_on(bulk(pbx, [{'name': '1002', 'final_destinations': []}], CHECK))
+    result = queue(pbx, CHECK, name='3000', state='absent', **dropped)
+    assert result['changed'] and pbx.writes == []
+
+
+def test_a_deletion_in_check_mode_fails_on_a_reference_an_earlier_task_leaves_in_place(pbx):
+    add_call_queue(pbx, '3000')
+    full_hunt_group_1002(pbx)
+    pbx.accounts['localhost']['1002']['settings']['st4_ext'] = '3000'
+    # The earlier task changes the hunt group, but not the field that names the queue.
+    earlier = bulk(pbx, [{'name': '1002', 'display_name': 'Renamed', 'stages': [{'extensions': ['444']}]}], CHECK)
+    with pytest.raises(VodiaReferenceError, match='Hunt group 1002 still names 3000 in final_destinations'):
+        queue(pbx, CHECK, name='3000', state='absent', **handed_on(earlier))
+    assert pbx.writes == []
+
+
+def test_a_deletion_in_check_mode_fails_on_a_reference_an_earlier_task_would_create(pbx):
+    add_call_queue(pbx, '3000')
+    earlier = handed_on(single(pbx, CHECK, name='1005', night_service='3000'))
+    with pytest.raises(VodiaReferenceError, match='Hunt group 1005 still names 3000 in night_service'):
+        queue(pbx, CHECK, name='3000', state='absent', **earlier)
+
+
+def test_a_reference_to_an_account_an_earlier_check_mode_task_would_delete_fails(pbx):
+    add_call_queue(pbx, '3000')
+    full_hunt_group_1002(pbx)
+    earlier = handed_on(queue(pbx, CHECK, name='3000', state='absent'))
+    with pytest.raises(VodiaReferenceError, match='night_service names 3000, which is neither'):
+        single(pbx, CHECK, name='1002', night_service='3000', **earlier)
+
+
+def test_an_account_an_earlier_check_mode_task_would_delete_holds_no_reference(pbx):
+    add_call_queue(pbx, '3000')
+    pbx.add('1003', 'hunts', night='3000')
+    earlier = handed_on(single(pbx, CHECK, name='1003', state='absent'))
+    assert queue(pbx, CHECK, name='3000', state='absent', **earlier)['changed']
+
+
+def test_planned_references_add_to_those_of_earlier_tasks_and_do_not_count_in_a_real_run(pbx):
+    add_call_queue(pbx, '3000')
+    pbx.add('1003', 'hunts', night='3000')
+    earlier = {PLANNED_KEY: {'1003': None}, 'https://other.example.com localhost': {'7': None}}
+    result = single(pbx, CHECK, name='1005', night_service='3000', planned_references=earlier)
+    assert result['ansible_facts']['vodia_pbx_planned_references'] == {
+        PLANNED_KEY: {'1003': None, '1005': {'kind': 'hunt group', 'fields': {'night': '3000'}}},
+        'https://other.example.com localhost': {'7': None}}
+    with pytest.raises(VodiaReferenceError, match='Hunt group 1003 still names 3000'):
+        queue(pbx, name='3000', state='absent', planned_references=earlier)
+
+
+@pytest.mark.parametrize('entries', [['1003'], {'1003': 'gone'}, {'1003': {'kind': 'hunt group'}}])
+def test_malformed_planned_references_are_refused_before_any_request(pbx, entries):
+    with pytest.raises(VodiaInputError, match='planned_references'):
+        single(pbx, CHECK, name='1002', display_name='Sales', planned_references={PLANNED_KEY: entries})
+    assert pbx.requests == []

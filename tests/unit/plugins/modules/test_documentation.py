@@ -57,7 +57,7 @@ for _kind, (_single, _info, _bulk) in KINDS_AND_MODULES:
     SPECS[_bulk] = (argument_specs.accounts_spec, _kind)
 CONNECTION_OPTIONS = set(argument_specs.connection_spec())
 # Options of a task that are not options of one account, and so not of a bulk item.
-TASK_ONLY_OPTIONS = {'domain', 'reference_check', 'planned_accounts'}
+TASK_ONLY_OPTIONS = {'domain', 'reference_check', 'planned_accounts', 'planned_references'}
 # The options of saved plans (argument_specs._plan_options) are of the task too.
 TASK_ONLY_OPTIONS |= {'save_plan', 'plan_ttl', 'saved_plan', 'saved_plan_so_far'}
 ITEM_IDENTITY = {'name', 'state'}

@@ -20,7 +20,8 @@ from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import ac
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaApiError
 from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import HUNT_GROUP
 from ansible_collections.vodia.pbx.plugins.module_utils.module_adapter import run_module
-from ansible_collections.vodia.pbx.plugins.module_utils.runner import PLANNED_ACCOUNTS, PLANNED_FACT, Report, RunMode
+from ansible_collections.vodia.pbx.plugins.module_utils.runner import (
+    PLANNED_ACCOUNTS, PLANNED_FACT, PLANNED_REFERENCES, PLANNED_REFERENCES_FACT, Report, RunMode)
 from ansible_collections.vodia.pbx.plugins.plugin_utils import action_adapter
 from ansible_collections.vodia.pbx.plugins.plugin_utils.action_adapter import VodiaAction, shows_invocation
 
@@ -416,6 +417,16 @@ def test_in_check_mode_the_operation_receives_the_accounts_earlier_tasks_planned
     operation = RecordingOperation()
     converging(operation, check_mode=True).run(task_vars={PLANNED_FACT: PLANNED})
     assert operation.calls[0][0][PLANNED_ACCOUNTS] == PLANNED
+
+
+def test_in_check_mode_the_operation_receives_the_references_earlier_tasks_planned_too(pbx):
+    operation = RecordingOperation()
+    references = {'http://fake-pbx localhost': {'2001': None, '2002': {'kind': 'hunt group', 'fields': {'night': '5000'}}}}
+    converging(operation, check_mode=True).run(task_vars={PLANNED_FACT: PLANNED, PLANNED_REFERENCES_FACT: references})
+    assert operation.calls[0][0][PLANNED_ACCOUNTS] == PLANNED
+    assert operation.calls[0][0][PLANNED_REFERENCES] == references
+    converging(operation, check_mode=False).run(task_vars={PLANNED_REFERENCES_FACT: references})
+    assert operation.calls[1][0][PLANNED_REFERENCES] is None
 
 
 def test_the_planned_accounts_are_templated_as_task_variables_are(pbx):
