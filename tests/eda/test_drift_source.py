@@ -37,15 +37,10 @@ PBX_NAMES = ('pbx-a', 'pbx-b')
 
 
 @pytest.fixture(scope='module')
-def source():
+def source(collections_path):
     """The source's namespace, run from the collection tree as ansible-rulebook runs it (runpy)."""
-    root = os.environ.get('VODIA_COLLECTIONS_PATH')
-    path = os.path.join(root or '', 'ansible_collections', 'vodia', 'pbx', 'extensions', 'eda', 'plugins', 'event_source',
-                        'drift.py')
-    if not root or not os.path.isfile(path):
-        pytest.fail('set VODIA_COLLECTIONS_PATH to a directory that holds ansible_collections/vodia/pbx '
-                    '(tests/tools/collection_tree.sh DIR makes one)')
-    return runpy.run_path(path)
+    return runpy.run_path(os.path.join(collections_path, 'ansible_collections', 'vodia', 'pbx', 'extensions', 'eda',
+                                       'plugins', 'event_source', 'drift.py'))
 
 
 @pytest.fixture(scope='module')

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import glob
 import logging
+import math
 import os
 import sys
 
@@ -236,7 +237,7 @@ def settings_from(args: dict) -> Settings:
         interval = float(_argument(args, 'interval', DEFAULT_INTERVAL))
     except (TypeError, ValueError):
         raise ValueError('vodia.pbx.drift: interval must be a number of seconds; got %r.' % (args.get('interval'),)) from None
-    if not interval > 0:
+    if not math.isfinite(interval) or interval <= 0:
         raise ValueError('vodia.pbx.drift: interval must be more than 0 seconds; got %r.' % (interval,))
     username, password = _argument(args, 'username'), _argument(args, 'password')
     if not username or not password:
