@@ -251,6 +251,29 @@ def test_a_file_that_cannot_be_used_is_logged_once_and_the_others_are_watched(so
     assert len([text for text in messages if 'nowhere@pbx-z skipped' in text and 'no PBX' in text]) == 1
 
 
+def test_a_pbx_that_fails_for_a_while_is_logged_and_its_drift_not_reported_again(source, pbxs, desired_dir, caplog):
+    caplog.set_level(logging.INFO)
+
+    async def scenario():
+        watch = Running(source, arguments(pbxs, desired_dir, retries=0))
+        by_hand(pbxs, 0, 'POST', '/rest/domain/localhost/user_settings/1002', {'melody': 'ringer2'})
+        first, _delay = await watch.first(2 * INTERVAL + POLL_SLACK)
+        pbxs.control('POST', '/_sim/faults', {'error_rate': 1.0, 'error_codes': [500]}, index=0)
+        failing = await watch.during(QUIET)
+        pbxs.control('DELETE', '/_sim/faults', index=0)
+        recovered = await watch.during(QUIET)
+        await watch.stop()
+        return first, failing, recovered
+
+    first, failing, recovered = asyncio.run(scenario())
+    assert drift_of([first]) == [{'pbx': pbxs.urls[0], 'tenant': 'localhost', 'kind': 'hunt group', 'name': '1002',
+                                  'action': 'updated', 'changes': {'ring_melody': {'before': 'ringer2', 'after': 'ringer6'}}}]
+    # Failed polls emit nothing and forget nothing: the drift that persists is not news once the PBX answers again.
+    assert failing == [] and recovered == []
+    warnings = [record.getMessage() for record in caplog.records if 'localhost@pbx-a (tenant localhost' in record.getMessage()]
+    assert len(warnings) == 1 and 'HTTP 500' in warnings[0], warnings
+
+
 @pytest.mark.parametrize('change, message', [
     ({'desired_dir': '/nonexistent'}, 'desired_dir must be a directory'),
     ({'password': None}, 'set username and password'),

@@ -272,7 +272,7 @@ def read_targets(settings: Settings) -> tuple[list[Target], dict]:
         host = os.path.splitext(os.path.basename(path))[0]
         try:
             targets.append(_target(settings, host, path))
-        except (OSError, yaml.YAMLError) as error:
+        except (OSError, UnicodeError, yaml.YAMLError) as error:
             problems[host] = 'cannot read %s: %s' % (path, error)
         except VodiaError as error:
             problems[host] = '%s: %s' % (path, error.message)
@@ -363,6 +363,11 @@ class Watch:
         except VodiaError as error:
             self._log_once('host ' + target.host, logging.WARNING, 'vodia.pbx.drift: host %s (tenant %s on %s) not compared: %s'
                            % (target.host, target.domain, target.url, error.message))
+            return None
+        except Exception as error:  # pylint: disable=broad-exception-caught
+            # A watch runs for months: one tenant's unexpected failure must not end the source, and with it every rule.
+            self._log_once('host ' + target.host, logging.ERROR, 'vodia.pbx.drift: host %s (tenant %s on %s) not compared, '
+                           'unexpected %s: %s' % (target.host, target.domain, target.url, type(error).__name__, error))
             return None
         self._resolved('host ' + target.host)
         return found
