@@ -14,12 +14,17 @@ ansible-galaxy come from the Python that runs the tests (.venv).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
+
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -65,6 +70,73 @@ def environment(collections_path, runs):
     return env
 
 
+class FakeController(BaseHTTPRequestHandler):
+    """The few automation controller endpoints ansible-rulebook's run_job_template uses: the version, the job template
+    by name, its launch (recorded) and the job's status (successful at once)."""
+    launches: list = []
+    template = 'Vodia PBX check'
+
+    def log_message(self, *args):  # pylint: disable=arguments-differ
+        pass
+
+    def _answer(self, body):
+        data = json.dumps(body).encode('utf-8')
+        self.send_response(200)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Length', str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):  # pylint: disable=invalid-name
+        path = urlsplit(self.path).path
+        if path == '/api/v2/config/':
+            self._answer({'version': '4.6.0'})
+        elif path == '/api/v2/unified_job_templates/':
+            self._answer({'count': 1, 'next': None, 'results': [{
+                'id': 42, 'type': 'job_template', 'name': self.template,
+                'summary_fields': {'organization': {'name': 'Default'}},
+                'related': {'launch': '/api/v2/job_templates/42/launch/'},
+                'ask_limit_on_launch': True, 'ask_labels_on_launch': False, 'ask_inventory_on_launch': False,
+                'ask_variables_on_launch': True}]})
+        elif path == '/api/v2/jobs/':
+            self._answer({'count': len(self.launches), 'next': None, 'results': [
+                {'id': number, 'status': 'successful', 'created': '2026-12-03T00:00:00Z'}
+                for number in range(1, len(self.launches) + 1)]})
+        else:
+            self.send_error(404)
+
+    def do_POST(self):  # pylint: disable=invalid-name
+        body = json.loads(self.rfile.read(int(self.headers.get('Content-Length') or 0)) or b'{}')
+        if urlsplit(self.path).path != '/api/v2/job_templates/42/launch/':
+            self.send_error(404)
+            return
+        self.launches.append(body)
+        number = len(self.launches)
+        self._answer({'id': number, 'job': number, 'url': '/api/v2/jobs/%d/' % number, 'status': 'pending'})
+
+
+def run_rulebook(args, cwd, env, done, log):
+    """ansible-rulebook with these arguments until done() or the time runs out, then SIGINT; returns its output."""
+    with open(log, 'w', encoding='utf-8') as output:
+        process = subprocess.Popen(  # pylint: disable=consider-using-with
+            [RULEBOOK] + args, cwd=str(cwd), env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while not done() and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.5)
+        # Some more polls: the other events of the tenant come, and are throttled.
+        time.sleep(SETTLE)
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(30)
+    with open(log, encoding='utf-8') as handle:
+        return handle.read()
+
+
 def runs_of(path):
     if not os.path.exists(path):
         return []
@@ -96,26 +168,45 @@ def test_a_drifted_tenant_gets_one_playbook_run_limited_to_its_host(pbxs, collec
         answer = requests.post(pbxs.urls[0] + '/rest/domain/localhost/user_settings/' + name, json={'display': 'By hand'},
                                auth=seed.TENANT_ADMIN, timeout=10)
         answer.raise_for_status()
-    log = tmp_path / 'rulebook.log'
-    with open(log, 'w', encoding='utf-8') as output:
-        process = subprocess.Popen(  # pylint: disable=consider-using-with
-            [RULEBOOK, '--rulebook', 'rulebook.yml', '-i', 'inventory.yml', '--vars', 'vars.yml', '--print-events'],
-            cwd=str(tmp_path), env=environment(collections_path, runs), stdout=output, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not runs_of(runs) and time.monotonic() < deadline and process.poll() is None:
-            time.sleep(0.5)
-        # Some more polls: the second event of the tenant comes, and is throttled.
-        time.sleep(SETTLE)
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(30)
-    text = log.read_text()
+    text = run_rulebook(['--rulebook', 'rulebook.yml', '-i', 'inventory.yml', '--vars', 'vars.yml', '--print-events'],
+                        tmp_path, environment(collections_path, runs), lambda: runs_of(runs), tmp_path / 'rulebook.log')
     assert runs_of(runs) == ['localhost@pbx-a'], text[-4000:]
     # Both hunt groups were events (printed with --print-events); the throttle made them one run.
+    assert "'name': '1003'" in text and "'name': '1004'" in text, text[-4000:]
+    assert SECRET not in text
+
+
+def test_the_shipped_rulebook_launches_the_check_job_template_once_limited_to_the_tenant(pbxs, collections_path, tmp_path):
+    """extensions/eda/rulebooks/drift_watch.yml, by its name in the installed collection, against a fake automation
+    controller: one launch, with the drifted tenant's host as its limit, for two drifted hunt groups."""
+    if not os.access(RULEBOOK, os.X_OK):
+        pytest.fail('%s is missing: make .venv-eda/.installed installs ansible-rulebook (or set VODIA_RULEBOOK)' % RULEBOOK)
+    pbxs.reset_all()
+    desired = tmp_path / 'desired'
+    desired.mkdir()
+    (desired / 'branch.example.com@pbx-b.yml').write_text(yaml.safe_dump({
+        'hunt_groups_domain': 'branch.example.com', 'hunt_groups_list': [{'name': '2100', 'display_name': 'Branch Hunt'}]}))
+    (desired / 'localhost@pbx-a.yml').write_text(yaml.safe_dump({'hunt_groups_domain': 'localhost', 'hunt_groups_list': [
+        {'name': '1003', 'display_name': 'Hunt_2'}, {'name': '1004', 'display_name': 'Hunt_3'}]}))
+    (tmp_path / 'vars.yml').write_text(yaml.safe_dump({
+        'vodia_drift_desired_dir': str(desired), 'vodia_drift_interval': 0.5,
+        'vodia_drift_pbxs': [{'name': name, 'url': url} for name, url in zip(PBX_NAMES, pbxs.urls)]}))
+    for name in ('1003', '1004'):
+        answer = requests.post(pbxs.urls[0] + '/rest/domain/localhost/user_settings/' + name, json={'display': 'By hand'},
+                               auth=seed.TENANT_ADMIN, timeout=10)
+        answer.raise_for_status()
+    FakeController.launches = []
+    controller = ThreadingHTTPServer(('127.0.0.1', 0), FakeController)
+    threading.Thread(target=controller.serve_forever, daemon=True).start()
+    try:
+        text = run_rulebook(
+            ['--rulebook', 'vodia.pbx.drift_watch', '--vars', 'vars.yml', '--print-events',
+             '--controller-url', 'http://127.0.0.1:%d' % controller.server_address[1], '--controller-token', 'token'],
+            tmp_path, environment(collections_path, str(tmp_path / 'runs')), lambda: FakeController.launches,
+            tmp_path / 'rulebook.log')
+    finally:
+        controller.shutdown()
+        controller.server_close()
+    assert [launch.get('limit') for launch in FakeController.launches] == ['localhost@pbx-a'], text[-4000:]
     assert "'name': '1003'" in text and "'name': '1004'" in text, text[-4000:]
     assert SECRET not in text
