@@ -202,9 +202,14 @@ def test_one_event_per_drift_again_after_a_restart_or_another_change_and_never_a
     assert SECRET not in caplog.text
 
 
-def test_a_missing_account_is_created_an_extra_one_deleted_and_drift_that_comes_back_is_news(source, pbxs, desired_dir):
+def test_a_missing_account_is_created_an_extra_one_deleted_and_drift_that_comes_back_is_news(source, pbxs, desired_dir,
+                                                                                             tmp_path):
+    for index in range(len(PBX_NAMES)):
+        pbxs.control('DELETE', '/_sim/load', index=index)
+
     async def scenario():
-        watch = Running(source, arguments(pbxs, desired_dir))
+        # With the per-PBX limit of the modules: one request at a time to each PBX, however many tenants it has.
+        watch = Running(source, arguments(pbxs, desired_dir, max_concurrent_requests=1, request_lock_dir=str(tmp_path / 'locks')))
         assert await watch.during(QUIET) == []
         by_hand(pbxs, 0, 'DELETE', '/rest/domain/localhost/addacc/1004')
         created, _delay = await watch.first(2 * INTERVAL + POLL_SLACK)
@@ -226,6 +231,7 @@ def test_a_missing_account_is_created_an_extra_one_deleted_and_drift_that_comes_
     assert deleted['vodia_drift'] == {'pbx': pbxs.urls[0], 'tenant': 'localhost', 'kind': 'hunt group', 'name': '1999',
                                       'action': 'deleted', 'changes': {}}
     assert back == deleted
+    assert [pbxs.control('GET', '/_sim/load', index=index)[1]['peak_in_flight'] for index in range(len(PBX_NAMES))] == [1, 1]
 
 
 def test_a_file_that_cannot_be_used_is_logged_once_and_the_others_are_watched(source, pbxs, desired_dir, caplog):

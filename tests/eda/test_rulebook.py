@@ -137,6 +137,14 @@ def run_rulebook(args, cwd, env, done, log):
         return handle.read()
 
 
+def require_rulebook(env):
+    if not os.access(RULEBOOK, os.X_OK):
+        pytest.fail('%s is missing: make .venv-eda/.installed installs ansible-rulebook (or set VODIA_RULEBOOK)' % RULEBOOK)
+    if not env.get('JAVA_HOME'):
+        pytest.fail('ansible-rulebook needs Java 17 or later (its rule engine, drools): install it (Debian: '
+                    'openjdk-17-jre-headless) or set JAVA_HOME')
+
+
 def runs_of(path):
     if not os.path.exists(path):
         return []
@@ -145,8 +153,7 @@ def runs_of(path):
 
 
 def test_a_drifted_tenant_gets_one_playbook_run_limited_to_its_host(pbxs, collections_path, tmp_path):
-    if not os.access(RULEBOOK, os.X_OK):
-        pytest.fail('%s is missing: make .venv-eda/.installed installs ansible-rulebook (or set VODIA_RULEBOOK)' % RULEBOOK)
+    require_rulebook(environment(collections_path, ''))
     pbxs.reset_all()
     desired = tmp_path / 'desired'
     desired.mkdir()
@@ -179,8 +186,7 @@ def test_a_drifted_tenant_gets_one_playbook_run_limited_to_its_host(pbxs, collec
 def test_the_shipped_rulebook_launches_the_check_job_template_once_limited_to_the_tenant(pbxs, collections_path, tmp_path):
     """extensions/eda/rulebooks/drift_watch.yml, by its name in the installed collection, against a fake automation
     controller: one launch, with the drifted tenant's host as its limit, for two drifted hunt groups."""
-    if not os.access(RULEBOOK, os.X_OK):
-        pytest.fail('%s is missing: make .venv-eda/.installed installs ansible-rulebook (or set VODIA_RULEBOOK)' % RULEBOOK)
+    require_rulebook(environment(collections_path, ''))
     pbxs.reset_all()
     desired = tmp_path / 'desired'
     desired.mkdir()
