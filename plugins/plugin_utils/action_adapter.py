@@ -33,6 +33,9 @@ from ansible_collections.vodia.pbx.plugins.module_utils.runner import PLAN_SO_FA
 from ansible_collections.vodia.pbx.plugins.module_utils.transport import HAS_REQUESTS
 
 EXECUTION_VARIABLE = 'vodia_pbx_execution'
+# The facts check-mode tasks leave for later tasks of the same run, and the fact that says which run left them.
+CARRIED_FACTS = tuple(fact for fact, _option in HANDED_ON) + (SAVED_PLAN_FACT,)
+RUN_FACT = 'vodia_pbx_check_run'
 EXECUTION_CHOICES = ('auto', 'module')
 LOCAL_CONNECTIONS = frozenset(('local', 'ansible.builtin.local'))
 
@@ -55,18 +58,20 @@ class VodiaAction(ActionBase):
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}
         result = super().run(tmp, task_vars)
-        args = self._with_plan_so_far(self._arguments(task_vars), task_vars)
+        this_run = task_vars.get(RUN_FACT) == run_identity()
+        args = self._with_plan_so_far(self._arguments(task_vars, this_run), task_vars, this_run)
         if self._runs_in_controller(task_vars):
             result.update(self._run_in_process(args, task_vars))
-            return result
-        return self._run_module(result, args, task_vars)
+        else:
+            result = self._run_module(result, args, task_vars)
+        return stamped(result, () if this_run else [fact for fact in CARRIED_FACTS if fact in task_vars])
 
-    def _arguments(self, task_vars) -> dict:
-        """The task's arguments, with what earlier check-mode tasks of the play predicted (the accounts they would
+    def _arguments(self, task_vars, this_run: bool) -> dict:
+        """The task's arguments, with what earlier check-mode tasks of the run predicted (the accounts they would
         create, the references accounts would hold after them: HANDED_ON) for a task whose references are checked,
         unless the task sets it itself."""
         args = dict(self._task.args)
-        if not self._task.check_mode:
+        if not (self._task.check_mode and this_run):
             return args
         spec = self.argument_spec()
         for fact, option in HANDED_ON:
@@ -75,11 +80,11 @@ class VodiaAction(ActionBase):
                 args[option] = self._templar.template(planned)
         return args
 
-    def _with_plan_so_far(self, args, task_vars) -> dict:
+    def _with_plan_so_far(self, args, task_vars, this_run: bool) -> dict:
         """The arguments of a check-mode task that saves its plan, with the host's part of the plan so far
-        (SAVED_PLAN_FACT), to which the task adds its entry, unless the task sets it itself."""
+        (SAVED_PLAN_FACT) in this run, to which the task adds its entry, unless the task sets it itself."""
         so_far = task_vars.get(SAVED_PLAN_FACT)
-        if (self._task.check_mode and so_far and PLAN_SO_FAR in self.argument_spec() and PLAN_SO_FAR not in args
+        if (self._task.check_mode and this_run and so_far and PLAN_SO_FAR in self.argument_spec() and PLAN_SO_FAR not in args
                 and boolean(args.get(SAVE_PLAN, False), strict=False)):
             args = dict(args, **{PLAN_SO_FAR: self._templar.template(so_far)})
         return args
@@ -132,6 +137,34 @@ class VodiaAction(ActionBase):
         if outcome.warnings:
             result['warnings'] = list(outcome.warnings)
         return result
+
+
+def run_identity() -> str:
+    """Which ansible-playbook run this worker process serves: the process that forked it, by PID and, where /proc
+    shows it, start time, since PIDs repeat (every AWX job starts ansible-playbook in a new container, at a low PID)."""
+    parent = os.getppid()
+    try:
+        with open('/proc/%d/stat' % parent, encoding='utf-8') as stat:
+            started = stat.read().rsplit(')', 1)[1].split()[19]
+    except (OSError, IndexError):
+        started = ''
+    return '%d %s' % (parent, started)
+
+
+def stamped(result: dict, earlier_facts) -> dict:
+    """A result whose facts are for later tasks of this run (CARRIED_FACTS), marked as this run's.
+
+    Module results' facts are host facts, which a fact cache (AWX's, or fact_caching in ansible.cfg) keeps across runs;
+    a later run's check must not count what an earlier run only predicted. So the facts are handed on only within the
+    run that set them (RUN_FACT), and the first of them a new run sets empties ``earlier_facts``, those an earlier run
+    left.
+    """
+    facts = result.get('ansible_facts')
+    if not facts or not any(fact in facts for fact in CARRIED_FACTS):
+        return result
+    facts = dict(facts, **{RUN_FACT: run_identity()})
+    facts.update((fact, {}) for fact in earlier_facts if fact not in facts)
+    return dict(result, ansible_facts=facts)
 
 
 def shows_invocation(task_vars) -> bool:

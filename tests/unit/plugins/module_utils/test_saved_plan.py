@@ -348,7 +348,8 @@ def test_the_action_plugin_builds_the_host_part_task_after_task(pbx):
     first = bulk_action({'hunt_groups': [GROUPS[0]], 'save_plan': True}, True).run(task_vars={})
     part = first['ansible_facts'][SAVED_PLAN_FACT]
     second = bulk_action({'hunt_groups': [{'name': '1003', 'display_name': 'Three'}], 'save_plan': True}, True)
-    part = second.run(task_vars={SAVED_PLAN_FACT: part})['ansible_facts'][SAVED_PLAN_FACT]
+    # The facts the first task left are the host's variables for the next (with the run they belong to).
+    part = second.run(task_vars=dict(first['ansible_facts']))['ansible_facts'][SAVED_PLAN_FACT]
     assert [item['accounts'][0]['name'] for item in part['entries']] == ['1002', '1003']
     # Not handed on to a task that does not save, nor outside check mode.
     verifying = bulk_action({'hunt_groups': [GROUPS[0]], 'saved_plan': part}, True)

@@ -23,7 +23,7 @@ from ansible_collections.vodia.pbx.plugins.module_utils.module_adapter import ru
 from ansible_collections.vodia.pbx.plugins.module_utils.runner import (
     PLANNED_ACCOUNTS, PLANNED_FACT, PLANNED_REFERENCES, PLANNED_REFERENCES_FACT, Report, RunMode)
 from ansible_collections.vodia.pbx.plugins.plugin_utils import action_adapter
-from ansible_collections.vodia.pbx.plugins.plugin_utils.action_adapter import VodiaAction, shows_invocation
+from ansible_collections.vodia.pbx.plugins.plugin_utils.action_adapter import RUN_FACT, VodiaAction, run_identity, shows_invocation
 
 from ansible_collections.vodia.pbx.tests.unit.plugins.conftest import CONNECTION, PASSWORD, RecordingOperation, make_action
 
@@ -415,14 +415,41 @@ def converging(operation, args=None, **surroundings):
 
 def test_in_check_mode_the_operation_receives_the_accounts_earlier_tasks_planned(pbx):
     operation = RecordingOperation()
-    converging(operation, check_mode=True).run(task_vars={PLANNED_FACT: PLANNED})
+    converging(operation, check_mode=True).run(task_vars={RUN_FACT: run_identity(), PLANNED_FACT: PLANNED})
     assert operation.calls[0][0][PLANNED_ACCOUNTS] == PLANNED
+
+
+def test_facts_an_earlier_run_left_are_not_handed_on(pbx):
+    # A fact cache keeps module facts across runs: yesterday's check must not count in today's.
+    operation = RecordingOperation()
+    converging(operation, check_mode=True).run(task_vars={RUN_FACT: 'another run', PLANNED_FACT: PLANNED})
+    converging(operation, check_mode=True).run(task_vars={PLANNED_FACT: PLANNED})
+    assert [call[0][PLANNED_ACCOUNTS] for call in operation.calls] == [None, None]
+
+
+def test_the_facts_a_check_mode_task_leaves_are_marked_as_this_run_s(pbx):
+    facts = {PLANNED_FACT: PLANNED}
+    operation = RecordingOperation(result={'changed': True, 'ansible_facts': facts})
+    result = converging(operation, check_mode=True).run(task_vars={RUN_FACT: run_identity(), PLANNED_FACT: PLANNED})
+    assert result['ansible_facts'] == {PLANNED_FACT: PLANNED, RUN_FACT: run_identity()}
+
+
+def test_the_first_facts_of_a_run_clear_those_an_earlier_run_left(pbx):
+    operation = RecordingOperation(result={'changed': True, 'ansible_facts': {PLANNED_FACT: PLANNED}})
+    result = converging(operation, check_mode=True).run(task_vars={
+        RUN_FACT: 'another run', PLANNED_REFERENCES_FACT: {'http://fake-pbx localhost': {'5000': None}}})
+    assert result['ansible_facts'] == {PLANNED_FACT: PLANNED, PLANNED_REFERENCES_FACT: {}, RUN_FACT: run_identity()}
+
+
+def test_the_run_is_the_process_that_forked_the_worker():
+    assert run_identity() == run_identity()
+    assert run_identity().split()[0] == str(os.getppid())
 
 
 def test_in_check_mode_the_operation_receives_the_references_earlier_tasks_planned_too(pbx):
     operation = RecordingOperation()
     references = {'http://fake-pbx localhost': {'2001': None, '2002': {'kind': 'hunt group', 'fields': {'night': '5000'}}}}
-    converging(operation, check_mode=True).run(task_vars={PLANNED_FACT: PLANNED, PLANNED_REFERENCES_FACT: references})
+    converging(operation, check_mode=True).run(task_vars={RUN_FACT: run_identity(), PLANNED_FACT: PLANNED, PLANNED_REFERENCES_FACT: references})
     assert operation.calls[0][0][PLANNED_ACCOUNTS] == PLANNED
     assert operation.calls[0][0][PLANNED_REFERENCES] == references
     converging(operation, check_mode=False).run(task_vars={PLANNED_REFERENCES_FACT: references})
@@ -433,20 +460,20 @@ def test_the_planned_accounts_are_templated_as_task_variables_are(pbx):
     operation = RecordingOperation()
     action = converging(operation, check_mode=True)
     action._templar.template.side_effect = lambda value: {'http://fake-pbx localhost': ['2000']} if value == '{{ planned }}' else value
-    action.run(task_vars={PLANNED_FACT: '{{ planned }}'})
+    action.run(task_vars={RUN_FACT: run_identity(), PLANNED_FACT: '{{ planned }}'})
     assert operation.calls[0][0][PLANNED_ACCOUNTS] == {'http://fake-pbx localhost': ['2000']}
 
 
 def test_in_a_real_run_the_planned_accounts_are_not_handed_on(pbx):
     # In a real run the earlier tasks created them: the PBX's list has them, and a prediction must not cover a failure.
     operation = RecordingOperation()
-    converging(operation, check_mode=False).run(task_vars={PLANNED_FACT: PLANNED})
+    converging(operation, check_mode=False).run(task_vars={RUN_FACT: run_identity(), PLANNED_FACT: PLANNED})
     assert operation.calls[0][0][PLANNED_ACCOUNTS] is None
 
 
 def test_a_module_without_the_option_gets_no_planned_accounts(pbx):
     operation = RecordingOperation()
-    result = build(operation, check_mode=True).run(task_vars={PLANNED_FACT: PLANNED})
+    result = build(operation, check_mode=True).run(task_vars={RUN_FACT: run_identity(), PLANNED_FACT: PLANNED})
     assert 'failed' not in result
     assert PLANNED_ACCOUNTS not in operation.calls[0][0]
 
@@ -454,7 +481,7 @@ def test_a_module_without_the_option_gets_no_planned_accounts(pbx):
 def test_planned_accounts_the_task_gives_itself_win_over_the_fact(pbx):
     operation = RecordingOperation()
     own = {'http://fake-pbx localhost': ['2009']}
-    converging(operation, dict(TASK, name='2002', planned_accounts=own), check_mode=True).run(task_vars={PLANNED_FACT: PLANNED})
+    converging(operation, dict(TASK, name='2002', planned_accounts=own), check_mode=True).run(task_vars={RUN_FACT: run_identity(), PLANNED_FACT: PLANNED})
     assert operation.calls[0][0][PLANNED_ACCOUNTS] == own
 
 
@@ -466,11 +493,11 @@ def test_without_the_fact_nothing_is_added(pbx):
 
 def test_a_module_run_in_check_mode_gets_the_planned_accounts_too(pbx):
     action = converging(RecordingOperation(), check_mode=True, connection_type='ssh')
-    action.run(task_vars={PLANNED_FACT: PLANNED})
+    action.run(task_vars={RUN_FACT: run_identity(), PLANNED_FACT: PLANNED})
     assert action._execute_module.call_args.kwargs['module_args'] == dict(TASK, name='2002', planned_accounts=PLANNED)
 
 
 def test_the_fact_does_not_change_the_task_s_own_arguments(pbx):
     action = converging(RecordingOperation(), check_mode=True)
-    action.run(task_vars={PLANNED_FACT: PLANNED})
+    action.run(task_vars={RUN_FACT: run_identity(), PLANNED_FACT: PLANNED})
     assert PLANNED_ACCOUNTS not in action._task.args
