@@ -181,8 +181,10 @@ units: venv
 # for tasks on the controller), and through the modules (vodia_pbx_execution=module, as on a jump host).
 integration: integration-controller integration-module
 
+# hunt_groups_drift_slices runs on 2.16 and 2.21 only: on 2.19, test-slicing proves the same (the sliced report merged
+# by drift_merge equals the unsliced one, byte for byte) through ansible-runner, as AWX runs the slices.
 integration-controller: venv
-	$(SUITE_BEGIN) $(call cell,$(VENV),integration,v58,controller) $(SUITE_END)
+	$(SUITE_BEGIN) $(call cell,$(VENV),integration,v58,controller --exclude hunt_groups_drift_slices) $(SUITE_END)
 
 integration-module: venv
 	$(SUITE_BEGIN) $(call cell,$(VENV),integration,v58,module) $(SUITE_END)

@@ -6,7 +6,7 @@
 #   matrix.sh install CORE PYTHON
 #       make .venv-CORE: ansible-core CORE.* on PYTHON (python3.11, or a pyenv python3.12), unless it exists
 #   matrix.sh run VENV CELL sanity|units [SELECTION...]
-#   matrix.sh run VENV CELL integration [PROFILE [EXECUTION]]
+#   matrix.sh run VENV CELL integration [PROFILE [EXECUTION [--exclude TARGET]...]]
 #       VENV       the virtual environment whose ansible-test runs (.venv for the default core, .venv-CORE)
 #       CELL       the cell's directory; its copy of the collection is CELL/ansible_collections/vodia/pbx, made anew
 #       SELECTION  for sanity and units: what ansible-test runs (--test NAME ..., or test paths); default everything
@@ -45,7 +45,7 @@ install)
     "$root/tests/tools/prepare_ansible_test.sh" "$venv/bin/python" "${ANSIBLE_TEST_PIPS[@]}"
     ;;
 run)
-    [ $# -ge 4 ] || { echo "usage: $0 run VENV CELL STEP [SELECTION... | PROFILE [EXECUTION]]" >&2; exit 2; }
+    [ $# -ge 4 ] || { echo "usage: $0 run VENV CELL STEP [SELECTION... | PROFILE [EXECUTION [--exclude TARGET]...]]" >&2; exit 2; }
     venv=$2 cell=$3 step=$4
     shift 4
     selection=("$@")
@@ -67,13 +67,19 @@ run)
         "$venv/bin/ansible-test" units --venv --python "$python" --color no "${selection[@]+"${selection[@]}"}"
         ;;
     integration)
-        [ ${#selection[@]} -le 2 ] || { echo "integration takes PROFILE [EXECUTION]" >&2; exit 2; }
+        # After the profile and the execution path, "--exclude TARGET" pairs leave targets out of this cell.
         profile=${selection[0]:-v58} execution=${selection[1]:-controller}
+        excluded=("${selection[@]:2}")
         case $execution in
         controller) vars=() targets=() ;;
         module) vars=(--var vodia_pbx_execution=module) targets=(module_path/) ;;
         *) echo "unknown execution path $execution (controller or module)" >&2; exit 2 ;;
         esac
+        for ((i = 0; i < ${#excluded[@]}; i += 2)); do
+            [ "${excluded[i]}" = --exclude ] && [ -n "${excluded[i + 1]:-}" ] ||
+                { echo "integration takes PROFILE [EXECUTION [--exclude TARGET]...]" >&2; exit 2; }
+        done
+        targets+=("${excluded[@]+"${excluded[@]}"}")
         echo "=== ansible-core $core on Python $python: integration, PBX profile $profile, $execution path, in $tree ==="
         "$venv/bin/python" tests/tools/with_simulator.py --config tests/integration/integration_config.yml \
             --profile "$profile" "${vars[@]+"${vars[@]}"}" -- \
@@ -86,7 +92,7 @@ run)
     esac
     ;;
 *)
-    echo "usage: $0 install CORE PYTHON | run VENV CELL STEP [SELECTION... | PROFILE [EXECUTION]]" >&2
+    echo "usage: $0 install CORE PYTHON | run VENV CELL STEP [SELECTION... | PROFILE [EXECUTION [--exclude TARGET]...]]" >&2
     exit 2
     ;;
 esac
