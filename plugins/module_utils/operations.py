@@ -23,6 +23,7 @@ from ansible_collections.vodia.pbx.plugins.module_utils.runner import (
     PLANNED_ACCOUNTS, PLANNED_FACT, PLANNED_REFERENCES, PLANNED_REFERENCES_FACT, Report, RunMode)
 from ansible_collections.vodia.pbx.plugins.module_utils.vodia_api import VodiaApi
 from ansible_collections.vodia.pbx.plugins.module_utils import saved_plan
+from ansible_collections.vodia.pbx.plugins.module_utils.kinds import KINDS
 from ansible_collections.vodia.pbx.plugins.module_utils.runner import PLAN_SO_FAR, SAVE_PLAN, SAVED_PLAN, SAVED_PLAN_FACT
 
 MAX_PARALLEL = 16
@@ -221,9 +222,42 @@ def plan_review(kind: AccountKind, params: dict, mode: RunMode, transport, domai
             'saved_plan instead.')
     ttl = saved_plan.checked_ttl(params.get('plan_ttl') or saved_plan.DEFAULT_TTL)
     now = time.time()
-    entries = saved_plan.entries_of(given, now) if given is not None else None
-    return saved_plan.Review(transport.describe(), domain, kind.plural, wanted, purge, kind.fields.runtime_fields,
-                             entries, now, ttl)
+    parts = saved_plan.parts_of(given, now) if given is not None else None
+    url = transport.describe()
+    return saved_plan.Review(url, domain, kind.plural, wanted, purge, kind.fields.runtime_fields, parts, now, ttl,
+                             lambda entries: stale_later_accounts(VodiaApi(transport), url, domain, entries))
+
+
+def stale_later_accounts(api: VodiaApi, url: str, domain: str, entries: list) -> list:
+    """What differs from the plan in the accounts of the later tasks of a host's plan (saved_plan.later_entries), read
+    now, before the first task of the plan writes: each kind's list once, and the settings of the entries' accounts on
+    it. An account that already holds what the plan writes (a run of the same plan that stopped half way) does not
+    differ. Entries of another PBX or domain are not this task's to read."""
+    kinds = dict((kind.plural, kind) for kind in KINDS)
+    lists: dict = {}
+    differences = []
+    for entry in entries:
+        kind = kinds.get(entry.get('kind'))
+        if kind is None or entry.get('url') != url or entry.get('domain') != domain:
+            continue
+        if kind.plural not in lists:
+            lists[kind.plural] = api.account_names(domain, kind.list_endpoint, kind.plural)
+        listed = lists[kind.plural]
+        settings = dict((account['name'], api.read_settings(domain, account['name']))
+                        for account in entry.get('accounts', []) if account['name'] in listed)
+        done = set(account['name'] for account in entry.get('accounts', [])
+                   if _holds_planned(kind, account, settings.get(account['name'])))
+        differences.extend(saved_plan.stale_accounts(entry, listed, settings, kind.fields.runtime_fields, done))
+    return differences
+
+
+def _holds_planned(kind: AccountKind, account: dict, settings: dict | None) -> bool:
+    """Whether an account of a plan already is what the plan makes of it."""
+    if account.get('action') == engine.DELETED:
+        return settings is None
+    if account.get('action') in (engine.CREATED, engine.UPDATED):
+        return settings is not None and not kind.fields.changed_fields(settings, account.get('changes') or {})
+    return False
 
 
 def add_plan_report(result: dict, review: saved_plan.Review | None, params: dict) -> None:

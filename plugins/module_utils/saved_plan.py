@@ -92,13 +92,24 @@ def account_entry(item, runtime_fields: tuple = ()) -> dict:
     """What a plan of one account (engine.Plan) holds: the action, the fields to write with the values they held, and
     the fingerprint of the settings it was made from."""
     current = item.current or {}
-    return {
+    entry = {
         'name': item.name,
         'action': item.action,
         'changes': dict(item.changes),
         'before': dict((name, current.get(name)) for name in item.changes) if item.current is not None else {},
         'fingerprint': settings_fingerprint(item.current, runtime_fields),
     }
+    if item.action == UNCHANGED and item.current is not None:
+        # What an account the task leaves alone is checked by, when a later task's entry is checked before the first
+        # write of a host's plan (stale_accounts): the fields the task sets, as they were.
+        entry['fields'] = sorted(item.desired)
+        entry['managed'] = managed_digest(item.current, entry['fields'])
+    return entry
+
+
+def managed_digest(settings: dict, fields: list) -> str:
+    """A digest of the values of the fields a task sets, as an account holds them."""
+    return digest(dict((name, settings.get(name)) for name in fields))
 
 
 def _utc(epoch: float) -> str:
@@ -156,6 +167,11 @@ def document(host_parts: dict) -> dict:
 def entries_of(plan: dict, now: float) -> list:
     """Every entry of a plan document or of a host's part, after checking their headers (form, collection version,
     expiry). Raises VodiaPlanError for a plan that cannot be applied, VodiaInputError for one that is not a plan."""
+    return [entry for part in parts_of(plan, now) for entry in part]
+
+
+def parts_of(plan: dict, now: float) -> list:
+    """The entries of a plan document or of a host's part, as one list per host part, in order (see entries_of)."""
     if not isinstance(plan, dict) or FORMAT_KEY not in plan:
         raise VodiaInputError(
             'saved_plan is not a vodia.pbx plan (it has no key %s). Give the plan document a check-mode run with '
@@ -167,9 +183,59 @@ def entries_of(plan: dict, now: float) -> list:
         found = []
         for host, part in plan['hosts'].items():
             _check_header(part, 'saved_plan.hosts[%r]' % host, now)
-            found.extend(_entries(part, 'saved_plan.hosts[%r]' % host))
+            found.append(_entries(part, 'saved_plan.hosts[%r]' % host))
         return found
-    return _entries(plan, 'saved_plan')
+    return [_entries(plan, 'saved_plan')]
+
+
+def later_entries(parts: list, key: str) -> list:
+    """The entries that follow the entry ``key`` in its host part, when it is the first entry of the part: the first
+    task of a host's plan to run checks the accounts of the tasks after it before it writes, so that a change on the
+    PBX refuses the host's whole plan before its first write. Empty for any other entry."""
+    for part in parts:
+        if part and part[0].get('key') == key:
+            return part[1:]
+    return []
+
+
+def stale_accounts(entry: dict, listed: list, settings: dict, runtime_fields: tuple, done: set) -> list:
+    """The accounts of a later entry (later_entries) that no longer are as the plan read them: ``listed`` is the kind's
+    list now, ``settings`` the raw settings of each listed account of the entry, ``done`` the accounts that already hold
+    what the plan writes (a run of the same plan that stopped half way). Plain data; the reads are the caller's."""
+    differences = []
+    names = set(listed)
+    where = '%s of domain %s' % (entry.get('kind'), entry.get('domain'))
+    for account in entry.get('accounts', []):
+        name = account['name']
+        if name in done:
+            continue
+        planned = account.get('fingerprint')
+        if account.get('action') == UNCHANGED:
+            if planned is None or name not in names:
+                continue
+            if managed_digest(settings.get(name) or {}, account.get('fields', [])) == account.get('managed'):
+                continue
+            text = '%s (%s): planned to be left alone, but the fields the task sets changed on the PBX since the plan' % (
+                name, where)
+        elif planned is None and name in names:
+            text = '%s (%s): created on the PBX since the plan' % (name, where)
+        elif planned is not None and name not in names:
+            text = '%s (%s): no longer on the PBX' % (name, where)
+        elif planned is not None and settings_fingerprint(settings.get(name), runtime_fields) != planned:
+            now = settings.get(name) or {}
+            moved = [field for field, value in account.get('before', {}).items() if now.get(field) != value]
+            text = '%s (%s): changed on the PBX since the plan (%s)' % (name, where, ', '.join(
+                '%s was %r, is %r' % (field, account['before'][field], now.get(field)) for field in moved)
+                or 'in fields the plan does not write')
+        else:
+            continue
+        differences.append({'account': name, 'kind': entry.get('kind'), 'task_entry': entry.get('key'), 'text': text})
+    if entry.get('purge'):
+        planned_names = set(account['name'] for account in entry.get('accounts', []))
+        for name in sorted(names - planned_names):
+            differences.append({'account': name, 'kind': entry.get('kind'), 'task_entry': entry.get('key'),
+                                'text': '%s (%s): new on the PBX since the plan, which purge would now delete' % (name, where)})
+    return differences
 
 
 def _entries(part: dict, where: str) -> list:
@@ -265,6 +331,8 @@ def compare(saved: dict, fresh: dict) -> tuple[list, list]:
             continue
         if now['action'] == UNCHANGED and planned['action'] in WRITES:
             done.append(name)
+        elif now['action'] == UNCHANGED and planned['action'] == UNCHANGED:
+            continue  # left alone as planned; a field the task does not set may have changed, which it does not touch
         elif _decisive(now) != _decisive(planned):
             differences.append(_difference(name, planned, now))
     for name, planned in saved_accounts.items():
@@ -345,18 +413,24 @@ class Review:
     Made before any request: a plan that is not for this task (another desired state) is refused at once. Called,
     it makes the task's fresh entry (``entry``, which a saving task adds to the host's part of the plan) and, when a
     saved plan is given, compares: it raises VodiaPlanError on a difference, and otherwise returns the plans in the
-    saved order, having noted in ``done`` the accounts that need nothing any more.
+    saved order, having noted in ``done`` the accounts that need nothing any more. When the task's entry is the first
+    of its host part, ``check_later`` (the caller's reads) is first given the part's later entries and returns what
+    differs in them (stale_accounts), so that a change anywhere in the host's plan refuses it before any write.
     """
 
     def __init__(self, url: str, domain: str, kind_name: str, wanted: list, purge: bool, runtime_fields: tuple,
-                 saved_entries: list | None, now: float, ttl: int):
+                 saved_parts: list | None, now: float, ttl: int, check_later=None):
         self.url, self.domain, self.kind_name = url, domain, kind_name
         self.wanted, self.purge, self.runtime_fields = list(wanted), bool(purge), runtime_fields
         self.now, self.ttl = now, ttl
         self.key = entry_key(url, domain, kind_name, self.wanted, self.purge)
         self.saved = None
-        if saved_entries is not None:
-            self.saved = find_entry(saved_entries, self.key, url, domain, kind_name, self.wanted, self.purge)
+        self.later: list = []
+        self.check_later = check_later
+        if saved_parts is not None:
+            self.saved = find_entry([entry for part in saved_parts for entry in part], self.key, url, domain, kind_name,
+                                    self.wanted, self.purge)
+            self.later = later_entries(saved_parts, self.key)
         self.entry = None
         self.done: list = []
 
@@ -367,6 +441,10 @@ class Review:
         self.done, differences = compare(self.saved, self.entry)
         if differences:
             raise refuse('%s of domain %s on %s' % (self.kind_name, self.domain, self.url), differences)
+        later = self.check_later(self.later) if self.later and self.check_later is not None else []
+        if later:
+            raise refuse('PBX %s, whose later tasks of the same plan (checked before this first task writes)'
+                         % self.url, later)
         return in_saved_order(self.saved, plans)
 
     def applied(self) -> dict:

@@ -42,7 +42,7 @@ ALLOWED = {
     'module_utils/runner.py': {'module_utils.connection', 'module_utils.errors'},
     'module_utils/operations.py': {'module_utils.engine', 'module_utils.errors', 'module_utils.vodia_api', 'module_utils.runner',
                                    'module_utils.account_kind', 'module_utils.fields', 'module_utils.references',
-                                   'module_utils.saved_plan'},
+                                   'module_utils.saved_plan', 'module_utils.kinds'},
     # Saved plans: plain data (build, digest, check, compare) over plans it reads by their attributes, below operations.
     'module_utils/saved_plan.py': {'module_utils.errors'},
     'module_utils/tenants.py': {'module_utils.connection', 'module_utils.errors', 'module_utils.vodia_api'},

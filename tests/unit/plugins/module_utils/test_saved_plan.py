@@ -358,3 +358,64 @@ def test_the_action_plugin_builds_the_host_part_task_after_task(pbx):
     applied = bulk_action({'hunt_groups': [GROUPS[0]], 'saved_plan': part}, False).run(task_vars={SAVED_PLAN_FACT: part})
     assert applied['changed'] and pbx.writes == [('POST', '/rest/domain/localhost/user_settings/1002', {'display': 'Sales'})]
     assert PASSWORD not in json.dumps(applied)
+
+
+# A host's plan is checked whole before its first write ---------------------------------------------------------
+
+QUEUES = [{'name': '700', 'display_name': 'Orders'}]
+
+
+def two_task_plan(pbx):
+    """The host part of a check run of two tasks: the hunt groups, then the call queues."""
+    pbx.add('700', 'acds', display='Queue')
+    part = bulk(pbx, CHECK, hunt_groups=GROUPS, save_plan=True)['ansible_facts'][SAVED_PLAN_FACT]
+    return bulk(pbx, CHECK, CALL_QUEUE, call_queues=QUEUES, save_plan=True,
+                **{PLAN_SO_FAR: part})['ansible_facts'][SAVED_PLAN_FACT]
+
+
+def test_a_change_in_a_later_task_s_account_refuses_the_first_task_before_any_write(pbx):
+    part = two_task_plan(pbx)
+    pbx.accounts['localhost']['700']['settings']['display'] = 'Changed by hand'
+    with pytest.raises(VodiaPlanError) as failure:
+        bulk(pbx, NORMAL, hunt_groups=GROUPS, saved_plan=part)
+    assert pbx.writes == []
+    assert "700 (call queues of domain localhost): changed on the PBX since the plan (display was 'Queue', is 'Changed by hand')" in failure.value.message
+    assert 'later tasks of the same plan' in failure.value.message
+
+
+def test_an_account_created_for_a_later_task_s_creation_refuses_the_first_task(pbx):
+    part = bulk(pbx, CHECK, hunt_groups=[GROUPS[0]], save_plan=True)['ansible_facts'][SAVED_PLAN_FACT]
+    part = bulk(pbx, CHECK, CALL_QUEUE, call_queues=[{'name': '701', 'display_name': 'New'}], save_plan=True,
+                **{PLAN_SO_FAR: part})['ansible_facts'][SAVED_PLAN_FACT]
+    pbx.add('701', 'acds', display='Made by hand')
+    with pytest.raises(VodiaPlanError, match='701 .call queues of domain localhost.: created on the PBX since the plan'):
+        bulk(pbx, NORMAL, hunt_groups=[GROUPS[0]], saved_plan=part)
+    assert pbx.writes == []
+
+
+def test_a_plan_run_again_after_it_stopped_half_way_goes_on(pbx):
+    part = two_task_plan(pbx)
+    bulk(pbx, NORMAL, hunt_groups=GROUPS, saved_plan=part)
+    bulk(pbx, NORMAL, CALL_QUEUE, call_queues=QUEUES, saved_plan=part)
+    writes = len(pbx.writes)
+    # Both tasks again: the first finds its own accounts and the later task's done, so nothing differs or is written.
+    assert not bulk(pbx, NORMAL, hunt_groups=GROUPS, saved_plan=part)['changed']
+    assert not bulk(pbx, NORMAL, CALL_QUEUE, call_queues=QUEUES, saved_plan=part)['changed']
+    assert len(pbx.writes) == writes
+
+
+def test_an_account_left_alone_may_change_where_the_task_sets_nothing(pbx):
+    groups = [{'name': '1002', 'display_name': 'Hunt'}]
+    part = bulk(pbx, CHECK, hunt_groups=groups, save_plan=True)['ansible_facts'][SAVED_PLAN_FACT]
+    part = bulk(pbx, CHECK, CALL_QUEUE, call_queues=[{'name': '701', 'display_name': 'New'}], save_plan=True,
+                **{PLAN_SO_FAR: part})['ansible_facts'][SAVED_PLAN_FACT]
+    pbx.accounts['localhost']['1002']['settings']['st1_dur'] = '30'
+    assert bulk(pbx, NORMAL, hunt_groups=groups, saved_plan=part)['saved_plan']['writes'] == []
+    # A field it sets is another matter: checked before the first write, by the first task for the later ones.
+    part = bulk(pbx, CHECK, CALL_QUEUE, call_queues=[{'name': '701', 'display_name': 'New'}], save_plan=True,
+                )['ansible_facts'][SAVED_PLAN_FACT]
+    part = bulk(pbx, CHECK, hunt_groups=groups, save_plan=True, **{PLAN_SO_FAR: part})['ansible_facts'][SAVED_PLAN_FACT]
+    pbx.accounts['localhost']['1002']['settings']['display'] = 'Changed by hand'
+    with pytest.raises(VodiaPlanError, match='1002 .hunt groups of domain localhost.: planned to be left alone'):
+        bulk(pbx, NORMAL, CALL_QUEUE, call_queues=[{'name': '701', 'display_name': 'New'}], saved_plan=part)
+    assert pbx.writes == []
