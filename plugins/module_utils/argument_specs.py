@@ -17,23 +17,10 @@ from ansible.module_utils.common.parameters import env_fallback
 from ansible.module_utils.errors import NoLogError, UnsupportedError
 
 from ansible_collections.vodia.pbx.plugins.module_utils.account_kind import AccountKind
+from ansible_collections.vodia.pbx.plugins.module_utils.connection import CONNECTION_ENVIRONMENT
 from ansible_collections.vodia.pbx.plugins.module_utils.fields import FLAG, NAMES, SECONDS, TEXT, WORDS
 from ansible_collections.vodia.pbx.plugins.module_utils.runner import PLAN_SO_FAR, SAVE_PLAN, SAVED_PLAN
 from ansible_collections.vodia.pbx.plugins.module_utils.runner import PLANNED_ACCOUNTS, PLANNED_REFERENCES
-
-# The environment variable each connection option falls back to when the task does not set it.
-CONNECTION_ENVIRONMENT = {
-    'url': 'VODIA_URL',
-    'username': 'VODIA_USERNAME',
-    'password': 'VODIA_PASSWORD',
-    'validate_certs': 'VODIA_VALIDATE_CERTS',
-    'ca_path': 'VODIA_CA_PATH',
-    'timeout': 'VODIA_TIMEOUT',
-    'retries': 'VODIA_RETRIES',
-    'max_concurrent_requests': 'VODIA_MAX_CONCURRENT_REQUESTS',
-    'request_lock_dir': 'VODIA_REQUEST_LOCK_DIR',
-    'request_lock_timeout': 'VODIA_REQUEST_LOCK_TIMEOUT',
-}
 
 # The Ansible type of each kind of typed option.
 OPTION_TYPES = {

@@ -20,6 +20,21 @@ from ansible_collections.vodia.pbx.plugins.module_utils.transport import Transpo
 
 MAX_RETRIES = 10
 
+# The environment variable each connection option falls back to when the task does not set it
+# (the modules, and the EDA event source, which runs without Ansible).
+CONNECTION_ENVIRONMENT = {
+    'url': 'VODIA_URL',
+    'username': 'VODIA_USERNAME',
+    'password': 'VODIA_PASSWORD',
+    'validate_certs': 'VODIA_VALIDATE_CERTS',
+    'ca_path': 'VODIA_CA_PATH',
+    'timeout': 'VODIA_TIMEOUT',
+    'retries': 'VODIA_RETRIES',
+    'max_concurrent_requests': 'VODIA_MAX_CONCURRENT_REQUESTS',
+    'request_lock_dir': 'VODIA_REQUEST_LOCK_DIR',
+    'request_lock_timeout': 'VODIA_REQUEST_LOCK_TIMEOUT',
+}
+
 
 def parse_base_url(url: str) -> str:
     """Return the normalised base URL, or raise VodiaConfigError saying what is wrong."""

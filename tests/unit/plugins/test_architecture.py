@@ -46,7 +46,8 @@ ALLOWED = {
     # Saved plans: plain data (build, digest, check, compare) over plans it reads by their attributes, below operations.
     'module_utils/saved_plan.py': {'module_utils.errors'},
     'module_utils/tenants.py': {'module_utils.connection', 'module_utils.errors', 'module_utils.vodia_api'},
-    'module_utils/argument_specs.py': {'module_utils.account_kind', 'module_utils.fields', 'module_utils.runner'},
+    'module_utils/argument_specs.py': {'module_utils.account_kind', 'module_utils.connection', 'module_utils.fields',
+                                       'module_utils.runner'},
     'module_utils/module_adapter.py': {'module_utils.argument_specs', 'module_utils.runner', 'module_utils.transport'},
     'plugin_utils/action_adapter.py': {'module_utils.argument_specs', 'module_utils.runner', 'module_utils.transport'},
     # Computes the bulk variant of a kind's doc fragment from its text: it imports nothing of the collection.

@@ -162,7 +162,8 @@ _put_collection_on_path()
 
 # pylint: disable=wrong-import-position
 from ansible_collections.vodia.pbx.plugins.module_utils import drift  # noqa: E402
-from ansible_collections.vodia.pbx.plugins.module_utils.connection import ConnectionSettings, parse_base_url  # noqa: E402
+from ansible_collections.vodia.pbx.plugins.module_utils.connection import (  # noqa: E402
+    CONNECTION_ENVIRONMENT, ConnectionSettings, parse_base_url)
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaError, VodiaInputError  # noqa: E402
 from ansible_collections.vodia.pbx.plugins.module_utils.fields import validate_identifier  # noqa: E402
 from ansible_collections.vodia.pbx.plugins.module_utils.operations import checked_parallel  # noqa: E402
@@ -173,19 +174,6 @@ from ansible_collections.vodia.pbx.plugins.module_utils.vodia_api import VodiaAp
 
 LOGGER = logging.getLogger('vodia.pbx.drift')
 
-# The source's arguments that fall back to the environment, as the modules' connection options do.
-ENVIRONMENT = {
-    'url': 'VODIA_URL',
-    'username': 'VODIA_USERNAME',
-    'password': 'VODIA_PASSWORD',
-    'validate_certs': 'VODIA_VALIDATE_CERTS',
-    'ca_path': 'VODIA_CA_PATH',
-    'timeout': 'VODIA_TIMEOUT',
-    'retries': 'VODIA_RETRIES',
-    'max_concurrent_requests': 'VODIA_MAX_CONCURRENT_REQUESTS',
-    'request_lock_dir': 'VODIA_REQUEST_LOCK_DIR',
-    'request_lock_timeout': 'VODIA_REQUEST_LOCK_TIMEOUT',
-}
 DEFAULT_INTERVAL = 300.0
 # The variables of a desired-state file that name its PBX, first found wins (those of the hunt_groups role).
 URL_VARIABLES = ('hunt_groups_url', 'vodia_url')
@@ -215,8 +203,8 @@ class Settings:
 
 def _argument(args: dict, name: str, default=None):
     value = args.get(name)
-    if value is None and name in ENVIRONMENT:
-        value = os.environ.get(ENVIRONMENT[name]) or None
+    if value is None and name in CONNECTION_ENVIRONMENT:
+        value = os.environ.get(CONNECTION_ENVIRONMENT[name]) or None
     return default if value is None else value
 
 
