@@ -28,11 +28,12 @@ from pbxsim.process import launch
 
 USERNAME = 'admin'
 SECRET = 'Drift-Watch-Secret-5e2b90'
-INTERVAL = 0.2
-# How long a poll of the three hosts may take on a busy 2-core machine, on top of the intervals a test waits for.
-POLL_SLACK = 1.5
-# Long enough for several polls.
-QUIET = 1.2
+INTERVAL = 0.3
+# The waits are counted in polls, which the simulators' journals show (each poll lists the hunt groups of every
+# tenant once), not in seconds: a poll takes longer on a busy 2-core machine, and a test timed in seconds would fail
+# there for no fault of the source. TIMEOUT only ends a test whose source stopped polling.
+POLLS_IN_TWO_INTERVALS = 2
+TIMEOUT = 60
 PBX_NAMES = ('pbx-a', 'pbx-b')
 
 
@@ -113,35 +114,47 @@ def journal_marks(pbxs):
     return [pbxs.control('GET', '/_sim/journal', index=index)[1]['last_seq'] for index in range(len(PBX_NAMES))]
 
 
-class Running:
-    """One main() of the source, as ansible-rulebook runs it: a task that puts events on a queue."""
+def polls_started(pbxs, index=0, domain='localhost'):
+    """How many polls of the source have begun on tenant ``domain`` of PBX ``index``: its hunt group list reads."""
+    _status, journal = pbxs.control('GET', '/_sim/journal', index=index)
+    return len([entry for entry in journal['entries'] if entry['user'] == USERNAME and entry['method'] == 'GET'
+                and entry['path'] == '/rest/domain/%s/hunts' % domain])
 
-    def __init__(self, source, args):
+
+class Running:
+    """One main() of the source, as ansible-rulebook runs it: a task that puts events on a queue. ``pbxs`` and
+    ``index`` say where its polls are counted."""
+
+    def __init__(self, source, args, pbxs, index=0):
         self.queue = asyncio.Queue()
         self.task = asyncio.create_task(source['main'](self.queue, args))
+        self.pbxs, self.index = pbxs, index
         self.seen = []
 
-    async def during(self, seconds):
-        """The events put within the given time."""
-        found, deadline = [], time.monotonic() + seconds
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                break
+    async def during_polls(self, polls=2):
+        """The events of the next ``polls`` whole polls: those put until the poll after them has begun (a poll puts its
+        events before the next one starts)."""
+        wanted = polls_started(self.pbxs, self.index) + polls + 1
+        found, deadline = [], time.monotonic() + TIMEOUT
+        while polls_started(self.pbxs, self.index) < wanted:
+            assert time.monotonic() < deadline, 'the source stopped polling'
+            assert not self.task.done(), self.task.exception()
             try:
-                found.append(await asyncio.wait_for(self.queue.get(), left))
+                found.append(await asyncio.wait_for(self.queue.get(), INTERVAL / 3))
             except asyncio.TimeoutError:
-                break
-        assert not self.task.done(), self.task.exception()
+                pass
+        while not self.queue.empty():
+            found.append(self.queue.get_nowait())
         self.seen += found
         return found
 
-    async def first(self, timeout):
-        """The next event, within the given time, and its delay."""
-        started = time.monotonic()
-        found = await asyncio.wait_for(self.queue.get(), timeout)
+    async def first(self):
+        """The next event, and how many polls began after the call until it came: at most POLLS_IN_TWO_INTERVALS for
+        an event within two intervals of a change made before the call."""
+        before = polls_started(self.pbxs, self.index)
+        found = await asyncio.wait_for(self.queue.get(), TIMEOUT)
         self.seen.append(found)
-        return found, time.monotonic() - started
+        return found, polls_started(self.pbxs, self.index) - before
 
     async def stop(self):
         self.task.cancel()
@@ -160,36 +173,37 @@ def test_one_event_per_drift_again_after_a_restart_or_another_change_and_never_a
     marks = journal_marks(pbxs)
 
     async def scenario():
-        watch = Running(source, arguments(pbxs, desired_dir))
+        watch = Running(source, arguments(pbxs, desired_dir), pbxs)
         # (1) In sync: nothing.
-        assert await watch.during(QUIET) == []
-        # (2) A hunt group changed by hand: one event, within two intervals (plus the time of a poll).
+        assert await watch.during_polls() == []
+        # (2) A hunt group changed by hand: one event, within two intervals (two polls, however long they take).
         by_hand(pbxs, 0, 'POST', '/rest/domain/localhost/user_settings/1003', {'display': 'Changed by hand'})
-        event, delay = await watch.first(2 * INTERVAL + POLL_SLACK)
+        event, polls = await watch.first()
         assert event == {
             'vodia_drift': {'pbx': pbxs.urls[0], 'tenant': 'localhost', 'kind': 'hunt group', 'name': '1003',
                             'action': 'updated', 'changes': {'display_name': {'before': 'Changed by hand', 'after': 'Hunt_2'}}},
             'meta': {'hosts': 'localhost@pbx-a'}}
-        assert delay < 2 * INTERVAL + POLL_SLACK
+        assert polls <= POLLS_IN_TWO_INTERVALS
         # (3) Unchanged: no repeat.
-        assert await watch.during(QUIET) == []
+        assert await watch.during_polls() == []
         await watch.stop()
 
         # (4) A restart with nothing new: the drift that still exists is reported once, and only once.
-        restarted = Running(source, arguments(pbxs, desired_dir))
-        again = await restarted.during(QUIET)
+        restarted = Running(source, arguments(pbxs, desired_dir), pbxs)
+        again = await restarted.during_polls(3)
         assert again == [event]
 
         # (5) A second change of the same hunt group: one event with the new before value.
         by_hand(pbxs, 0, 'POST', '/rest/domain/localhost/user_settings/1003', {'display': 'Changed again'})
-        second, _delay = await restarted.first(2 * INTERVAL + POLL_SLACK)
+        second, polls = await restarted.first()
+        assert polls <= POLLS_IN_TWO_INTERVALS
         assert drift_of([second]) == [dict(event['vodia_drift'], changes={
             'display_name': {'before': 'Changed again', 'after': 'Hunt_2'}})]
         # Another tenant of the same name on the other PBX (office-b) is its own host.
         by_hand(pbxs, 1, 'POST', '/rest/domain/localhost/user_settings/1003', {'display': 'On B'})
-        third, _delay = await restarted.first(2 * INTERVAL + POLL_SLACK)
+        third, _polls = await restarted.first()
         assert third['meta'] == {'hosts': 'office-b'} and third['vodia_drift']['pbx'] == pbxs.urls[1]
-        assert await restarted.during(QUIET) == []
+        assert await restarted.during_polls() == []
         await restarted.stop()
         return watch.seen + restarted.seen
 
@@ -209,19 +223,20 @@ def test_a_missing_account_is_created_an_extra_one_deleted_and_drift_that_comes_
 
     async def scenario():
         # With the per-PBX limit of the modules: one request at a time to each PBX, however many tenants it has.
-        watch = Running(source, arguments(pbxs, desired_dir, max_concurrent_requests=1, request_lock_dir=str(tmp_path / 'locks')))
-        assert await watch.during(QUIET) == []
+        watch = Running(source, arguments(pbxs, desired_dir, max_concurrent_requests=1,
+                                          request_lock_dir=str(tmp_path / 'locks')), pbxs)
+        assert await watch.during_polls() == []
         by_hand(pbxs, 0, 'DELETE', '/rest/domain/localhost/addacc/1004')
-        created, _delay = await watch.first(2 * INTERVAL + POLL_SLACK)
+        created, _polls = await watch.first()
         # An extra hunt group in a tenant with purge: deleted, by its name in the list alone.
         by_hand(pbxs, 0, 'POST', '/rest/domain/localhost/addacc', {'type': 'hunts', 'account': '1999'})
-        deleted, _delay = await watch.first(2 * INTERVAL + POLL_SLACK)
-        assert await watch.during(QUIET) == []
+        deleted, _polls = await watch.first()
+        assert await watch.during_polls() == []
         # Resolved: nothing; back again: news again.
         by_hand(pbxs, 0, 'DELETE', '/rest/domain/localhost/addacc/1999')
-        assert await watch.during(QUIET) == []
+        assert await watch.during_polls() == []
         by_hand(pbxs, 0, 'POST', '/rest/domain/localhost/addacc', {'type': 'hunts', 'account': '1999'})
-        back, _delay = await watch.first(2 * INTERVAL + POLL_SLACK)
+        back, _polls = await watch.first()
         await watch.stop()
         return created, deleted, back
 
@@ -241,9 +256,9 @@ def test_a_file_that_cannot_be_used_is_logged_once_and_the_others_are_watched(so
     write(desired_dir, 'nowhere@pbx-z', {'hunt_groups_domain': 'localhost', 'hunt_groups_list': []})
 
     async def scenario():
-        watch = Running(source, arguments(pbxs, desired_dir))
+        watch = Running(source, arguments(pbxs, desired_dir), pbxs, index=1)
         by_hand(pbxs, 1, 'POST', '/rest/domain/branch.example.com/user_settings/2100', {'st1_dur': '25'})
-        found = await watch.during(QUIET)
+        found = await watch.during_polls()
         await watch.stop()
         return found
 
@@ -261,13 +276,14 @@ def test_a_pbx_that_fails_for_a_while_is_logged_and_its_drift_not_reported_again
     caplog.set_level(logging.INFO)
 
     async def scenario():
-        watch = Running(source, arguments(pbxs, desired_dir, retries=0))
+        # Polls are counted on the other PBX, whose requests do not fail.
+        watch = Running(source, arguments(pbxs, desired_dir, retries=0), pbxs, index=1)
         by_hand(pbxs, 0, 'POST', '/rest/domain/localhost/user_settings/1002', {'melody': 'ringer2'})
-        first, _delay = await watch.first(2 * INTERVAL + POLL_SLACK)
+        first, _polls = await watch.first()
         pbxs.control('POST', '/_sim/faults', {'error_rate': 1.0, 'error_codes': [500]}, index=0)
-        failing = await watch.during(QUIET)
+        failing = await watch.during_polls()
         pbxs.control('DELETE', '/_sim/faults', index=0)
-        recovered = await watch.during(QUIET)
+        recovered = await watch.during_polls()
         await watch.stop()
         return first, failing, recovered
 
