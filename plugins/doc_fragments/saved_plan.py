@@ -18,7 +18,7 @@ options:
         with the values they hold now, and a fingerprint (SHA-256) of the account's settings as read. It holds no
         password and no header. A later real run given the plan as O(saved_plan) writes exactly that, or refuses.
       - Only in check mode; a real run with V(true) fails before any request.
-      - The role M(vodia.pbx.hunt_groups) writes the plan of a whole play to a file and to AWX artifacts
+      - The role P(vodia.pbx.hunt_groups#role) writes the plan of a whole play to a file and to AWX artifacts
         (C(hunt_groups_save_plan)); see C(docs/saved-plans.md).
     type: bool
     default: false
