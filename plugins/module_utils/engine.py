@@ -25,9 +25,7 @@ from ansible_collections.vodia.pbx.plugins.module_utils.account_kind import Acco
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import (
     PartialConvergeError, VodiaApiError, VodiaReferenceError, WrongKindError)
 from ansible_collections.vodia.pbx.plugins.module_utils.fields import ALIAS_FIELD, apply_fields, members
-from ansible_collections.vodia.pbx.plugins.module_utils.kinds import KINDS
-
-KIND_BY_NOUN = dict((kind.noun, kind) for kind in KINDS)
+from ansible_collections.vodia.pbx.plugins.module_utils.kinds import KIND_BY_NOUN, KINDS
 from ansible_collections.vodia.pbx.plugins.module_utils.vodia_api import VodiaApi
 
 CREATED = 'created'
@@ -303,6 +301,13 @@ def _plan_with_earlier_list(api: VodiaApi, kind: AccountKind, domain: str, wante
         raise
 
 
+def purge_targets(wanted: list[Wanted], existing: list[str]) -> list[Wanted]:
+    """``wanted`` and, after it, every account of ``existing`` (in its order) that it does not name, as absent: what
+    purge deletes. Shared by converge_many and the drift comparison (module_utils/drift.py)."""
+    listed = set(target.name for target in wanted)
+    return list(wanted) + [Wanted(name, ABSENT, {}) for name in existing if name not in listed]
+
+
 def converge_many(api: VodiaApi, kind: AccountKind, domain: str, wanted: list[Wanted], purge: bool, check_mode: bool,
                   workers: int, policy: references.Policy = references.Policy(),
                   review: Callable[[list], list] | None = None) -> Convergence:
@@ -314,8 +319,7 @@ def converge_many(api: VodiaApi, kind: AccountKind, domain: str, wanted: list[Wa
     """
     existing = api.account_names(domain, kind.list_endpoint, kind.plural)
     if purge:
-        listed = set(target.name for target in wanted)
-        wanted = list(wanted) + [Wanted(name, ABSENT, {}) for name in existing if name not in listed]
+        wanted = purge_targets(wanted, existing)
     plans = plan_many(api, kind, domain, wanted, existing, workers)
     warnings = check_references(api, kind, domain, plans, policy)
     if review is not None:

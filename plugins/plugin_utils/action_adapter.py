@@ -58,13 +58,13 @@ class VodiaAction(ActionBase):
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}
         result = super().run(tmp, task_vars)
-        this_run = task_vars.get(RUN_FACT) == run_identity()
+        this_run = host_fact(task_vars, RUN_FACT) == run_identity()
         args = self._with_plan_so_far(self._arguments(task_vars, this_run), task_vars, this_run)
         if self._runs_in_controller(task_vars):
             result.update(self._run_in_process(args, task_vars))
         else:
             result = self._run_module(result, args, task_vars)
-        return stamped(result, () if this_run else [fact for fact in CARRIED_FACTS if fact in task_vars])
+        return stamped(result, () if this_run else [fact for fact in CARRIED_FACTS if host_fact(task_vars, fact) is not None])
 
     def _arguments(self, task_vars, this_run: bool) -> dict:
         """The task's arguments, with what earlier check-mode tasks of the run predicted (the accounts they would
@@ -75,7 +75,7 @@ class VodiaAction(ActionBase):
             return args
         spec = self.argument_spec()
         for fact, option in HANDED_ON:
-            planned = task_vars.get(fact)
+            planned = host_fact(task_vars, fact)
             if planned and option in spec and option not in args:
                 args[option] = self._templar.template(planned)
         return args
@@ -83,7 +83,7 @@ class VodiaAction(ActionBase):
     def _with_plan_so_far(self, args, task_vars, this_run: bool) -> dict:
         """The arguments of a check-mode task that saves its plan, with the host's part of the plan so far
         (SAVED_PLAN_FACT) in this run, to which the task adds its entry, unless the task sets it itself."""
-        so_far = task_vars.get(SAVED_PLAN_FACT)
+        so_far = host_fact(task_vars, SAVED_PLAN_FACT)
         if (self._task.check_mode and this_run and so_far and PLAN_SO_FAR in self.argument_spec() and PLAN_SO_FAR not in args
                 and boolean(args.get(SAVE_PLAN, False), strict=False)):
             args = dict(args, **{PLAN_SO_FAR: self._templar.template(so_far)})
@@ -139,9 +139,21 @@ class VodiaAction(ActionBase):
         return result
 
 
+def host_fact(task_vars, name: str):
+    """A fact of the task's host, or None: from ansible_facts, where Ansible always keeps facts, else as a variable of
+    its own, where it also puts them unless INJECT_FACTS_AS_VARS is off (ansible-core 2.21 deprecates reading them
+    there)."""
+    facts = task_vars.get('ansible_facts')
+    if isinstance(facts, dict) and name in facts:
+        return facts[name]
+    return task_vars.get(name)
+
+
 def run_identity() -> str:
     """Which ansible-playbook run this worker process serves: the process that forked it, by PID and, where /proc
-    shows it, start time, since PIDs repeat (every AWX job starts ansible-playbook in a new container, at a low PID)."""
+    shows it, start time, since PIDs repeat (every AWX job starts ansible-playbook in a new container, at a low PID).
+    Without /proc (a macOS controller) the PID alone marks the run, and a later run that gets the same PID would take
+    an earlier run's check-mode facts from a fact cache for its own."""
     parent = os.getppid()
     try:
         with open('/proc/%d/stat' % parent, encoding='utf-8') as stat:

@@ -2,7 +2,7 @@
 # Copyright (c) vodia.pbx contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Check-mode predictions stay within the run that made them, also under a fact cache.
+"""Check-mode predictions reach the later tasks of the run that made them, and only those, also under a fact cache.
 
 AWX job templates with "Use fact storage", and ansible.cfg's fact_caching, keep the facts modules return from one job
 to the next. A check-mode task returns what it predicts (the accounts it would create or delete) as facts for later
@@ -42,9 +42,10 @@ def write_playbook(directory, tasks):
     return path
 
 
-def run_check(simulator, collections_path, directory, tasks, execution):
+def run_check(simulator, collections_path, directory, tasks, execution, **settings):
     env = dict(
         os.environ,
+        **settings,
         ANSIBLE_COLLECTIONS_PATH=collections_path,
         ANSIBLE_NOCOLOR='1',
         ANSIBLE_CACHE_PLUGIN='jsonfile',
@@ -69,8 +70,8 @@ def cached_facts(directory):
 
 
 @pytest.mark.parametrize('execution', ['auto', 'module'])
-def test_a_deletion_predicted_by_an_earlier_run_does_not_count_in_the_next(simulator, collections_path, tmp_path,
-                                                                         execution):
+def test_a_deletion_predicted_by_an_earlier_run_does_not_count_in_the_next(
+        simulator, collections_path, tmp_path, execution):
     simulator.reset_all()
     delete_queue = [{'vodia.pbx.vodia_call_queue': {'domain': DOMAIN, 'name': '700', 'state': 'absent'}}]
     first = run_check(simulator, collections_path, str(tmp_path), delete_queue, execution)
@@ -85,8 +86,8 @@ def test_a_deletion_predicted_by_an_earlier_run_does_not_count_in_the_next(simul
 
 
 @pytest.mark.parametrize('execution', ['auto', 'module'])
-def test_a_creation_predicted_by_an_earlier_run_does_not_count_in_the_next(simulator, collections_path, tmp_path,
-                                                                         execution):
+def test_a_creation_predicted_by_an_earlier_run_does_not_count_in_the_next(
+        simulator, collections_path, tmp_path, execution):
     simulator.reset_all()
     create_queue = [{'vodia.pbx.vodia_call_queue': {'domain': DOMAIN, 'name': '5900'}}]
     first = run_check(simulator, collections_path, str(tmp_path), create_queue, execution)
@@ -98,3 +99,16 @@ def test_a_creation_predicted_by_an_earlier_run_does_not_count_in_the_next(simul
     second = run_check(simulator, collections_path, str(tmp_path), name_queue, execution)
     assert second.returncode != 0
     assert 'night_service names 5900, which is neither an account' in second.stdout
+
+
+@pytest.mark.parametrize('execution', ['auto', 'module'])
+def test_a_creation_predicted_earlier_in_the_run_counts_without_facts_as_variables(
+        simulator, collections_path, tmp_path, execution):
+    # ansible-core 2.21 deprecates reading facts as variables of their own; with INJECT_FACTS_AS_VARS off they are
+    # only in ansible_facts.
+    simulator.reset_all()
+    tasks = [{'vodia.pbx.vodia_call_queue': {'domain': DOMAIN, 'name': '5900'}},
+             {'vodia.pbx.vodia_hunt_group': {'domain': DOMAIN, 'name': '1002', 'night_service': '5900'}}]
+    run = run_check(simulator, collections_path, str(tmp_path), tasks, execution, ANSIBLE_INJECT_FACT_VARS='False')
+    assert run.returncode == 0, run.stdout
+    assert 'changed=2' in run.stdout

@@ -427,6 +427,13 @@ def test_facts_an_earlier_run_left_are_not_handed_on(pbx):
     assert [call[0][PLANNED_ACCOUNTS] for call in operation.calls] == [None, None]
 
 
+def test_the_facts_are_found_in_ansible_facts_when_not_injected_as_variables(pbx):
+    # INJECT_FACTS_AS_VARS off (deprecated to read from 2.21 on): the facts are only in ansible_facts.
+    operation = RecordingOperation()
+    converging(operation, check_mode=True).run(task_vars={'ansible_facts': {RUN_FACT: run_identity(), PLANNED_FACT: PLANNED}})
+    assert operation.calls[0][0][PLANNED_ACCOUNTS] == PLANNED
+
+
 def test_the_facts_a_check_mode_task_leaves_are_marked_as_this_run_s(pbx):
     facts = {PLANNED_FACT: PLANNED}
     operation = RecordingOperation(result={'changed': True, 'ansible_facts': facts})
@@ -441,9 +448,28 @@ def test_the_first_facts_of_a_run_clear_those_an_earlier_run_left(pbx):
     assert result['ansible_facts'] == {PLANNED_FACT: PLANNED, PLANNED_REFERENCES_FACT: {}, RUN_FACT: run_identity()}
 
 
+def identity_in_a_forked_child():
+    """run_identity() as a worker process sees it: Ansible forks its workers from the ansible-playbook process."""
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.close(reading)
+        os.write(writing, run_identity().encode())
+        os._exit(0)  # pylint: disable=protected-access
+    os.close(writing)
+    with os.fdopen(reading) as answer:
+        identity = answer.read()
+    os.waitpid(child, 0)
+    return identity
+
+
 def test_the_run_is_the_process_that_forked_the_worker():
-    assert run_identity() == run_identity()
-    assert run_identity().split()[0] == str(os.getppid())
+    # Two workers of one run agree, and name this process (with its start time, where /proc shows it); this process,
+    # forked by another, is of another run.
+    first, second = identity_in_a_forked_child(), identity_in_a_forked_child()
+    assert first == second
+    assert first.split()[0] == str(os.getpid())
+    assert run_identity() != first
 
 
 def test_in_check_mode_the_operation_receives_the_references_earlier_tasks_planned_too(pbx):
