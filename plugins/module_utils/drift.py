@@ -14,11 +14,13 @@ state names. An account that only purge would delete, or that the desired state 
 in the list alone, without reading it.
 
 ``DriftMemory`` decides which drift is news, for a watcher that polls (the vodia.pbx.drift event source).
-Nothing here knows Ansible or asyncio.
+Nothing here knows Ansible or asyncio: the event source runs in ansible-rulebook's process, in a decision environment,
+which has no ansible-core to import (tests/unit/plugins/test_architecture.py keeps this file free of ansible.*).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from dataclasses import dataclass
@@ -26,24 +28,21 @@ from typing import Any
 
 from ansible_collections.vodia.pbx.plugins.module_utils import engine
 from ansible_collections.vodia.pbx.plugins.module_utils.account_kind import AccountKind
-from ansible_collections.vodia.pbx.plugins.module_utils.call_queue import CALL_QUEUE
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaConfigError, VodiaInputError
-from ansible_collections.vodia.pbx.plugins.module_utils.fields import FLAG, SECONDS
+from ansible_collections.vodia.pbx.plugins.module_utils.fields import FLAG, NAMES, SECONDS, WORDS
 from ansible_collections.vodia.pbx.plugins.module_utils.hunt_group import HUNT_GROUP
+from ansible_collections.vodia.pbx.plugins.module_utils.kinds import KINDS, role_purge_variable, role_variable
 from ansible_collections.vodia.pbx.plugins.module_utils.operations import wanted_accounts
-from ansible_collections.vodia.pbx.plugins.module_utils.service_flag import SERVICE_FLAG
 from ansible_collections.vodia.pbx.plugins.module_utils.vodia_api import VodiaApi
 
-# The hunt_groups role's variables of each kind: the list of accounts, the purge switch, and whether an unset list means
-# "leave the kind alone" (call queues and service flags) rather than "no accounts" (hunt groups, whose list defaults
-# to []). See roles/hunt_groups/README.md.
-ROLE_VARIABLES = (
-    (HUNT_GROUP, 'hunt_groups_list', 'hunt_groups_purge', False),
-    (CALL_QUEUE, 'hunt_groups_call_queues', 'hunt_groups_call_queues_purge', True),
-    (SERVICE_FLAG, 'hunt_groups_service_flags', 'hunt_groups_service_flags_purge', True),
-)
+# The hunt_groups role's variables of each kind (kinds.role_variable, kinds.role_purge_variable): the list of accounts,
+# the purge switch, and whether an unset list means "leave the kind alone" (call queues and service flags) rather than
+# "no accounts" (hunt groups, whose list defaults to []). See roles/hunt_groups/README.md.
+ROLE_VARIABLES = tuple((kind, role_variable(kind), role_purge_variable(kind), kind is not HUNT_GROUP) for kind in KINDS)
 
-# What Ansible's argument validation takes as a boolean, for the flags of a hand-written file ("yes", "off", ...).
+# What Ansible's argument validation takes as a boolean (ansible.module_utils.parsing.convert_bool.BOOLEANS), for the
+# flags of a hand-written file ("yes", "off", ...). A copy, since this file must stay free of ansible-core: the event
+# source imports it in a decision environment, which has none (see the module docstring).
 TRUE_WORDS = frozenset(('true', 'yes', 'on', '1', 'y', 't'))
 FALSE_WORDS = frozenset(('false', 'no', 'off', '0', 'n', 'f'))
 
@@ -68,6 +67,12 @@ class Drift:
     def fingerprint(self) -> str:
         """What tells this drift from another drift of the same account."""
         return json.dumps([self.action, self.changes], sort_keys=True, default=str)
+
+    def digest(self) -> str:
+        """A digest of the account and its fingerprint: what DriftMemory keeps, and what a state file may hold, since it
+        gives away neither names nor values."""
+        text = json.dumps([self.kind.noun, self.name, self.fingerprint()])
+        return hashlib.sha256(text.encode('utf-8')).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -121,9 +126,15 @@ def read_only(api: VodiaApi) -> VodiaApi:
 
 # The desired state -----------------------------------------------------------------------------
 
-def desired_state(variables: dict) -> list[DesiredKind]:
+def desired_state(variables: dict, purge: bool = False) -> list[DesiredKind]:
     """The desired state in the hunt_groups role's variables (an export file, or a host's inventory variables), every
-    item checked as the role's modules would check it, before any request. Raises VodiaInputError."""
+    item checked as the role's modules would check it, before any request. Raises VodiaInputError.
+
+    ``purge`` is the purge of every kind whose list the variables hold and whose purge switch they leave unset (the
+    files of the hunt_groups_export role have no purge switches): the accounts of the kind that the list does not name
+    are drift. An empty list is then every account of the kind: the modules refuse an empty list with purge, since it
+    would delete them all, but only where the variables set purge themselves.
+    """
     if not isinstance(variables, dict):
         raise VodiaInputError('the desired state must be a mapping of the hunt_groups role\'s variables.')
     desired = []
@@ -131,17 +142,24 @@ def desired_state(variables: dict) -> list[DesiredKind]:
         items = variables.get(list_variable)
         if items is None and unset_means_alone:
             continue
-        items = [] if items is None else items
-        if not isinstance(items, list):
+        if not isinstance(items, (list, type(None))):
             raise VodiaInputError('%s must be a list of %s; got %s.' % (list_variable, kind.plural, type(items).__name__))
-        purge = as_boolean(purge_variable, variables.get(purge_variable, False))
+        if variables.get(purge_variable) is not None:
+            kind_purge = refuse_empty = as_boolean(purge_variable, variables[purge_variable])
+        else:
+            # An unset hunt_groups_list is no list: the default purge does not apply to it.
+            kind_purge, refuse_empty = purge and items is not None, False
+        items = [] if items is None else items
         options = [_item_options(kind, list_variable, position, item) for position, item in enumerate(items, start=1)]
         try:
-            wanted = wanted_accounts(kind, options, purge)
+            wanted = wanted_accounts(kind, options, refuse_empty)
         except VodiaInputError as error:
             # The message names the modules' option (hunt_groups); the file has the role's variable.
             raise VodiaInputError('%s: %s' % (list_variable, error.message)) from None
-        desired.append(DesiredKind(kind, tuple(wanted), purge))
+        except (TypeError, ValueError, AttributeError, KeyError) as error:
+            # A shape _item_options does not check: still this file's fault, never the watcher's end.
+            raise VodiaInputError('%s: an item cannot be read (%s: %s).' % (list_variable, type(error).__name__, error)) from None
+        desired.append(DesiredKind(kind, tuple(wanted), kind_purge))
     return desired
 
 
@@ -161,8 +179,13 @@ def _item_options(kind: AccountKind, variable: str, position: int, item) -> dict
     if not isinstance(options.get('settings') or {}, dict):
         raise VodiaInputError('%s (%s): settings must be a mapping of Vodia fields.' % (where, item['name']))
     for composite in kind.fields.composites:
-        if not isinstance(options.get(composite.option) or [], list):
+        value = options.get(composite.option)
+        if not isinstance(value or [], list):
             raise VodiaInputError('%s (%s): %s must be a list.' % (where, item['name'], composite.option))
+        for index, element in enumerate(value or [], start=1):
+            if not isinstance(element, dict):
+                raise VodiaInputError('%s (%s): %s item %d must be a mapping; got %r.'
+                                      % (where, item['name'], composite.option, index, element))
     if options['state'] not in (engine.PRESENT, engine.ABSENT):
         raise VodiaInputError('%s (%s): state must be present or absent; got %r.' % (where, item['name'], options['state']))
     for typed in kind.fields.typed:
@@ -171,6 +194,9 @@ def _item_options(kind: AccountKind, variable: str, position: int, item) -> dict
             continue
         if typed.kind == FLAG:
             options[typed.option] = as_boolean('%s %s' % (where, typed.option), value)
+        elif typed.kind in (WORDS, NAMES) and not isinstance(value, list):
+            # The modules' list type would make "444" ["444"]; iterated as it is, it would be three members.
+            raise VodiaInputError('%s (%s): %s must be a list; got %r.' % (where, item['name'], typed.option, value))
         elif typed.kind == SECONDS and isinstance(value, str) and value.strip().isdigit():
             options[typed.option] = int(value)
     return options
@@ -220,6 +246,8 @@ def kind_drift(api: VodiaApi, kind: AccountKind, domain: str, wanted: list, purg
     api = read_only(api)
     existing = api.account_names(domain, kind.list_endpoint, kind.plural)
     listed = set(existing)
+    if purge:
+        wanted = engine.purge_targets(wanted, existing)
     present = [target for target in wanted if target.state == engine.PRESENT]
     plans = dict((item.name, item) for item in engine.plan_many(api, kind, domain, present, existing, workers))
     found = []
@@ -234,33 +262,52 @@ def kind_drift(api: VodiaApi, kind: AccountKind, domain: str, wanted: list, purg
         elif account_plan.action == engine.UPDATED:
             found.append(Drift(kind, target.name, engine.UPDATED,
                                kind.fields.changed_options(account_plan.current, account_plan.predicted)))
-    if purge:
-        named = set(target.name for target in wanted)
-        found.extend(Drift(kind, name, engine.DELETED, {}) for name in existing if name not in named)
     return found
 
 
 # Which drift is news ---------------------------------------------------------------------------
 
 class DriftMemory:
-    """The drift reported so far, by inventory host, kind and account, for a watcher that compares with the desired
-    state on every poll: a drift is news the first time it is seen, again when its action or changes differ from what
-    was reported, and again after a poll that no longer found it (it was resolved and came back).
+    """The drift reported so far, by inventory host, for a watcher that compares with the desired state on every poll:
+    a drift is news the first time it is seen, again when its action or changes differ from what was reported, and
+    again after a poll that no longer found it (it was resolved and came back).
 
-    It lives as long as the watcher's process: a new watcher reports the drift that still exists once more.
+    It holds digests (Drift.digest) only, no names and no values, so that ``as_data`` can be written to a state file
+    and ``from_data`` read from it: without one, a new watcher reports the drift that still exists once more.
+    ``changed`` says whether the memory changed since it was last written (the watcher resets it).
     """
 
-    def __init__(self):
-        self._reported: dict = {}
+    FORMAT = 'vodia.pbx.drift memory 1'
+
+    def __init__(self, reported: dict | None = None):
+        self._reported = dict((host, frozenset(digests)) for host, digests in (reported or {}).items())
+        self.changed = False
 
     def news(self, host: str, found: list[Drift]) -> list[Drift]:
         """The drift of one host's poll that is news, and remember this poll as the host's current drift."""
-        before = self._reported.get(host, {})
-        now = dict(((item.kind.noun, item.name), item.fingerprint()) for item in found)
-        self._reported[host] = now
-        return [item for item in found if before.get((item.kind.noun, item.name)) != item.fingerprint()]
+        before = self._reported.get(host, frozenset())
+        now = frozenset(item.digest() for item in found)
+        if now != before:
+            self._reported[host] = now
+            self.changed = True
+        return [item for item in found if item.digest() not in before]
 
     def keep_only(self, hosts) -> None:
         """Forget the hosts that are no longer watched (their file is gone): if they come back, their drift is news."""
         for host in set(self._reported) - set(hosts):
             del self._reported[host]
+            self.changed = True
+
+    def as_data(self) -> dict:
+        """The memory as JSON-able data: host names and digests."""
+        return {'format': self.FORMAT, 'hosts': dict((host, sorted(digests)) for host, digests in sorted(self._reported.items()))}
+
+    @classmethod
+    def from_data(cls, data) -> 'DriftMemory':
+        """The memory that as_data gave; VodiaInputError for anything else."""
+        hosts = data.get('hosts') if isinstance(data, dict) and data.get('format') == cls.FORMAT else None
+        if not isinstance(hosts, dict) or not all(
+                isinstance(host, str) and isinstance(digests, list) and all(isinstance(digest, str) for digest in digests)
+                for host, digests in hosts.items()):
+            raise VodiaInputError('not a memory of reported drift (format %r).' % cls.FORMAT)
+        return cls(hosts)

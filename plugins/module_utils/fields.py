@@ -348,6 +348,9 @@ def validate_identifier(label: str, value: object) -> str:
 
 def validate_members(label: str, values) -> list[str]:
     """A list of extension numbers or destinations, each once, in the order given."""
+    if values is not None and not isinstance(values, (list, tuple)):
+        # A number or a string here would be iterated (or fail to be): 444 is a TypeError, "444" three members.
+        raise VodiaInputError('%s must be a list of extension numbers or destinations; got %r.' % (label, values))
     cleaned = []
     for member in values or []:
         if isinstance(member, (dict, list, bool)) or member is None:

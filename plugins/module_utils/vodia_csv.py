@@ -26,7 +26,7 @@ import json
 
 from ansible_collections.vodia.pbx.plugins.module_utils.errors import VodiaInputError
 from ansible_collections.vodia.pbx.plugins.module_utils.fields import SETTINGS_KEY, validate_identifier
-from ansible_collections.vodia.pbx.plugins.module_utils.kinds import KINDS
+from ansible_collections.vodia.pbx.plugins.module_utils.kinds import KINDS, role_variable
 
 # V: the parameter line that applies when the file has none.
 DEFAULT_COLUMNS = ('alias', 'first_name', 'last_name', 'position', 'cell', 'email', 'mac', 'mb_pin', 'web_pass', 'password')
@@ -40,14 +40,8 @@ DEFAULT_TYPE = 'extensions'
 CREDENTIAL_COLUMNS = ('mb_pin', 'web_pass', 'password')
 SEPARATORS = (';', ',')
 EMPTY_CELLS = ('set', 'skip')
-# The variable of the hunt_groups role (and of the export role's file) that holds a kind's accounts: hunt groups came
-# first and kept their name; every other kind is hunt_groups_<results_key> (hunt_groups_call_queues, ...).
-ROLE_VARIABLE_EXCEPTIONS = {'hunt_groups': 'hunt_groups_list'}
-
-
-def role_variable(kind) -> str:
-    """The role variable that holds the accounts of a kind."""
-    return ROLE_VARIABLE_EXCEPTIONS.get(kind.results_key, 'hunt_groups_%s' % kind.results_key)
+# The role variable of each kind (kinds.role_variable, shared with the drift source) is imported above; the tests
+# import it from here too.
 
 
 def kind_of_type(account_type: str, kinds=KINDS):

@@ -17,7 +17,10 @@ import json
 import logging
 import os
 import runpy
+import shutil
 import time
+
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -35,6 +38,8 @@ INTERVAL = 0.3
 POLLS_IN_TWO_INTERVALS = 2
 TIMEOUT = 60
 PBX_NAMES = ('pbx-a', 'pbx-b')
+# Above engine.SLOW_ANSWER_SECONDS (0.04 s): the source's reads of one PBX go parallel.
+SLOW_LATENCY_MS = 60
 
 
 @pytest.fixture(scope='module')
@@ -164,16 +169,31 @@ class Running:
             pass
 
 
+async def one_poll(source, args):
+    """The events of one poll of a Watch (the source's poller), every thread of it done on return."""
+    watch, queue = source['Watch'](source['settings_from'](args)), asyncio.Queue()
+    pool = ThreadPoolExecutor(max_workers=4)
+    try:
+        await watch.poll(queue, pool)
+    finally:
+        pool.shutdown(wait=True)
+    return [queue.get_nowait() for _index in range(queue.qsize())]
+
+
 def drift_of(found):
     return [event['vodia_drift'] for event in found]
 
 
-def test_one_event_per_drift_again_after_a_restart_or_another_change_and_never_a_write(source, pbxs, desired_dir, caplog):
+def test_one_event_per_drift_none_after_a_restart_with_nothing_new_and_never_a_write(source, pbxs, desired_dir, tmp_path,
+                                                                                      caplog):
     caplog.set_level(logging.DEBUG)
     marks = journal_marks(pbxs)
+    state_file = str(tmp_path / 'state' / 'drift.json')
+    os.mkdir(os.path.dirname(state_file))
+    remembering = arguments(pbxs, desired_dir, state_file=state_file)
 
     async def scenario():
-        watch = Running(source, arguments(pbxs, desired_dir), pbxs)
+        watch = Running(source, remembering, pbxs)
         # (1) In sync: nothing.
         assert await watch.during_polls() == []
         # (2) A hunt group changed by hand: one event, within two intervals (two polls, however long they take).
@@ -188,10 +208,9 @@ def test_one_event_per_drift_again_after_a_restart_or_another_change_and_never_a
         assert await watch.during_polls() == []
         await watch.stop()
 
-        # (4) A restart with nothing new: the drift that still exists is reported once, and only once.
-        restarted = Running(source, arguments(pbxs, desired_dir), pbxs)
-        again = await restarted.during_polls(3)
-        assert again == [event]
+        # (4) A restart with nothing new: nothing, since the state file remembers what was reported.
+        restarted = Running(source, remembering, pbxs)
+        assert await restarted.during_polls(3) == []
 
         # (5) A second change of the same hunt group: one event with the new before value.
         by_hand(pbxs, 0, 'POST', '/rest/domain/localhost/user_settings/1003', {'display': 'Changed again'})
@@ -205,27 +224,72 @@ def test_one_event_per_drift_again_after_a_restart_or_another_change_and_never_a
         assert third['meta'] == {'hosts': 'office-b'} and third['vodia_drift']['pbx'] == pbxs.urls[1]
         assert await restarted.during_polls() == []
         await restarted.stop()
-        return watch.seen + restarted.seen
+
+        # (6) A drift resolved while the source was stopped, and back after the restart, is news.
+        by_hand(pbxs, 0, 'POST', '/rest/domain/localhost/user_settings/1003', {'display': 'Hunt_2'})
+        third_start = Running(source, remembering, pbxs)
+        assert await third_start.during_polls(1) == []
+        by_hand(pbxs, 0, 'POST', '/rest/domain/localhost/user_settings/1003', {'display': 'Changed again'})
+        back, _polls = await third_start.first()
+        assert back == second
+        await third_start.stop()
+
+        # (7) Without a state file, a restart emits the drift that still exists once more, and only once.
+        forgetting = Running(source, arguments(pbxs, desired_dir), pbxs)
+        assert sorted(drift_of(await forgetting.during_polls(2)), key=str) == sorted(drift_of([second, third]), key=str)
+        await forgetting.stop()
+        return watch.seen + restarted.seen + third_start.seen + forgetting.seen
 
     seen = asyncio.run(scenario())
-    assert len(seen) == 4
-    # (6) The source never wrote: every write in the journals is one of the three by hand, by the tenant administrator.
+    assert len(seen) == 6
+    # The state file holds digests, no names and no values.
+    with open(state_file, encoding='utf-8') as handle:
+        state = json.load(handle)
+    assert sorted(state['hosts']) == ['localhost@pbx-a', 'office-b']
+    assert [len(digest) for digest in state['hosts']['localhost@pbx-a']] == [64]
+    assert not any(text in json.dumps(state) for text in ('Changed', 'Hunt_2', 'On B', SECRET))
+    assert os.listdir(os.path.dirname(state_file)) == ['drift.json']
+    # (8) The source never wrote: every write in the journals is one of the three by hand, by the tenant administrator.
     assert writes_by_the_source(pbxs, marks) == []
-    # (7) The password is in no event and no log line.
+    # (9) The password is in no event and no log line.
     assert SECRET not in json.dumps(seen)
     assert SECRET not in caplog.text
 
 
-def test_a_missing_account_is_created_an_extra_one_deleted_and_drift_that_comes_back_is_news(source, pbxs, desired_dir,
-                                                                                             tmp_path):
+def peaks_in_flight(pbxs):
+    """The most requests each PBX had in flight at once since the last call."""
+    peaks = [pbxs.control('GET', '/_sim/load', index=index)[1]['peak_in_flight'] for index in range(len(PBX_NAMES))]
     for index in range(len(PBX_NAMES)):
         pbxs.control('DELETE', '/_sim/load', index=index)
+    return peaks
+
+
+def answer_fast(pbxs):
+    for index in range(len(PBX_NAMES)):
+        pbxs.control('DELETE', '/_sim/faults', index=index)
+
+
+def test_a_missing_account_is_created_an_extra_one_deleted_and_drift_that_comes_back_is_news(source, pbxs, desired_dir,
+                                                                                             tmp_path):
+    # Two tenants on each PBX, which answers slower than engine.SLOW_ANSWER_SECONDS: the source reads in parallel
+    # (tenants at once, and the accounts of one tenant), so that the limit below has something to limit.
+    write(desired_dir, 'branch.example.com@pbx-a', export(source, pbxs.urls[0], 'branch.example.com'))
+    for index in range(len(PBX_NAMES)):
+        pbxs.control('POST', '/_sim/faults', {'latency_ms': SLOW_LATENCY_MS}, index=index)
 
     async def scenario():
+        # The control: without a limit, more than one request at a time reaches each PBX (one whole poll, whose
+        # threads are done before the limited watch starts).
+        peaks_in_flight(pbxs)
+        assert await one_poll(source, arguments(pbxs, desired_dir)) == []
+        control = peaks_in_flight(pbxs)
         # With the per-PBX limit of the modules: one request at a time to each PBX, however many tenants it has.
         watch = Running(source, arguments(pbxs, desired_dir, max_concurrent_requests=1,
                                           request_lock_dir=str(tmp_path / 'locks')), pbxs)
         assert await watch.during_polls() == []
+        # Read before the changes by hand below, whose requests the simulators count too. Then fast answers again.
+        limited = peaks_in_flight(pbxs)
+        answer_fast(pbxs)
         by_hand(pbxs, 0, 'DELETE', '/rest/domain/localhost/addacc/1004')
         created, _polls = await watch.first()
         # An extra hunt group in a tenant with purge: deleted, by its name in the list alone.
@@ -238,15 +302,18 @@ def test_a_missing_account_is_created_an_extra_one_deleted_and_drift_that_comes_
         by_hand(pbxs, 0, 'POST', '/rest/domain/localhost/addacc', {'type': 'hunts', 'account': '1999'})
         back, _polls = await watch.first()
         await watch.stop()
-        return created, deleted, back
+        return control, limited, created, deleted, back
 
-    created, deleted, back = asyncio.run(scenario())
+    try:
+        control, limited, created, deleted, back = asyncio.run(scenario())
+    finally:
+        answer_fast(pbxs)
+    assert min(control) > 1 and limited == [1, 1], (control, limited)
     assert created['vodia_drift']['action'] == 'created' and created['vodia_drift']['name'] == '1004'
     assert created['vodia_drift']['changes']['display_name'] == {'before': '', 'after': 'Hunt_3'}
     assert deleted['vodia_drift'] == {'pbx': pbxs.urls[0], 'tenant': 'localhost', 'kind': 'hunt group', 'name': '1999',
                                       'action': 'deleted', 'changes': {}}
     assert back == deleted
-    assert [pbxs.control('GET', '/_sim/load', index=index)[1]['peak_in_flight'] for index in range(len(PBX_NAMES))] == [1, 1]
 
 
 def test_a_file_that_cannot_be_used_is_logged_once_and_the_others_are_watched(source, pbxs, desired_dir, caplog):
@@ -254,6 +321,9 @@ def test_a_file_that_cannot_be_used_is_logged_once_and_the_others_are_watched(so
     write(desired_dir, 'broken@pbx-a', {'hunt_groups_domain': 'localhost',
                                         'hunt_groups_list': [{'name': '1003', 'colour': 'red'}]})
     write(desired_dir, 'nowhere@pbx-z', {'hunt_groups_domain': 'localhost', 'hunt_groups_list': []})
+    # A shape the modules' argument spec would refuse (extensions is a list): an error of this file only.
+    write(desired_dir, 'stages@pbx-a', {'hunt_groups_domain': 'localhost',
+                                        'hunt_groups_list': [{'name': '1003', 'stages': [{'extensions': 444, 'duration': 10}]}]})
 
     async def scenario():
         watch = Running(source, arguments(pbxs, desired_dir), pbxs, index=1)
@@ -270,6 +340,65 @@ def test_a_file_that_cannot_be_used_is_logged_once_and_the_others_are_watched(so
     messages = [record.getMessage() for record in caplog.records]
     assert len([text for text in messages if 'broken@pbx-a skipped' in text and 'colour' in text]) == 1
     assert len([text for text in messages if 'nowhere@pbx-z skipped' in text and 'no PBX' in text]) == 1
+    assert len([text for text in messages if 'stages@pbx-a skipped' in text and 'stages@pbx-a.yml: hunt_groups_list: '
+                'hunt_groups item 1 (1003): stages item 1 extensions must be a list' in text]) == 1, messages
+
+
+def test_a_single_pbx_by_url_alone_and_accounts_made_by_hand_with_purge(source, pbxs, tmp_path):
+    """The single-PBX setup: no pbxs, url (VODIA_URL) for every file. With purge, an account that an export without purge
+    switches does not name is drift."""
+    pbxs.reset_all()
+    directory = tmp_path / 'desired'
+    directory.mkdir()
+    write(directory, 'office', export(source, pbxs.urls[0], 'localhost'))
+    args = {'desired_dir': str(directory), 'interval': INTERVAL, 'username': USERNAME, 'password': SECRET,
+            'url': pbxs.urls[0], 'purge': True}
+
+    async def scenario():
+        watch = Running(source, args, pbxs)
+        assert await watch.during_polls(1) == []
+        by_hand(pbxs, 0, 'POST', '/rest/domain/localhost/addacc', {'type': 'hunts', 'account': '1999'})
+        by_hand(pbxs, 0, 'POST', '/rest/domain/localhost/addacc', {'type': 'srvflags', 'account': '899'})
+        found = await watch.during_polls(POLLS_IN_TWO_INTERVALS)
+        await watch.stop()
+        return found
+
+    assert sorted(drift_of(asyncio.run(scenario())), key=str) == [
+        {'pbx': pbxs.urls[0], 'tenant': 'localhost', 'kind': kind, 'name': name, 'action': 'deleted', 'changes': {}}
+        for kind, name in (('hunt group', '1999'), ('service flag', '899'))]
+
+
+def test_a_problem_that_comes_back_after_a_clean_poll_is_logged_again(source, pbxs, desired_dir, tmp_path, caplog):
+    caplog.set_level(logging.INFO)
+    locks = tmp_path / 'locks'
+    settings = source['settings_from'](arguments(pbxs, desired_dir, max_concurrent_requests=4, request_lock_dir=str(locks)))
+    broken = {'hunt_groups_domain': 'localhost', 'hunt_groups_list': [{'name': '1003', 'colour': 'red'}]}
+
+    def break_all():
+        shutil.rmtree(locks, ignore_errors=True)
+        locks.write_text('a file where the lock directory should be')
+        write(desired_dir, 'broken@pbx-a', broken)
+
+    def mend_all():
+        locks.unlink()
+        write(desired_dir, 'broken@pbx-a', dict(broken, hunt_groups_list=[]))
+
+    async def scenario():
+        watch, queue = source['Watch'](settings), asyncio.Queue()
+        pool = ThreadPoolExecutor(max_workers=2)
+        try:
+            for step in (break_all, None, mend_all, break_all, None):
+                if step:
+                    step()
+                await watch.poll(queue, pool)
+        finally:
+            pool.shutdown(wait=True)
+
+    asyncio.run(scenario())
+    messages = [record.getMessage() for record in caplog.records]
+    # Twice each: when it appears, and when it comes back after a poll without it; not in the polls in between.
+    assert len([text for text in messages if 'broken@pbx-a skipped' in text]) == 2, messages
+    assert len([text for text in messages if 'PBX %s:' % pbxs.urls[0] in text]) == 2, messages
 
 
 def test_a_pbx_that_fails_for_a_while_is_logged_and_its_drift_not_reported_again(source, pbxs, desired_dir, caplog):

@@ -62,7 +62,7 @@ ALLOWED = {
     # validation of items, read-only; beside operations, never below it.
     'module_utils/drift.py': {'module_utils.engine', 'module_utils.operations', 'module_utils.errors', 'module_utils.fields',
                               'module_utils.account_kind', 'module_utils.hunt_group', 'module_utils.call_queue',
-                              'module_utils.service_flag', 'module_utils.vodia_api'},
+                              'module_utils.service_flag', 'module_utils.kinds', 'module_utils.vodia_api'},
 }
 # The event sources of extensions/eda (ansible-rulebook runs them, Ansible does not): adapters of the core, knowing no
 # Ansible either, with the comparison in module_utils.

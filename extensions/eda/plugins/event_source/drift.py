@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import glob
+import json
 import logging
 import math
 import os
 import sys
+import tempfile
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -32,8 +34,9 @@ description:
     host, C(<host>.yml)).
   - It compares with the desired state on every poll, not with the previous poll, and emits one event per account
     that converging the tenant (the P(vodia.pbx.hunt_groups#role) role) would create, update or delete.
-  - A drift is emitted once, again when its changes differ, and again after a poll that no longer found it. That memory
-    lives in the process only, so after a restart the drift that still exists is emitted once more.
+  - A drift is emitted once, again when its changes differ, and again after a poll that no longer found it. With
+    O(state_file) that memory survives a restart, so a restart with nothing new emits nothing; without it, the memory
+    lives in the process only, and after a restart the drift that still exists is emitted once more.
   - It only reads. A tenant in sync costs one list read per kind and one settings read per account the file names.
   - The password never appears in events or logs.
   - See docs/eda.md in the collection for the event, the rulebook and the decision environment.
@@ -52,6 +55,28 @@ options:
       - Seconds between the end of one poll and the start of the next. The first poll starts at once.
     type: float
     default: 300
+  state_file:
+    description:
+      - A file that keeps what was reported across restarts. It holds digests of the events only (SHA-256 of the
+        account and its changes), no names of accounts, no values and no secrets. It is written (a temporary file,
+        then renamed over it) after each poll that changed what was reported, and read at start.
+      - A missing file is an empty memory. A file that cannot be read or is not such a memory is logged once and
+        ignored, and written anew after the next poll that changes the memory.
+      - Unset or empty, the memory lives in the process only, and after a restart every drift that still exists is
+        emitted once more.
+      - In a decision environment, put it on a persistent volume; a path inside the container is lost with it.
+    type: str
+  purge:
+    description:
+      - Whether an account of a kind that a file lists (its C(hunt_groups_list), C(hunt_groups_call_queues) or
+        C(hunt_groups_service_flags)) but does not name is drift (C(deleted)), for every file whose purge switch of that
+        kind (C(hunt_groups_purge), C(hunt_groups_call_queues_purge), C(hunt_groups_service_flags_purge)) is unset. A
+        switch that the file sets wins.
+      - The files of the P(vodia.pbx.hunt_groups_export#role) role set no purge switches, so with the default V(false)
+        an account created by hand in the web interface is no drift. Set V(true) to report such accounts.
+      - With V(true), an empty list of a kind makes every account of that kind drift.
+    type: bool
+    default: false
   url:
     description:
       - The PBX of every file that names none (see O(pbxs)). Also C(VODIA_URL).
@@ -120,11 +145,13 @@ EXAMPLES = r'''
           - name: pbx-nyc
             url: https://pbx-nyc.example.com
         max_concurrent_requests: 2
+        state_file: /var/lib/vodia-drift/state.json
+        purge: true
   rules:
     - name: Check the tenant that drifted
       condition: event.vodia_drift is defined
       throttle:
-        once_within: 10 minutes
+        once_after: 10 minutes
         group_by_attributes:
           - event.vodia_drift.pbx
           - event.vodia_drift.tenant
@@ -199,6 +226,8 @@ class Settings:
     pbx_urls: dict
     parallel: int
     tenants_at_once: int
+    state_file: str | None = None
+    purge: bool = False
 
 
 def _argument(args: dict, name: str, default=None):
@@ -242,14 +271,19 @@ def settings_from(args: dict) -> Settings:
         default_url = _argument(args, 'url')
         if default_url:
             default_url = parse_base_url(str(default_url))
-        pbx_urls = dict((pbx.name, pbx.url) for pbx in pbx_list(args.get('pbxs') or []))
+        # pbx_list refuses an empty list (the inventory needs PBXs); here pbxs is optional: url serves a single PBX.
+        pbx_urls = dict((pbx.name, pbx.url) for pbx in pbx_list(args['pbxs'])) if args.get('pbxs') else {}
+        purge = drift.as_boolean('purge', args.get('purge', False))
         parallel = checked_parallel(_integer('parallel', args.get('parallel', 4)))
     except VodiaError as error:
         raise ValueError('vodia.pbx.drift: %s' % error.message) from None
     tenants_at_once = _integer('tenants_at_once', args.get('tenants_at_once', 4))
     if tenants_at_once < 1:
         raise ValueError('vodia.pbx.drift: tenants_at_once must be at least 1; got %d.' % tenants_at_once)
-    return Settings(str(desired_dir), interval, connection, default_url, pbx_urls, parallel, tenants_at_once)
+    state_file = args.get('state_file') or None
+    if state_file is not None and not isinstance(state_file, str):
+        raise ValueError('vodia.pbx.drift: state_file must be a path; got %r.' % (state_file,))
+    return Settings(str(desired_dir), interval, connection, default_url, pbx_urls, parallel, tenants_at_once, state_file, purge)
 
 
 def read_targets(settings: Settings) -> tuple[list[Target], dict]:
@@ -264,6 +298,9 @@ def read_targets(settings: Settings) -> tuple[list[Target], dict]:
             problems[host] = 'cannot read %s: %s' % (path, error)
         except VodiaError as error:
             problems[host] = '%s: %s' % (path, error.message)
+        except Exception as error:  # pylint: disable=broad-exception-caught
+            # One file that the checks did not foresee must not end the watch of every other.
+            problems[host] = '%s: unexpected %s: %s' % (path, type(error).__name__, error)
     return targets, problems
 
 
@@ -283,7 +320,33 @@ def _target(settings: Settings, host: str, path: str) -> Target:
         raise VodiaInputError(
             'no PBX for host %s: set hunt_groups_url in the file, name the file <tenant>@<pbx name>.yml after a PBX of '
             'pbxs, or give url (VODIA_URL).' % host)
-    return Target(host, parse_base_url(str(url)), domain, tuple(drift.desired_state(variables)))
+    return Target(host, parse_base_url(str(url)), domain, tuple(drift.desired_state(variables, settings.purge)))
+
+
+def read_state(path: str) -> drift.DriftMemory:
+    """The memory of a state file; an empty one for a missing file. OSError, ValueError or VodiaInputError otherwise."""
+    try:
+        with open(path, encoding='utf-8') as handle:
+            data = json.load(handle)
+    except FileNotFoundError:
+        return drift.DriftMemory()
+    return drift.DriftMemory.from_data(data)
+
+
+def write_state(path: str, memory: drift.DriftMemory) -> None:
+    """Write the memory atomically: a temporary file beside the state file, renamed over it, so that a crash leaves the
+    old file or the new one, never half of one."""
+    directory = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=directory)
+    try:
+        with os.fdopen(handle, 'w', encoding='utf-8') as output:
+            json.dump(memory.as_data(), output)
+            output.flush()
+            os.fsync(output.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
 
 
 class Watch:
@@ -291,8 +354,15 @@ class Watch:
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.memory = drift.DriftMemory()
         self._logged: dict = {}
+        self.memory = drift.DriftMemory()
+        if settings.state_file:
+            try:
+                self.memory = read_state(settings.state_file)
+            except (OSError, ValueError, VodiaError) as error:
+                message = error.message if isinstance(error, VodiaError) else str(error)
+                LOGGER.warning('vodia.pbx.drift: state_file %s ignored, every drift that exists is news: %s',
+                               settings.state_file, message)
 
     def _log_once(self, key: str, level: int, message: str) -> None:
         """A problem is logged when it appears or changes, not on every poll."""
@@ -315,8 +385,12 @@ class Watch:
             except VodiaError as error:
                 self._log_once('pbx ' + url, logging.ERROR, 'vodia.pbx.drift: PBX %s: %s' % (url, error.message))
                 continue
+            # Opened: a later failure is a relapse, logged again.
+            self._resolved('pbx ' + url)
             for warning in warnings:
                 self._log_once('warning ' + url, logging.WARNING, 'vodia.pbx.drift: %s' % warning)
+            if not warnings:
+                self._resolved('warning ' + url)
             transports[url] = transport
         return transports
 
@@ -326,6 +400,9 @@ class Watch:
         targets, problems = await loop.run_in_executor(pool, read_targets, self.settings)
         for host, problem in problems.items():
             self._log_once('file ' + host, logging.ERROR, 'vodia.pbx.drift: host %s skipped, %s' % (host, problem))
+        for target in targets:
+            # Read cleanly: when the file breaks again, that is logged again.
+            self._resolved('file ' + target.host)
         # A host whose file cannot be read keeps its memory: its drift is not news when the file is mended.
         self.memory.keep_only([target.host for target in targets] + list(problems))
         transports = self._transports(targets)
@@ -343,7 +420,22 @@ class Watch:
         finally:
             for transport in transports.values():
                 transport.close()
+            self._save()
         return sent
+
+    def _save(self) -> None:
+        """Write the memory to the state file if it changed since it was written last. After the events were put: a
+        crash in between makes them news again after the restart (reported twice, never lost)."""
+        if not self.settings.state_file or not self.memory.changed:
+            return
+        try:
+            write_state(self.settings.state_file, self.memory)
+        except OSError as error:
+            self._log_once('state file', logging.ERROR, 'vodia.pbx.drift: cannot write state_file %s: %s'
+                           % (self.settings.state_file, error))
+            return
+        self.memory.changed = False
+        self._resolved('state file')
 
     def _compare_logged(self, target: Target, transports: dict):
         try:

@@ -100,3 +100,44 @@ def test_memory_reports_news_changes_and_drift_that_came_back():
     assert memory.news('h', [changed, other]) == [changed]
     memory.keep_only(['g'])
     assert memory.news('h', [other]) == [other]
+
+
+@pytest.mark.parametrize('variables, message', [
+    ({'hunt_groups_list': [{'name': '1002', 'stages': [{'extensions': 444, 'duration': 10}]}]},
+     r'hunt_groups_list: hunt_groups item 1 \(1002\): stages item 1 extensions must be a list'),
+    ({'hunt_groups_list': [{'name': '1002', 'stages': ['444']}]}, r'hunt_groups_list item 1 \(1002\): stages item 1 must be a mapping'),
+    ({'hunt_groups_list': [{'name': '1002', 'final_destinations': '444'}]},
+     r'hunt_groups_list item 1 \(1002\): final_destinations must be a list'),
+])
+def test_an_item_of_the_wrong_shape_is_an_input_error_naming_item_and_option(variables, message):
+    with pytest.raises(VodiaInputError, match=message):
+        drift.desired_state(variables)
+
+
+def test_the_default_purge_applies_to_the_kinds_a_file_lists_unless_it_sets_their_switch(pbx):
+    pbx.add('1003', 'hunts', display='By hand')
+    export = {'hunt_groups_list': [{'name': '1002', 'display_name': 'Hunt'}], 'hunt_groups_service_flags': []}
+    assert found(pbx, export) == []
+    desired = drift.desired_state(export, purge=True)
+    assert [(entry.kind.noun, entry.purge) for entry in desired] == [('hunt group', True), ('service flag', True)]
+    assert [item.as_dict() for item in drift.tenant_drift(VodiaApi(pbx), 'localhost', desired, 1)] == [
+        {'kind': 'hunt group', 'name': '1003', 'action': 'deleted', 'changes': {}}]
+    # A switch the file sets wins; a list the file does not hold is not purged.
+    assert [entry.purge for entry in drift.desired_state(dict(export, hunt_groups_purge=False), purge=True)] == [False, True]
+    assert [(entry.kind.noun, entry.purge) for entry in drift.desired_state({}, purge=True)] == [('hunt group', False)]
+    # The modules' refusal of an empty list with purge is for a purge the file asks for.
+    with pytest.raises(VodiaInputError, match='would delete every service flag'):
+        drift.desired_state(dict(export, hunt_groups_service_flags_purge=True))
+
+
+def test_the_memory_as_data_holds_digests_only_and_reads_back():
+    memory = drift.DriftMemory()
+    secret_value = drift.Drift(HUNT_GROUP, '2000', 'updated', {'settings.pin': {'before': 'Secret-1', 'after': 'Secret-2'}})
+    assert memory.news('h', [secret_value]) == [secret_value] and memory.changed
+    data = memory.as_data()
+    assert 'Secret' not in repr(data) and "'2000'" not in repr(data)
+    assert list(data['hosts']) == ['h'] and len(data['hosts']['h'][0]) == 64
+    again = drift.DriftMemory.from_data(data)
+    assert again.news('h', [secret_value]) == [] and not again.changed
+    with pytest.raises(VodiaInputError):
+        drift.DriftMemory.from_data({'hosts': {'h': ['x']}})

@@ -490,3 +490,9 @@ def test_the_first_failure_in_item_order_is_raised():
 
     with pytest.raises(VodiaApiError, match='first failed'):
         engine.run_parallel(read, ['first', 'second'], 2)
+
+
+def test_purge_targets_adds_every_unnamed_account_as_absent_in_the_lists_order():
+    wanted = [Wanted('1002', engine.PRESENT, {'display': 'a'}), Wanted('1009', engine.ABSENT, {})]
+    assert engine.purge_targets(wanted, ['1004', '1002', '1003']) == wanted + [
+        Wanted('1004', engine.ABSENT, {}), Wanted('1003', engine.ABSENT, {})]
