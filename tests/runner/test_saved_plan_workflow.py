@@ -11,7 +11,8 @@ three simulated PBXs: the plan of the play is published with set_stats, which AW
 artifact_data of its playbook_on_stats event). Node 2 is the approval, which runs nothing. Node 3, the apply job,
 receives the artifacts as extra variables, as AWX hands a workflow node's artifacts to the nodes after it, so the role
 finds hunt_groups_plan. The simulators' journals prove that the apply wrote exactly the planned writes; with one hunt
-group changed by hand between the nodes, that PBX's host is refused with the diff and its PBX gets no write.
+group changed by hand between the nodes, that PBX's host is refused with the diff and its PBX gets no write. A check
+job sliced in two publishes a part per slice, which the apply job joins.
 """
 
 from __future__ import annotations
@@ -178,3 +179,25 @@ def test_a_hunt_group_changed_between_the_nodes_refuses_its_host_with_the_diff(s
     # ... while the other PBXs, unchanged since the plan, get exactly their planned writes.
     for index in (0, 2):
         assert write_requests(simulator, index) == planned_requests(plan['hosts'][HOSTS[index]])
+
+
+def test_the_parts_of_a_sliced_check_job_reach_the_apply_job(simulator, collections_path, tmp_path):
+    """A check job sliced in two, as AWX slices it (hosts sorted by name, slice k gets hosts[k-1::2], awx_job_id set):
+    each slice publishes its part under a key of its own, AWX merges the slices' artifacts with a dictionary update,
+    and the apply job joins the parts."""
+    simulator.reset_all()
+    published = {}
+    for job_id, hosts in ((101, sorted(HOSTS)[0::2]), (102, sorted(HOSTS)[1::2])):
+        check_dir = project(tmp_path / ('check-%d' % job_id), simulator)
+        status, events, stdout = run_job(check_dir, collections_path, 'check', '--check --limit %s -e awx_job_id=%d '
+                                         '-e hunt_groups_save_plan=%s' % (','.join(hosts), job_id, tmp_path / 'plan.json'))
+        assert status == 'successful', stdout
+        assert sorted(artifacts(events)) == ['hunt_groups_plan_slice_%d' % job_id]
+        published.update(artifacts(events))
+    forget_requests(simulator)
+    status, _events, stdout = run_job(project(tmp_path / 'apply', simulator, extra_vars=published), collections_path, 'apply')
+    assert status == 'successful', stdout
+    parts = dict((host, part) for plan in published.values() for host, part in plan['hosts'].items())
+    assert sorted(parts) == sorted(HOSTS)
+    for index, host in enumerate(HOSTS):
+        assert write_requests(simulator, index) == planned_requests(parts[host]), host
