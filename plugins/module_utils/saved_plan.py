@@ -443,7 +443,7 @@ class Review:
             raise refuse('%s of domain %s on %s' % (self.kind_name, self.domain, self.url), differences)
         later = self.check_later(self.later) if self.later and self.check_later is not None else []
         if later:
-            raise refuse('PBX %s, whose later tasks of the same plan (checked before this first task writes)'
+            raise refuse("accounts of later tasks of this host's plan on PBX %s (checked before the plan's first write)"
                          % self.url, later)
         return in_saved_order(self.saved, plans)
 
