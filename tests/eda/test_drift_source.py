@@ -184,8 +184,8 @@ def drift_of(found):
     return [event['vodia_drift'] for event in found]
 
 
-def test_one_event_per_drift_none_after_a_restart_with_nothing_new_and_never_a_write(source, pbxs, desired_dir, tmp_path,
-                                                                                      caplog):
+def test_one_event_per_drift_none_after_a_restart_with_nothing_new_and_never_a_write(
+        source, pbxs, desired_dir, tmp_path, caplog):
     caplog.set_level(logging.DEBUG)
     marks = journal_marks(pbxs)
     state_file = str(tmp_path / 'state' / 'drift.json')

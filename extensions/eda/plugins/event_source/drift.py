@@ -80,6 +80,7 @@ options:
   url:
     description:
       - The PBX of every file that names none (see O(pbxs)). Also C(VODIA_URL).
+      - With O(url) alone, without O(pbxs), the source watches a single PBX.
     type: str
   pbxs:
     description:
