@@ -12,7 +12,8 @@ artifact_data of its playbook_on_stats event). Node 2 is the approval, which run
 receives the artifacts as extra variables, as AWX hands a workflow node's artifacts to the nodes after it, so the role
 finds hunt_groups_plan. The simulators' journals prove that the apply wrote exactly the planned writes; with one hunt
 group changed by hand between the nodes, that PBX's host is refused with the diff and its PBX gets no write. A check
-job sliced in two publishes a part per slice, which the apply job joins.
+job sliced in two publishes a part per slice, which the apply job joins. The exact-writes workflow runs on both paths:
+the action plugins in the controller's process, and the modules (vodia_pbx_execution=module).
 """
 
 from __future__ import annotations
@@ -124,12 +125,14 @@ def planned_requests(part):
     return requests
 
 
-def check_then_apply(sim, collections_path, tmp_path, between=None):
-    """The workflow: the check job, the approval (nothing runs), the apply job with the check job's artifacts."""
+def check_then_apply(sim, collections_path, tmp_path, between=None, execution='auto'):
+    """The workflow: the check job, the approval (nothing runs), the apply job with the check job's artifacts. Both
+    jobs run the collection's action plugins in the controller's process, or with execution=module its modules."""
     sim.reset_all()
     check_dir = project(tmp_path / 'check', sim)
     status, events, stdout = run_job(check_dir, collections_path, 'check',
-                                     '--check -e hunt_groups_save_plan=%s' % (tmp_path / 'plan.json'))
+                                     '--check -e hunt_groups_save_plan=%s -e vodia_pbx_execution=%s'
+                                     % (tmp_path / 'plan.json', execution))
     assert status == 'successful', stdout
     assert [write_requests(sim, index) for index in range(len(HOSTS))] == [[]] * len(HOSTS)
     published = artifacts(events)
@@ -137,12 +140,13 @@ def check_then_apply(sim, collections_path, tmp_path, between=None):
         between()
     forget_requests(sim)
     apply_dir = project(tmp_path / 'apply', sim, extra_vars=published)
-    status, events, stdout = run_job(apply_dir, collections_path, 'apply')
+    status, events, stdout = run_job(apply_dir, collections_path, 'apply', '-e vodia_pbx_execution=%s' % execution)
     return published, status, events, stdout
 
 
-def test_the_apply_node_writes_exactly_what_the_check_node_planned(simulator, collections_path, tmp_path):
-    published, status, _events, stdout = check_then_apply(simulator, collections_path, tmp_path)
+@pytest.mark.parametrize('execution', ['auto', 'module'])
+def test_the_apply_node_writes_exactly_what_the_check_node_planned(simulator, collections_path, tmp_path, execution):
+    published, status, _events, stdout = check_then_apply(simulator, collections_path, tmp_path, execution=execution)
     plan = published['hunt_groups_plan']
     assert status == 'successful', stdout
     assert sorted(plan['hosts']) == sorted(HOSTS)
