@@ -438,3 +438,28 @@ def test_bad_arguments_fail_at_start_without_the_password(source, pbxs, desired_
         asyncio.run(source['main'](asyncio.Queue(), dict(arguments(pbxs, desired_dir), **change)))
     assert message in str(failure.value)
     assert SECRET not in str(failure.value)
+
+
+def test_an_unreadable_state_file_is_logged_once_ignored_and_written_anew(source, pbxs, desired_dir, tmp_path, caplog):
+    caplog.set_level(logging.INFO)
+    state_file = tmp_path / 'state.json'
+    state_file.write_text('{"not": "a memory"')
+    by_hand(pbxs, 1, 'POST', '/rest/domain/localhost/user_settings/1003', {'display': 'On B'})
+    settings = source['settings_from'](arguments(pbxs, desired_dir, state_file=str(state_file)))
+
+    async def two_polls():
+        watch, queue = source['Watch'](settings), asyncio.Queue()
+        pool = ThreadPoolExecutor(max_workers=2)
+        try:
+            for _poll in range(2):
+                await watch.poll(queue, pool)
+        finally:
+            pool.shutdown(wait=True)
+        return [queue.get_nowait() for _index in range(queue.qsize())]
+
+    # Ignored: the drift that exists is news, once.
+    assert [event['meta']['hosts'] for event in asyncio.run(two_polls())] == ['office-b']
+    assert len([record for record in caplog.records if 'state_file' in record.getMessage()]) == 1
+    # Written anew: the next start remembers.
+    assert list(json.loads(state_file.read_text())['hosts']) == ['office-b']
+    assert asyncio.run(two_polls()) == []
