@@ -15,6 +15,7 @@ from ansible_collections.vodia.pbx.plugins.module_utils.argument_specs import ac
 from ansible_collections.vodia.pbx.plugins.module_utils.call_queue import CALL_QUEUE
 from ansible_collections.vodia.pbx.plugins.module_utils.operations import manage_many, manage_one, read_accounts
 from ansible_collections.vodia.pbx.plugins.plugin_utils import action_adapter
+from ansible_collections.vodia.pbx.plugins.plugin_utils.action_adapter import run_identity
 
 from ansible_collections.vodia.pbx.tests.unit.plugins.conftest import CONNECTION, NEW_HUNT_GROUP_SETTINGS, make_action, run_action
 
@@ -74,7 +75,9 @@ def test_a_check_mode_play_counts_the_queue_an_earlier_task_would_create(pbx):
     args = dict(CONNECTION, domain='localhost', name='3000')
     first = make_action(vodia_call_queue.ActionModule, args, action='vodia.pbx.vodia_call_queue', check_mode=True)
     facts = first.run(task_vars={})['ansible_facts']
-    assert facts == {'vodia_pbx_planned_accounts': {'http://fake-pbx localhost': ['3000']}}
+    # With the mark of the run they belong to (action_adapter.RUN_FACT), so that a fact cache cannot carry them on.
+    assert facts == {'vodia_pbx_planned_accounts': {'http://fake-pbx localhost': ['3000']},
+                     'vodia_pbx_check_run': run_identity()}
     args = dict(CONNECTION, domain='localhost', name='1002', final_destinations=['3000'])
     second = make_action(vodia_hunt_group.ActionModule, args, check_mode=True)
     result = second.run(task_vars=dict(facts))
