@@ -27,7 +27,6 @@ import requests
 import yaml
 
 from pbxsim import seed
-from pbxsim.process import launch
 
 USERNAME = 'admin'
 SECRET = 'Drift-Watch-Secret-5e2b90'
@@ -47,14 +46,6 @@ def source(collections_path):
     """The source's namespace, run from the collection tree as ansible-rulebook runs it (runpy)."""
     return runpy.run_path(os.path.join(collections_path, 'ansible_collections', 'vodia', 'pbx', 'extensions', 'eda',
                                        'plugins', 'event_source', 'drift.py'))
-
-
-@pytest.fixture(scope='module')
-def pbxs(tmp_path_factory):
-    seed_file = seed.write_seed_with_password(tmp_path_factory.mktemp('seed') / 'seed.json', USERNAME, SECRET)
-    sim = launch(['--pbx-count', str(len(PBX_NAMES)), '--seed', seed_file])
-    yield sim
-    sim.stop()
 
 
 def export(source, url, domain):

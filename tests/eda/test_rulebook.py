@@ -31,7 +31,6 @@ import requests
 import yaml
 
 from pbxsim import seed
-from pbxsim.process import launch
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FILES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'files')
@@ -48,14 +47,6 @@ SETTLE = 4
 # on the 2-core machine); tests/eda/files/rulebook.yml's window (once_after: 40 seconds) leaves another 30 s for the
 # second event to come within it, however busy the machine (the wait costs time, not CPU).
 EARLY_RUN_GRACE = 10
-
-
-@pytest.fixture(scope='module')
-def pbxs(tmp_path_factory):
-    seed_file = seed.write_seed_with_password(tmp_path_factory.mktemp('seed') / 'seed.json', USERNAME, SECRET)
-    sim = launch(['--pbx-count', str(len(PBX_NAMES)), '--seed', seed_file])
-    yield sim
-    sim.stop()
 
 
 def environment(collections_path, runs):

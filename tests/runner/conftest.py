@@ -6,15 +6,4 @@
 
 from __future__ import annotations
 
-import os
-
-import pytest
-
-
-@pytest.fixture(scope='module')
-def collections_path():
-    path = os.environ.get('VODIA_COLLECTIONS_PATH')
-    if not path or not os.path.isdir(os.path.join(path, 'ansible_collections', 'vodia', 'pbx')):
-        pytest.fail('set VODIA_COLLECTIONS_PATH to a directory that holds ansible_collections/vodia/pbx '
-                    '(tests/tools/collection_tree.sh DIR makes one)')
-    return path
+from collection_under_test import collections_path  # noqa: F401  pylint: disable=unused-import
