@@ -17,8 +17,11 @@
 # The module path runs the targets that meet the modules' own adapter: argument validation by AnsibleModule, check
 # mode, diff, results, warnings and no_log, credentials from the environment of the host that runs the module, task
 # keywords, a loop of tasks (each item a module process). Targets of what runs the same code on both paths (the roles,
-# TLS, injected faults, version profiles, the refusal to touch accounts of another kind, and vodia_call_queues, whose
-# module is the bulk adapter of vodia_hunt_groups with another field table) run on the controller path only; a target
+# TLS, injected faults, version profiles, the refusal to touch accounts of another kind, vodia_call_queue and
+# vodia_call_queues, whose modules are the adapters of vodia_hunt_group and vodia_hunt_groups with another field table,
+# the reference checks and saved plans, engine logic whose hand-over of facts to a module's arguments the unit tests
+# of the action adapter and, through real ansible-playbook and ansible-runner runs on the module path,
+# tests/runner/test_fact_cache.py and test_saved_plan_workflow.py check) run on the controller path only; a target
 # opts in with the line module_path in its aliases file.
 #
 # Sanity runs on one Python version take turns (flock): ansible-test keeps their tool venvs in ~/.ansible/test/venv,
