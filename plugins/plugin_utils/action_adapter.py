@@ -33,11 +33,11 @@ from ansible_collections.vodia.pbx.plugins.module_utils.runner import PLAN_SO_FA
 from ansible_collections.vodia.pbx.plugins.module_utils.transport import HAS_REQUESTS
 
 EXECUTION_VARIABLE = 'vodia_pbx_execution'
+EXECUTION_CHOICES = ('auto', 'module')
+LOCAL_CONNECTIONS = frozenset(('local', 'ansible.builtin.local'))
 # The facts check-mode tasks leave for later tasks of the same run, and the fact that says which run left them.
 CARRIED_FACTS = tuple(fact for fact, _option in HANDED_ON) + (SAVED_PLAN_FACT,)
 RUN_FACT = 'vodia_pbx_check_run'
-EXECUTION_CHOICES = ('auto', 'module')
-LOCAL_CONNECTIONS = frozenset(('local', 'ansible.builtin.local'))
 
 
 class VodiaAction(ActionBase):
