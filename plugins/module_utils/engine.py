@@ -196,13 +196,15 @@ def _kept_references(api: VodiaApi, kind: AccountKind, domain: str, plans: list[
             continue  # a kind whose fields name no account (service flags) cannot hold a reference: nothing to read
         for account in accounts:
             name = account['name']
-            if account['usertype'] != holder_kind.addacc_type or name in deleted or earlier.get(name, False) is None:
+            deleted_earlier = name in earlier and earlier[name] is None
+            if account['usertype'] != holder_kind.addacc_type or name in deleted or deleted_earlier:
                 continue
             planned = in_task.get(name) if holder_kind is kind else None
             if planned is not None:
-                holders.append((holder_kind, name, planned.predicted))
+                known = planned.predicted
             else:
-                holders.append((holder_kind, name, earlier[name].fields if name in earlier else None))
+                known = earlier[name].fields if name in earlier else None  # None: read it
+            holders.append((holder_kind, name, known))
     listed = set(account['name'] for account in accounts)
     holders.extend((KIND_BY_NOUN[holder.kind], name, holder.fields) for name, holder in sorted(earlier.items())
                    if holder is not None and name not in listed and name not in in_task and holder.kind in KIND_BY_NOUN)
